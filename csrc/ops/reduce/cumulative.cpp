@@ -1,0 +1,60 @@
+// cumsum / cumprod along one axis (or the flattened tensor when axis is None).
+// Gradients: cumsum -> reversed cumsum of g; cumprod -> reversed cumsum(g * y) / x (TensorFlow's
+// rule; like TensorFlow it is not defined where x has zeros).
+#include "autograd/tape.h"
+#include "ops/dispatch.h"
+#include "ops/elementwise/elementwise.h"
+#include "ops/reduce/reduce.h"
+#include "ops/shape/shape.h"
+
+namespace kn {
+namespace ops {
+namespace {
+
+Tensor cumulative(OpId op, const Tensor& x_in, std::optional<int64_t> axis_arg) {
+  const Device dev = common_device(op, {&x_in});
+  DType dtype = x_in.dtype();
+  if (dtype == DType::bool_ || dtype == DType::uint8) dtype = DType::int32;
+  Tensor x = cast(x_in, dtype);
+  if (!axis_arg) x = reshape(x, Shape{x.numel()});
+  const int64_t axis = x.ndim() == 0 ? 0 : normalize_axis(op_name(op), axis_arg ? *axis_arg : 0, x.shape());
+  int64_t outer = 1, r = 1, inner = 1;
+  for (int i = 0; i < x.ndim(); ++i) (i < axis ? outer : (i == axis ? r : inner)) *= x.shape()[i];
+  const Tensor src = contiguous(x);
+  Tensor out = Tensor::empty(x.shape(), dtype, dev);
+  if (out.numel() > 0) run_kernel<CumulativeKernelFn>(op, dev, src.raw_data(), out.raw_data(), outer, r, inner, dtype);
+  if (autograd::any_tape_recording() && is_floating(dtype)) {
+    autograd::Attrs attrs;
+    attrs.ints = Dims{axis};
+    autograd::record(op, {x}, {out}, op == OpId::cumprod ? TensorList{x, out} : TensorList{}, std::move(attrs));
+  }
+  return out;
+}
+
+Tensor reverse_cumsum(const Tensor& g, int64_t axis) {
+  return flip(cumsum(flip(g, Dims{axis}), axis), Dims{axis});
+}
+
+TensorList cumsum_backward(const Node& n, const GradContext& ctx) {
+  if (n.input_shapes[0].size() == 0) return {ctx.grad()};
+  return {reverse_cumsum(ctx.grad(), n.ints[0])};
+}
+
+TensorList cumprod_backward(const Node& n, const GradContext& ctx) {
+  const Tensor& x = n.saved_tensor(0);
+  const Tensor& y = n.saved_tensor(1);
+  if (x.ndim() == 0) return {ctx.grad()};
+  return {divide(reverse_cumsum(multiply(ctx.grad(), y), n.ints[0]), x)};
+}
+
+}  // namespace
+
+Tensor cumsum(const Tensor& x, std::optional<int64_t> axis) { return cumulative(OpId::cumsum, x, axis); }
+Tensor cumprod(const Tensor& x, std::optional<int64_t> axis) { return cumulative(OpId::cumprod, x, axis); }
+
+}  // namespace ops
+
+KN_REGISTER_GRAD(cumsum, ops::cumsum_backward);
+KN_REGISTER_GRAD(cumprod, ops::cumprod_backward);
+
+}  // namespace kn
