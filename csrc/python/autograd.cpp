@@ -1,5 +1,7 @@
 // Bindings of the tape (kerasnet.GradientTape is written in Python on top of these), the
 // custom-gradient recorder and stop_gradient.
+#include <memory>
+
 #include "autograd/tape.h"
 #include "ops/ops.h"
 #include "python/convert.h"
@@ -70,6 +72,14 @@ void init_autograd(py::module_& m) {
   m.def("record_custom", &record_custom);
   m.def("stop_gradient", [](TensorArg x) { return ops::stop_gradient(x.t); });
   m.def("any_tape_recording", &autograd::any_tape_recording);
+  // `with _C.RecordingPaused():` suspends every tape of this thread (custom_gradient's forward).
+  struct PausedScope {
+    std::unique_ptr<autograd::PauseRecording> pause;
+  };
+  py::class_<PausedScope>(m, "RecordingPaused")
+      .def(py::init<>())
+      .def("__enter__", [](PausedScope& s) { s.pause = std::make_unique<autograd::PauseRecording>(); })
+      .def("__exit__", [](PausedScope& s, py::args) { s.pause.reset(); });
 }
 
 }  // namespace kn

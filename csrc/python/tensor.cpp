@@ -123,6 +123,8 @@ void init_tensor(py::module_& m) {
   def_binop<ops::logical_xor>(cls, "__xor__", "__rxor__");
 
   m.def("from_dlpack", &from_dlpack, py::arg("x"));
+  // A new handle (a plain Tensor object) to the same tensor: Variable.value.
+  m.def("_alias", [](const Tensor& t) { return Tensor(t.impl_ptr()); });
   m.def("_mark_variable", [](Tensor& t, bool trainable) {
     t.set_flags(uint8_t(kVariable | (trainable ? kTrainable : 0)));
   });

@@ -1,0 +1,68 @@
+"""kerasnet: the Keras API on a tensor engine of its own (C++, OpenMP, optional CUDA).
+
+    import kerasnet as keras
+
+The engine loads at import; the Keras layers, models and training modules load
+on first use, so `import kerasnet` stays fast.
+"""
+
+import importlib as _importlib
+import os as _os
+
+# libgomp reads its settings when the engine loads. Bounded spinning keeps
+# small parallel kernels fast without starving other processes for long.
+_os.environ.setdefault("GOMP_SPINCOUNT", "200000")
+
+from kerasnet import _C  # noqa: E402
+
+__version__ = "0.1.0"
+
+from kerasnet.backend import (  # noqa: E402,F401
+    GradientTape,
+    Tensor,
+    UnconnectedGradients,
+    Variable,
+    custom_gradient,
+    device,
+)
+from kerasnet import config, ops, random, utils  # noqa: E402,F401
+
+_problems = _C.self_check()
+if _problems:
+    raise ImportError(
+        "kerasnet's engine failed its self-check (a build defect):\n  "
+        + "\n  ".join(_problems)
+    )
+
+# Keras modules loaded on first attribute access.
+_LAZY = (
+    "activations",
+    "applications",
+    "callbacks",
+    "constraints",
+    "datasets",
+    "examples",
+    "initializers",
+    "layers",
+    "losses",
+    "metrics",
+    "models",
+    "optimizers",
+    "regularizers",
+    "saving",
+    "trainers",
+    "tree",
+)
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        try:
+            module = _importlib.import_module(f"kerasnet.{name}")
+        except ModuleNotFoundError as e:
+            if e.name == f"kerasnet.{name}":
+                raise AttributeError(f"module 'kerasnet' has no attribute '{name}'") from None
+            raise
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'kerasnet' has no attribute '{name}'")

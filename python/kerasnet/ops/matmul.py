@@ -1,0 +1,33 @@
+"""matmul and the products built on it."""
+
+from kerasnet import _C
+
+matmul = _C.matmul
+
+
+def dot(x1, x2):
+    x1 = _C.Tensor(x1, None, False) if not isinstance(x1, _C.Tensor) else x1
+    x2 = _C.Tensor(x2, None, False) if not isinstance(x2, _C.Tensor) else x2
+    if x1.ndim == 0 or x2.ndim == 0:
+        return _C.multiply(x1, x2)
+    return _C.matmul(x1, x2)
+
+
+def outer(x1, x2):
+    return _C.multiply(_C.reshape(x1, (-1, 1)), _C.reshape(x2, (1, -1)))
+
+
+def vdot(x1, x2):
+    return _C.sum(_C.multiply(_C.reshape(x1, (-1,)), _C.reshape(x2, (-1,))))
+
+
+def trace(x, offset=0, axis1=0, axis2=1):
+    import numpy as np
+
+    x = _C.Tensor(x, None, False) if not isinstance(x, _C.Tensor) else x
+    n, m = x.shape[axis1], x.shape[axis2]
+    mask = np.eye(n, m, offset, dtype=bool)
+    shape = [1] * x.ndim
+    shape[axis1], shape[axis2] = n, m
+    picked = _C.where(np.reshape(mask, shape), x, _C.zeros((), x.dtype))
+    return _C.sum(picked, (axis1, axis2))

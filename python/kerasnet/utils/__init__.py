@@ -1,0 +1,3 @@
+"""kerasnet.utils: seeding and data helpers."""
+
+from kerasnet.utils.seeding import set_random_seed  # noqa: F401
