@@ -16,6 +16,7 @@ consults for registered objects when it exists.
 
 import inspect
 import re
+import threading
 import types
 
 import numpy as np
@@ -135,9 +136,12 @@ def _registered_name(obj):
 def _saving_registry():
     """(get_registered_name, get_registered_object) of kerasnet.saving, if any."""
     try:
-        from kerasnet import saving
+        from kerasnet.saving import object_registration as saving
     except ImportError:
-        return None
+        try:
+            from kerasnet import saving
+        except ImportError:
+            return None
     get_name = getattr(saving, "get_registered_name", None)
     get_object = getattr(saving, "get_registered_object", None)
     if get_name is None or get_object is None:
@@ -209,7 +213,13 @@ def deserialize_keras_object(config, module_objects=None, custom_objects=None):
         return cls
     if isinstance(inner, dict):
         inner = _deserialize_nested_config(inner, custom_objects)
-    return cls.from_config(inner)
+    # Nested deserialization inside from_config (e.g. a wrapped loss
+    # function) sees the same custom objects.
+    _custom_scopes().append(custom_objects)
+    try:
+        return cls.from_config(inner)
+    finally:
+        _custom_scopes().pop()
 
 
 def _deserialize_nested_config(inner, custom_objects):
@@ -234,9 +244,21 @@ def _deserialize_nested_config(inner, custom_objects):
     return out
 
 
+_SCOPES = threading.local()
+
+
+def _custom_scopes():
+    if not hasattr(_SCOPES, "stack"):
+        _SCOPES.stack = []
+    return _SCOPES.stack
+
+
 def _lookup(name, module_objects, custom_objects):
     if name in custom_objects:
         return custom_objects[name]
+    for scope in reversed(_custom_scopes()):
+        if name in scope:
+            return scope[name]
     registry = _saving_registry()
     if registry is not None:
         obj = registry[1](name, custom_objects)

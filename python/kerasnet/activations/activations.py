@@ -8,7 +8,18 @@ as Keras does, so cross-entropy losses can work from the logits.
 from kerasnet import ops
 
 
+def _is_symbolic(x):
+    try:
+        from kerasnet.backend.keras_tensor import KerasTensor
+    except ImportError:  # the Functional API is not there yet
+        return False
+    return isinstance(x, KerasTensor)
+
+
 def _tensor(x):
+    """`x` as a float tensor; KerasTensors pass through (ops record them)."""
+    if _is_symbolic(x):
+        return x
     x = ops.convert_to_tensor(x)
     if x.dtype not in ("float32", "float64"):
         x = ops.cast(x, "float32")
@@ -91,6 +102,8 @@ def softmax(x, axis=-1):
 
 
 def _remember_logits(output, x, axis):
+    if _is_symbolic(x):
+        return
     if isinstance(axis, (tuple, list)):
         if len(axis) != 1:
             return
@@ -162,7 +175,8 @@ def sigmoid(x):
     """`1 / (1 + exp(-x))`. The input is kept as `output._keras_logits`."""
     x = _tensor(x)
     output = ops.sigmoid(x)
-    output._keras_logits = x
+    if not _is_symbolic(x):
+        output._keras_logits = x
     return output
 
 
