@@ -146,7 +146,8 @@ Tensor to_tensor(py::handle obj, const std::optional<std::string>& dtype, bool c
     if (from_python && kind == 'f') arr = py::array(arr.attr("astype")("float32"));
     if (from_python && kind == 'i') {
       const bool fits = arr.size() == 0 ||
-                        (np.attr("all")(np.attr("abs")(arr) <= py::int_(INT32_MAX)).cast<bool>());
+                        (np.attr("min")(arr).cast<int64_t>() >= INT32_MIN &&
+                         np.attr("max")(arr).cast<int64_t>() <= INT32_MAX);
       arr = py::array(arr.attr("astype")(fits ? "int32" : "int64"));
     }
     t = from_numpy(arr, true);

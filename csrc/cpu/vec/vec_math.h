@@ -90,8 +90,10 @@ inline VecF vexpm1(VecF x) {
 inline VecF vlog1p(VecF x) {
   const VecF u = x + VecF(1.0f);
   const VecF d = u - VecF(1.0f);
-  const VecF corrected = vlog(u) - (d - x) / u;
-  const VecF y = VecF::select(VecF::eq(d, VecF(0.0f)), x, corrected);
+  const VecF lu = vlog(u);
+  const VecF corrected = lu - (d - x) / u;
+  VecF y = VecF::select(VecF::eq(d, VecF(0.0f)), x, corrected);
+  y = VecF::select(VecF::eq(u, VecF(0.0f)), lu, y);  // x = -1: -inf, not -inf - 0/0
   return VecF::select(VecF::eq(x, VecF(HUGE_VALF)), x, y);
 }
 

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 
 #include "cpu/vec/vec_math.h"
 #include "ops/elementwise/elementwise.h"
@@ -252,14 +253,20 @@ struct RoundOp {
     return std::nearbyint(x * scale) / scale;
   }
 };
-// min(hi, max(lo, x)): the bound first so a NaN x propagates.
+// min(hi, max(lo, x)): the bound first so a NaN x propagates. Integer inputs compare in double,
+// so a bound outside the dtype's range (clip(uint8, -1, 2)) does not wrap around.
 struct ClipOp {
   static constexpr int kVec = 2;
   static constexpr bool kInt = true;
   template <class T> static T scalar(T x, const UnaryParams& p) {
     if (x != x) return x;
-    const T lo = T(p.a), hi = T(p.b);
-    return x < lo ? lo : (x > hi ? hi : x);
+    if constexpr (std::is_integral<T>::value) {
+      const double v = double(x) < p.a ? p.a : double(x);
+      return v > p.b ? T(p.b) : T(v);
+    } else {
+      const T y = x < T(p.a) ? T(p.a) : x;  // hi wins when lo > hi, as in the Vec form
+      return y > T(p.b) ? T(p.b) : y;
+    }
   }
   template <class V> static V vec(V x, const UnaryParams& p) {
     return V::min(V(p.b), V::max(V(p.a), x));

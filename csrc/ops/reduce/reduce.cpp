@@ -211,18 +211,17 @@ Tensor std_(const Tensor& x, const Axes& axes, bool keepdims) { return sqrt(var(
 // log(sum(exp(x))) = m + log(sum(exp(x - m))) with m = max(x) held constant (finite rows only).
 Tensor logsumexp(const Tensor& x, const Axes& axes, bool keepdims) {
   const Tensor xf = cast(x, to_floating(x.dtype()));
+  const ReducePlan p = plan_reduce(OpId::logsumexp, xf, axes);
   Tensor m;
-  {
+  if (p.r == 0) {
+    m = zeros(p.keep_shape, xf.dtype(), xf.device());  // an empty sum: log(0) = -inf
+  } else {
     autograd::PauseRecording pause;
     const Tensor raw = max(xf, axes, true);
     m = where(isfinite(raw), raw, scalar_like(0, raw));
   }
   Tensor out = add(log(sum(exp(subtract(xf, m)), axes, true)), m);
-  if (!keepdims) {
-    ReducePlan p = plan_reduce(OpId::logsumexp, xf, axes);
-    out = reshape(out, p.out_shape);
-  }
-  return out;
+  return keepdims ? out : reshape(out, p.out_shape);
 }
 
 Tensor sum_to_shape(const Tensor& g, const Shape& shape) {
