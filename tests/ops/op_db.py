@@ -295,7 +295,8 @@ def rand_nonzero(rng, shape, dtype, low=0.5, high=3.0):
     return (mag * sign).astype(dtype)
 
 
-SPECIALS = [np.nan, np.inf, -np.inf, 0.0, -0.0, 1e-30, -1e30, 88.0, -88.0, 1.0, -1.0, 0.5]
+SPECIALS = [np.nan, np.inf, -np.inf, 0.0, -0.0, 1e-30, -1e-30, 1e30, -1e30, 88.0, -88.0, 88.5,
+            89.0, -103.0, -110.0, 20.0, -20.0, 1.0, -1.0, 0.5, -0.5, 3.0, -3.0, 6.0, 1e-40]
 
 LARGE = (300, 257)  # > the elementwise grain (parallel), odd inner size (vector tails)
 
