@@ -193,7 +193,9 @@ def deserialize_keras_object(config, module_objects=None, custom_objects=None):
         return inner["value"].encode()
     if class_name == "function":
         name = config.get("registered_name") or inner
-        fn = _lookup(inner, module_objects, custom_objects)
+        fn = _module_lookup(config.get("module"), inner)
+        if fn is None:
+            fn = _lookup(inner, module_objects, custom_objects)
         if fn is None and name != inner:
             fn = _lookup(name, module_objects, custom_objects)
         if fn is None:
@@ -203,6 +205,8 @@ def deserialize_keras_object(config, module_objects=None, custom_objects=None):
     cls = _lookup(name, module_objects, custom_objects)
     if cls is None and name != class_name:
         cls = _lookup(class_name, module_objects, custom_objects)
+    if cls is None:
+        cls = _module_lookup(config.get("module"), class_name)
     if cls is None:
         known = ", ".join(sorted(k for k in module_objects if k[0].isupper()))
         raise ValueError(
@@ -242,6 +246,17 @@ def _deserialize_nested_config(inner, custom_objects):
             value = SeedGenerator.from_config(value["config"])
         out[key] = value
     return out
+
+
+def _module_lookup(public_module, name):
+    """The object `name` of the kerasnet module mirroring a Keras module."""
+    for prefix, public in _PUBLIC_MODULES:
+        if public_module == public:
+            import importlib
+
+            obj = getattr(importlib.import_module(prefix), name, None)
+            return obj if callable(obj) else None
+    return None
 
 
 _SCOPES = threading.local()
