@@ -18,6 +18,7 @@ void init_ops_reduce(py::module_& m);
 void init_ops_shape(py::module_& m);
 void init_ops_index(py::module_& m);
 void init_ops_matmul(py::module_& m);
+void init_ops_optim(py::module_& m);
 
 namespace {
 const char* kind_name(OpKind k) {
@@ -44,6 +45,7 @@ PYBIND11_MODULE(_C, m) {
   init_ops_shape(m);
   init_ops_index(m);
   init_ops_matmul(m);
+  init_ops_optim(m);
 
   m.def("build_info", []() {
     py::dict d;

@@ -27,6 +27,7 @@ from kerasnet.backend import (  # noqa: E402,F401
 )
 from kerasnet import config, ops, random, utils  # noqa: E402,F401
 
+
 _problems = _C.self_check()
 if _problems:
     raise ImportError(
@@ -55,7 +56,29 @@ _LAZY = (
 )
 
 
+_LAZY_ATTRS = {
+    "Model": ("kerasnet.models", "Model"),
+    "Sequential": ("kerasnet.models", "Sequential"),
+    "Input": ("kerasnet.layers", "Input"),
+    "Layer": ("kerasnet.layers", "Layer"),
+    "InputSpec": ("kerasnet.layers", "InputSpec"),
+    "KerasTensor": ("kerasnet.backend.keras_tensor", "KerasTensor"),
+    "Loss": ("kerasnet.losses", "Loss"),
+    "Metric": ("kerasnet.metrics", "Metric"),
+    "Optimizer": ("kerasnet.optimizers", "Optimizer"),
+    "Initializer": ("kerasnet.initializers", "Initializer"),
+    "Regularizer": ("kerasnet.regularizers", "Regularizer"),
+    "Constraint": ("kerasnet.constraints", "Constraint"),
+    "Function": ("kerasnet.models", "Functional"),
+}
+
+
 def __getattr__(name):
+    if name in _LAZY_ATTRS:
+        module_name, attr = _LAZY_ATTRS[name]
+        value = getattr(_importlib.import_module(module_name), attr)
+        globals()[name] = value
+        return value
     if name in _LAZY:
         try:
             module = _importlib.import_module(f"kerasnet.{name}")

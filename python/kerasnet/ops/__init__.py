@@ -11,3 +11,19 @@ from kerasnet.ops.norm import *  # noqa: F401,F403
 from kerasnet.ops.reduce import *  # noqa: F401,F403
 from kerasnet.ops.reduce import all, any, max, min, sum  # noqa: F401
 from kerasnet.ops.shape import *  # noqa: F401,F403
+
+
+def _wrap_public_ops():
+    """Makes every public op accept KerasTensors (Functional API), see symbolic.py."""
+    from kerasnet.ops.symbolic import symbolic_aware
+
+    g = globals()
+    skip = {"convert_to_numpy", "convert_to_tensor", "is_tensor", "shape", "ndim",
+            "size", "dtype", "custom_gradient"}
+    for name, value in list(g.items()):
+        if name.startswith("_") or name in skip or not callable(value) or isinstance(value, type):
+            continue
+        g[name] = symbolic_aware(value, name)
+
+
+_wrap_public_ops()

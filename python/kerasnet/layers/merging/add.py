@@ -1,0 +1,25 @@
+"""Add: Performs elementwise addition of a list of inputs."""
+
+from kerasnet import ops
+from kerasnet.layers.merging.base_merge import Merge, _reduce
+
+
+class Add(Merge):
+    """Performs elementwise addition of a list of inputs.
+
+    Takes a list of tensors whose shapes broadcast together and returns one
+    tensor of the broadcast shape.
+
+    Example:
+
+    >>> x1 = kerasnet.Input((4,)); x2 = kerasnet.Input((4,))
+    >>> y = kerasnet.layers.Add()([x1, x2])
+    """
+
+    def _merge_function(self, inputs):
+        return _reduce(ops.add, inputs)
+
+
+def add(inputs, **kwargs):
+    """Functional interface to the `Add` layer."""
+    return Add(**kwargs)(inputs)
