@@ -36,7 +36,7 @@ _PRIMITIVES = (str, int, float, bool, type(None))
 
 
 def to_snake_case(name):
-    """Keras 3's snake_case of a class name ("GlorotUniform" -> "glorot_uniform")."""
+    """Keras 3's snake_case: "GlorotUniform" -> "glorot_uniform"."""
     name = re.sub(r"\W+", "", name)
     name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
     return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
@@ -122,8 +122,10 @@ def _serialize_function(fn):
 
 
 def _registered_name(obj):
-    target = obj if inspect.isclass(obj) or inspect.isfunction(obj) else (
-        obj.__class__
+    target = (
+        obj
+        if inspect.isclass(obj) or inspect.isfunction(obj)
+        else (obj.__class__)
     )
     registry = _saving_registry()
     if registry is not None:
@@ -134,7 +136,7 @@ def _registered_name(obj):
 
 
 def _saving_registry():
-    """(get_registered_name, get_registered_object) of kerasnet.saving, if any."""
+    """kerasnet.saving's get_registered_name / get_registered_object."""
     try:
         from kerasnet.saving import object_registration as saving
     except ImportError:

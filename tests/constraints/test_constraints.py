@@ -12,7 +12,7 @@ K = RNG.normal(size=(3, 3, 2, 4))
 
 
 def _norms(w, axis):
-    return np.sqrt((w ** 2).sum(axis=axis, keepdims=True))
+    return np.sqrt((w**2).sum(axis=axis, keepdims=True))
 
 
 @pytest.mark.parametrize("w, axis", [(W, 0), (W, 1), (K, [0, 1, 2])])
@@ -34,8 +34,7 @@ def test_unit_norm(w, axis):
 
 @pytest.mark.parametrize("rate", [1.0, 0.25])
 def test_min_max_norm(rate):
-    c = constraints.MinMaxNorm(min_value=2.0, max_value=3.0, rate=rate,
-                               axis=0)
+    c = constraints.MinMaxNorm(min_value=2.0, max_value=3.0, rate=rate, axis=0)
     got = c(W).numpy()
     n = _norms(W, 0)
     desired = rate * np.clip(n, 2.0, 3.0) + (1 - rate) * n
@@ -46,8 +45,9 @@ def test_min_max_norm(rate):
 
 
 def test_non_neg_and_base():
-    np.testing.assert_array_equal(constraints.NonNeg()(W).numpy(),
-                                  np.maximum(W, 0))
+    np.testing.assert_array_equal(
+        constraints.NonNeg()(W).numpy(), np.maximum(W, 0)
+    )
     assert constraints.Constraint()(W) is W
     out = constraints.NonNeg()(np.array([-1, 2], dtype=np.int32))
     assert out.dtype == "int32" and out.numpy().tolist() == [0, 2]
@@ -57,7 +57,11 @@ def test_defaults_match_keras():
     assert constraints.MaxNorm().get_config() == {"max_value": 2, "axis": 0}
     assert constraints.UnitNorm().get_config() == {"axis": 0}
     assert constraints.MinMaxNorm().get_config() == {
-        "min_value": 0.0, "max_value": 1.0, "rate": 1.0, "axis": 0}
+        "min_value": 0.0,
+        "max_value": 1.0,
+        "rate": 1.0,
+        "axis": 0,
+    }
     assert constraints.NonNeg().get_config() == {}
 
 
@@ -68,8 +72,11 @@ def test_defaults_match_keras():
         (lambda: constraints.MaxNorm(max_value="2"), TypeError, "max_value"),
         (lambda: constraints.UnitNorm(axis="0"), TypeError, "axis"),
         (lambda: constraints.MaxNorm(axis=[0, 1.5]), TypeError, "axis"),
-        (lambda: constraints.MinMaxNorm(min_value=2, max_value=1),
-         ValueError, "min_value"),
+        (
+            lambda: constraints.MinMaxNorm(min_value=2, max_value=1),
+            ValueError,
+            "min_value",
+        ),
         (lambda: constraints.MinMaxNorm(rate=-0.1), ValueError, "rate"),
     ],
 )
@@ -80,9 +87,13 @@ def test_bad_args(make, exc, match):
 
 @pytest.mark.parametrize(
     "name, cls",
-    [("max_norm", constraints.MaxNorm), ("MaxNorm", constraints.MaxNorm),
-     ("non_neg", constraints.NonNeg), ("unit_norm", constraints.UnitNorm),
-     ("min_max_norm", constraints.MinMaxNorm)],
+    [
+        ("max_norm", constraints.MaxNorm),
+        ("MaxNorm", constraints.MaxNorm),
+        ("non_neg", constraints.NonNeg),
+        ("unit_norm", constraints.UnitNorm),
+        ("min_max_norm", constraints.MinMaxNorm),
+    ],
 )
 def test_get_by_name(name, cls):
     assert type(constraints.get(name)) is cls
@@ -92,9 +103,12 @@ def test_round_trip_and_get():
     assert constraints.get(None) is None
     with pytest.raises(ValueError, match="constraint"):
         constraints.get("no_norm")
-    for c in (constraints.MaxNorm(3.0, axis=[0, 1, 2]),
-              constraints.UnitNorm(axis=1), constraints.NonNeg(),
-              constraints.MinMaxNorm(0.5, 2.0, 0.5, 1)):
+    for c in (
+        constraints.MaxNorm(3.0, axis=[0, 1, 2]),
+        constraints.UnitNorm(axis=1),
+        constraints.NonNeg(),
+        constraints.MinMaxNorm(0.5, 2.0, 0.5, 1),
+    ):
         config = constraints.serialize(c)
         assert config["module"] == "keras.constraints"
         clone = constraints.deserialize(config)

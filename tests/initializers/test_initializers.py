@@ -17,19 +17,30 @@ from kerasnet.initializers import compute_fans
 NAMED = {
     "glorot_uniform": (initializers.GlorotUniform, 1.0, "fan_avg", "uniform"),
     "glorot_normal": (
-        initializers.GlorotNormal, 1.0, "fan_avg", "truncated_normal"),
+        initializers.GlorotNormal,
+        1.0,
+        "fan_avg",
+        "truncated_normal",
+    ),
     "he_uniform": (initializers.HeUniform, 2.0, "fan_in", "uniform"),
     "he_normal": (initializers.HeNormal, 2.0, "fan_in", "truncated_normal"),
     "lecun_uniform": (initializers.LecunUniform, 1.0, "fan_in", "uniform"),
     "lecun_normal": (
-        initializers.LecunNormal, 1.0, "fan_in", "truncated_normal"),
+        initializers.LecunNormal,
+        1.0,
+        "fan_in",
+        "truncated_normal",
+    ),
 }
 
 
 def _n(shape, mode):
     fan_in, fan_out = compute_fans(shape)
-    return {"fan_in": fan_in, "fan_out": fan_out,
-            "fan_avg": (fan_in + fan_out) / 2}[mode]
+    return {
+        "fan_in": fan_in,
+        "fan_out": fan_out,
+        "fan_avg": (fan_in + fan_out) / 2,
+    }[mode]
 
 
 @pytest.mark.parametrize(
@@ -65,8 +76,10 @@ def test_variance_scaling_family_statistics(name, shape):
     np.testing.assert_allclose(values.var(), variance, rtol=0.06)
 
 
-@pytest.mark.parametrize("distribution", ["uniform", "truncated_normal",
-                                          "untruncated_normal", "normal"])
+@pytest.mark.parametrize(
+    "distribution",
+    ["uniform", "truncated_normal", "untruncated_normal", "normal"],
+)
 @pytest.mark.parametrize("mode", ["fan_in", "fan_out", "fan_avg"])
 def test_variance_scaling_modes(mode, distribution):
     init = initializers.VarianceScaling(
@@ -82,10 +95,12 @@ def test_variance_scaling_modes(mode, distribution):
 def test_variance_scaling_small_fan_uses_one():
     # n < 1 is replaced by 1 (max(1, n)), so scale is the variance.
     values = initializers.VarianceScaling(
-        scale=0.5, distribution="untruncated_normal", seed=3)((0, 4000))
+        scale=0.5, distribution="untruncated_normal", seed=3
+    )((0, 4000))
     assert values.shape == (0, 4000)
     values = initializers.VarianceScaling(
-        scale=0.5, distribution="untruncated_normal", seed=3)(())
+        scale=0.5, distribution="untruncated_normal", seed=3
+    )(())
     assert values.shape == ()
 
 
@@ -106,16 +121,27 @@ def test_random_normal_uniform_truncated():
 
 def test_defaults_match_keras():
     assert initializers.RandomNormal().get_config() == {
-        "seed": None, "mean": 0.0, "stddev": 0.05}
+        "seed": None,
+        "mean": 0.0,
+        "stddev": 0.05,
+    }
     assert initializers.RandomUniform().get_config() == {
-        "seed": None, "minval": -0.05, "maxval": 0.05}
+        "seed": None,
+        "minval": -0.05,
+        "maxval": 0.05,
+    }
     assert initializers.TruncatedNormal().get_config() == {
-        "seed": None, "mean": 0.0, "stddev": 0.05}
+        "seed": None,
+        "mean": 0.0,
+        "stddev": 0.05,
+    }
     assert initializers.VarianceScaling().get_config() == {
-        "seed": None, "scale": 1.0, "mode": "fan_in",
-        "distribution": "truncated_normal"}
-    assert initializers.Orthogonal().get_config() == {"seed": None,
-                                                      "gain": 1.0}
+        "seed": None,
+        "scale": 1.0,
+        "mode": "fan_in",
+        "distribution": "truncated_normal",
+    }
+    assert initializers.Orthogonal().get_config() == {"seed": None, "gain": 1.0}
     assert initializers.Constant().get_config() == {"value": 0.0}
     assert initializers.Identity().get_config() == {"gain": 1.0}
     for cls, *_ in NAMED.values():
@@ -123,9 +149,14 @@ def test_defaults_match_keras():
 
 
 def test_dtypes():
-    for init in [initializers.GlorotUniform(seed=1), initializers.Zeros(),
-                 initializers.Ones(), initializers.RandomNormal(seed=1),
-                 initializers.Orthogonal(seed=1), initializers.Identity()]:
+    for init in [
+        initializers.GlorotUniform(seed=1),
+        initializers.Zeros(),
+        initializers.Ones(),
+        initializers.RandomNormal(seed=1),
+        initializers.Orthogonal(seed=1),
+        initializers.Identity(),
+    ]:
         assert init((3, 3)).dtype == "float32"
         assert init((3, 3), dtype="float64").dtype == "float64"
     assert initializers.Zeros()((2,), dtype="int32").dtype == "int32"
@@ -168,7 +199,9 @@ def test_bad_seed(seed):
         initializers.RandomNormal(seed=seed)
 
 
-@pytest.mark.parametrize("shape", [(5, 3), (3, 5), (4, 4), (2, 3, 6), (2, 2, 3, 2)])
+@pytest.mark.parametrize(
+    "shape", [(5, 3), (3, 5), (4, 4), (2, 3, 6), (2, 2, 3, 2)]
+)
 def test_orthogonal(shape):
     q = initializers.Orthogonal(gain=1.5, seed=3)(shape).numpy()
     assert q.shape == shape
@@ -185,14 +218,15 @@ def test_orthogonal_rejects_rank_1():
 
 def test_constant_zeros_ones_identity():
     np.testing.assert_array_equal(
-        initializers.Constant(2.5)((2, 3)).numpy(), np.full((2, 3), 2.5))
+        initializers.Constant(2.5)((2, 3)).numpy(), np.full((2, 3), 2.5)
+    )
     c = initializers.Constant(3)((2,), dtype="int32")
     assert c.dtype == "int32" and c.numpy().tolist() == [3, 3]
     np.testing.assert_array_equal(initializers.Zeros()((2, 2)).numpy(), 0)
     np.testing.assert_array_equal(initializers.Ones()((2, 2)).numpy(), 1)
     np.testing.assert_array_equal(
-        initializers.Identity(gain=2.0)((2, 3)).numpy(),
-        2.0 * np.eye(2, 3))
+        initializers.Identity(gain=2.0)((2, 3)).numpy(), 2.0 * np.eye(2, 3)
+    )
     with pytest.raises(ValueError, match="2D"):
         initializers.Identity()((2, 2, 2))
 
@@ -253,8 +287,12 @@ def test_get_other_identifiers():
     inst = initializers.Ones()
     assert initializers.get(inst) is inst
     assert isinstance(initializers.get(initializers.Zeros), initializers.Zeros)
-    got = initializers.get({"class_name": "RandomUniform",
-                            "config": {"minval": 1.0, "maxval": 2.0}})
+    got = initializers.get(
+        {
+            "class_name": "RandomUniform",
+            "config": {"minval": 1.0, "maxval": 2.0},
+        }
+    )
     assert (got.minval, got.maxval) == (1.0, 2.0)
     with pytest.raises(ValueError, match="no_such_init"):
         initializers.get("no_such_init")
@@ -270,14 +308,14 @@ ALL_INSTANCES = [
     initializers.RandomNormal(mean=1.0, stddev=0.2, seed=5),
     initializers.RandomUniform(minval=-1.0, maxval=2.0, seed=5),
     initializers.TruncatedNormal(stddev=0.3, seed=5),
-    initializers.VarianceScaling(scale=2.0, mode="fan_out",
-                                 distribution="uniform", seed=5),
+    initializers.VarianceScaling(
+        scale=2.0, mode="fan_out", distribution="uniform", seed=5
+    ),
     initializers.Orthogonal(gain=2.0, seed=5),
 ] + [cls(seed=5) for cls, *_ in NAMED.values()]
 
 
-@pytest.mark.parametrize("init", ALL_INSTANCES,
-                         ids=lambda i: type(i).__name__)
+@pytest.mark.parametrize("init", ALL_INSTANCES, ids=lambda i: type(i).__name__)
 def test_serialize_round_trip(init):
     config = initializers.serialize(init)
     assert config["module"] == "keras.initializers"
@@ -302,7 +340,9 @@ def test_seed_generator_config_round_trip():
     np.testing.assert_array_equal(
         clone((5,)).numpy(),
         initializers.RandomNormal(seed=kerasnet.random.SeedGenerator(11))(
-            (5,)).numpy())
+            (5,)
+        ).numpy(),
+    )
 
 
 def test_constant_array_value_round_trip():

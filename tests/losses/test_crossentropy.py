@@ -38,17 +38,21 @@ def test_categorical_from_probabilities_and_logits():
     probs = _softmax(LOGITS)
     want = -np.log(probs[np.arange(6), LABELS])
     np.testing.assert_allclose(
-        losses.categorical_crossentropy(ONE_HOT, probs).numpy(), want,
-        rtol=1e-6)
+        losses.categorical_crossentropy(ONE_HOT, probs).numpy(), want, rtol=1e-6
+    )
     np.testing.assert_allclose(
-        losses.categorical_crossentropy(ONE_HOT, LOGITS,
-                                        from_logits=True).numpy(),
-        want, rtol=1e-10)
+        losses.categorical_crossentropy(
+            ONE_HOT, LOGITS, from_logits=True
+        ).numpy(),
+        want,
+        rtol=1e-10,
+    )
     # Unnormalised probabilities are renormalised, 0 is clipped to epsilon.
     p = np.array([[0.2, 0.2, 0.0, 0.0]])
     t = np.array([[0.0, 0.0, 1.0, 0.0]])
     np.testing.assert_allclose(
-        losses.categorical_crossentropy(t, p).numpy(), _cce_probs(t, p))
+        losses.categorical_crossentropy(t, p).numpy(), _cce_probs(t, p)
+    )
 
 
 def test_categorical_axis():
@@ -57,9 +61,10 @@ def test_categorical_axis():
     e = np.exp(x - x.max(1, keepdims=True))
     logp = np.log(e / e.sum(1, keepdims=True))
     np.testing.assert_allclose(
-        losses.categorical_crossentropy(t, x, from_logits=True,
-                                        axis=1).numpy(),
-        -(t * logp).sum(1), rtol=1e-10)
+        losses.categorical_crossentropy(t, x, from_logits=True, axis=1).numpy(),
+        -(t * logp).sum(1),
+        rtol=1e-10,
+    )
 
 
 def test_label_smoothing():
@@ -67,63 +72,79 @@ def test_label_smoothing():
     smooth = ONE_HOT * (1 - ls) + ls / 4
     probs = _softmax(LOGITS)
     np.testing.assert_allclose(
-        losses.categorical_crossentropy(ONE_HOT, LOGITS, from_logits=True,
-                                        label_smoothing=ls).numpy(),
-        -(smooth * np.log(probs)).sum(-1), rtol=1e-10)
+        losses.categorical_crossentropy(
+            ONE_HOT, LOGITS, from_logits=True, label_smoothing=ls
+        ).numpy(),
+        -(smooth * np.log(probs)).sum(-1),
+        rtol=1e-10,
+    )
     t = (LOGITS > 0).astype(float)
     bsmooth = t * (1 - ls) + 0.5 * ls
     np.testing.assert_allclose(
-        losses.binary_crossentropy(t, _sigmoid(LOGITS),
-                                   label_smoothing=ls).numpy(),
-        _bce_probs(bsmooth, _sigmoid(LOGITS)).mean(-1), rtol=1e-6)
+        losses.binary_crossentropy(
+            t, _sigmoid(LOGITS), label_smoothing=ls
+        ).numpy(),
+        _bce_probs(bsmooth, _sigmoid(LOGITS)).mean(-1),
+        rtol=1e-6,
+    )
 
 
 def test_sparse_matches_categorical():
     for from_logits in (False, True):
         pred = LOGITS if from_logits else _softmax(LOGITS)
-        dense = losses.categorical_crossentropy(ONE_HOT, pred,
-                                                from_logits=from_logits)
+        dense = losses.categorical_crossentropy(
+            ONE_HOT, pred, from_logits=from_logits
+        )
         for labels in (LABELS, LABELS[:, None], LABELS.astype(np.float32)):
             sparse = losses.sparse_categorical_crossentropy(
-                labels, pred, from_logits=from_logits)
-            np.testing.assert_allclose(sparse.numpy(), dense.numpy(),
-                                       rtol=1e-6)
+                labels, pred, from_logits=from_logits
+            )
+            np.testing.assert_allclose(sparse.numpy(), dense.numpy(), rtol=1e-6)
 
 
 def test_sparse_ignore_class_function_and_class():
     labels = np.array([0, -1, 1, 1, -1, 0])
-    out = losses.sparse_categorical_crossentropy(labels, LOGITS,
-                                                 from_logits=True,
-                                                 ignore_class=-1)
+    out = losses.sparse_categorical_crossentropy(
+        labels, LOGITS, from_logits=True, ignore_class=-1
+    )
     logp = np.log(_softmax(LOGITS))
     valid = labels != -1
     want = np.where(valid, -logp[np.arange(6), np.maximum(labels, 0)], 0)
     np.testing.assert_allclose(out.numpy(), want, rtol=1e-10)
     np.testing.assert_array_equal(out._keras_mask.numpy(), valid)
     # The class form averages over the valid entries only (Keras' mask).
-    loss = losses.SparseCategoricalCrossentropy(from_logits=True,
-                                                ignore_class=-1)
-    np.testing.assert_allclose(float(loss(labels, LOGITS)),
-                               want[valid].mean(), rtol=1e-6)
+    loss = losses.SparseCategoricalCrossentropy(
+        from_logits=True, ignore_class=-1
+    )
+    np.testing.assert_allclose(
+        float(loss(labels, LOGITS)), want[valid].mean(), rtol=1e-6
+    )
     loss_sum = losses.SparseCategoricalCrossentropy(
-        from_logits=True, ignore_class=-1, reduction="sum")
-    np.testing.assert_allclose(float(loss_sum(labels, LOGITS)), want.sum(),
-                               rtol=1e-6)
+        from_logits=True, ignore_class=-1, reduction="sum"
+    )
+    np.testing.assert_allclose(
+        float(loss_sum(labels, LOGITS)), want.sum(), rtol=1e-6
+    )
 
 
 def test_binary_from_logits_and_probabilities():
     t = RNG.uniform(size=LOGITS.shape)
-    want = (np.maximum(LOGITS, 0) - LOGITS * t
-            + np.log1p(np.exp(-np.abs(LOGITS)))).mean(-1)
+    want = (
+        np.maximum(LOGITS, 0) - LOGITS * t + np.log1p(np.exp(-np.abs(LOGITS)))
+    ).mean(-1)
     np.testing.assert_allclose(
         losses.binary_crossentropy(t, LOGITS, from_logits=True).numpy(),
-        want, rtol=1e-10)
+        want,
+        rtol=1e-10,
+    )
     np.testing.assert_allclose(
-        losses.binary_crossentropy(t, _sigmoid(LOGITS)).numpy(), want,
-        rtol=1e-6)
+        losses.binary_crossentropy(t, _sigmoid(LOGITS)).numpy(), want, rtol=1e-6
+    )
     np.testing.assert_allclose(
         losses.binary_crossentropy(t, _sigmoid(LOGITS), axis=0).numpy(),
-        _bce_probs(t, _sigmoid(LOGITS)).mean(0), rtol=1e-6)
+        _bce_probs(t, _sigmoid(LOGITS)).mean(0),
+        rtol=1e-6,
+    )
 
 
 def test_stability_at_extreme_logits():
@@ -132,10 +153,10 @@ def test_stability_at_extreme_logits():
     out = losses.categorical_crossentropy(t, big, from_logits=True).numpy()
     np.testing.assert_allclose(out, [2000.0])
     out = losses.binary_crossentropy(t, big, from_logits=True).numpy()
-    np.testing.assert_allclose(out, [(1000 + 1000 + np.log(2)) / 3],
-                               rtol=1e-6)
-    out = losses.sparse_categorical_crossentropy(np.array([1]), big,
-                                                 from_logits=True).numpy()
+    np.testing.assert_allclose(out, [(1000 + 1000 + np.log(2)) / 3], rtol=1e-6)
+    out = losses.sparse_categorical_crossentropy(
+        np.array([1]), big, from_logits=True
+    ).numpy()
     np.testing.assert_allclose(out, [2000.0])
     # Probabilities of exactly 0 and 1 are clipped, so the loss is finite.
     t = np.array([[1.0, 0.0]], dtype=np.float32)
@@ -154,22 +175,30 @@ def test_gradients_from_logits():
     with kerasnet.GradientTape() as tape:
         value = loss(ONE_HOT, logits)
     grad = tape.gradient(value, logits).numpy()
-    np.testing.assert_allclose(grad, (_softmax(LOGITS) - ONE_HOT) / 6,
-                               rtol=1e-10, atol=1e-12)
-    loss = losses.SparseCategoricalCrossentropy(from_logits=True,
-                                                dtype="float64")
+    np.testing.assert_allclose(
+        grad, (_softmax(LOGITS) - ONE_HOT) / 6, rtol=1e-10, atol=1e-12
+    )
+    loss = losses.SparseCategoricalCrossentropy(
+        from_logits=True, dtype="float64"
+    )
     with kerasnet.GradientTape() as tape:
         value = loss(LABELS, logits)
-    np.testing.assert_allclose(tape.gradient(value, logits).numpy(),
-                               (_softmax(LOGITS) - ONE_HOT) / 6,
-                               rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        tape.gradient(value, logits).numpy(),
+        (_softmax(LOGITS) - ONE_HOT) / 6,
+        rtol=1e-10,
+        atol=1e-12,
+    )
     t = (LOGITS > 0.5).astype(np.float64)
     loss = losses.BinaryCrossentropy(from_logits=True, dtype="float64")
     with kerasnet.GradientTape() as tape:
         value = loss(t, logits)
-    np.testing.assert_allclose(tape.gradient(value, logits).numpy(),
-                               (_sigmoid(LOGITS) - t) / LOGITS.size,
-                               rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        tape.gradient(value, logits).numpy(),
+        (_sigmoid(LOGITS) - t) / LOGITS.size,
+        rtol=1e-10,
+        atol=1e-12,
+    )
 
 
 def test_softmax_output_uses_cached_logits():
@@ -183,7 +212,8 @@ def test_softmax_output_uses_cached_logits():
     np.testing.assert_allclose(float(out), 200.0, rtol=1e-6)
     sig = activations.sigmoid(np.array([[30.0]], dtype=np.float32))
     np.testing.assert_allclose(
-        losses.binary_crossentropy([[0.0]], sig).numpy(), [30.0], rtol=1e-6)
+        losses.binary_crossentropy([[0.0]], sig).numpy(), [30.0], rtol=1e-6
+    )
     with pytest.warns(UserWarning, match="from_logits=True"):
         losses.categorical_crossentropy(t, probs, from_logits=True)
 
@@ -213,12 +243,18 @@ def test_binary_focal(gamma, balance):
     want = _focal_reference(t, probs, gamma, 0.4 if balance else None)
     for pred, from_logits in ((probs, False), (LOGITS, True)):
         out = losses.binary_focal_crossentropy(
-            t, pred, apply_class_balancing=balance, alpha=0.4, gamma=gamma,
-            from_logits=from_logits)
+            t,
+            pred,
+            apply_class_balancing=balance,
+            alpha=0.4,
+            gamma=gamma,
+            from_logits=from_logits,
+        )
         np.testing.assert_allclose(out.numpy(), want, rtol=1e-6)
     if gamma == 0.0 and not balance:
         np.testing.assert_allclose(
-            want, losses.binary_crossentropy(t, probs).numpy(), rtol=1e-6)
+            want, losses.binary_crossentropy(t, probs).numpy(), rtol=1e-6
+        )
 
 
 def test_categorical_focal():
@@ -226,20 +262,26 @@ def test_categorical_focal():
     p = np.clip(probs, EPS, 1 - EPS)
     want = (0.25 * (1 - p) ** 2 * -(ONE_HOT * np.log(p))).sum(-1)
     np.testing.assert_allclose(
-        losses.categorical_focal_crossentropy(ONE_HOT, probs).numpy(), want,
-        rtol=1e-6)
+        losses.categorical_focal_crossentropy(ONE_HOT, probs).numpy(),
+        want,
+        rtol=1e-6,
+    )
     np.testing.assert_allclose(
-        losses.categorical_focal_crossentropy(ONE_HOT, LOGITS,
-                                              from_logits=True).numpy(),
-        want, rtol=1e-6)
+        losses.categorical_focal_crossentropy(
+            ONE_HOT, LOGITS, from_logits=True
+        ).numpy(),
+        want,
+        rtol=1e-6,
+    )
 
 
 def test_shape_and_argument_errors():
     with pytest.raises(ValueError, match="same shape"):
         losses.categorical_crossentropy(np.ones((2, 3)), np.ones((2, 4)))
     with pytest.raises(ValueError, match="same shape"):
-        losses.sparse_categorical_crossentropy(np.array([0, 1, 2]),
-                                               np.ones((2, 4)))
+        losses.sparse_categorical_crossentropy(
+            np.array([0, 1, 2]), np.ones((2, 4))
+        )
     with pytest.raises(ValueError, match="label_smoothing"):
         losses.CategoricalCrossentropy(label_smoothing=1.5)
     with pytest.raises(ValueError, match="axis"):
@@ -249,8 +291,9 @@ def test_shape_and_argument_errors():
 
 
 def test_sparse_out_of_range_labels_give_zero():
-    out = losses.sparse_categorical_crossentropy(np.array([5, -3]),
-                                                 LOGITS[:2], from_logits=True)
+    out = losses.sparse_categorical_crossentropy(
+        np.array([5, -3]), LOGITS[:2], from_logits=True
+    )
     np.testing.assert_array_equal(out.numpy(), [0.0, 0.0])
 
 
@@ -258,9 +301,12 @@ def test_kl_and_poisson_classes():
     t = RNG.dirichlet(np.ones(4), size=3)
     p = RNG.dirichlet(np.ones(4), size=3)
     kl = (t * np.log(t / p)).sum(-1)
-    np.testing.assert_allclose(float(losses.KLDivergence()(t, p)),
-                               kl.mean(), rtol=1e-5)
+    np.testing.assert_allclose(
+        float(losses.KLDivergence()(t, p)), kl.mean(), rtol=1e-5
+    )
     np.testing.assert_allclose(
         float(losses.Poisson()(t, p)),
-        (p - t * np.log(p + EPS)).mean(-1).mean(), rtol=1e-5)
+        (p - t * np.log(p + EPS)).mean(-1).mean(),
+        rtol=1e-5,
+    )
     assert losses.KLDivergence(reduction=None)(t, p).shape == (3,)

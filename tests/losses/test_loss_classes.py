@@ -39,16 +39,22 @@ def test_sample_weight_shapes_and_reductions():
     weighted = PER_SAMPLE * w
     mse = losses.MeanSquaredError()
     for sw in (w, w[:, None], list(w)):
-        np.testing.assert_allclose(float(mse(T, P, sample_weight=sw)),
-                                   weighted.sum() / 4, rtol=1e-5)
-    np.testing.assert_allclose(float(mse(T, P, sample_weight=2.0)),
-                               2 * PER_SAMPLE.mean(), rtol=1e-5)
+        np.testing.assert_allclose(
+            float(mse(T, P, sample_weight=sw)), weighted.sum() / 4, rtol=1e-5
+        )
+    np.testing.assert_allclose(
+        float(mse(T, P, sample_weight=2.0)), 2 * PER_SAMPLE.mean(), rtol=1e-5
+    )
     total = losses.MeanSquaredError(reduction="sum")
-    np.testing.assert_allclose(float(total(T, P, sample_weight=w)),
-                               weighted.sum(), rtol=1e-5)
+    np.testing.assert_allclose(
+        float(total(T, P, sample_weight=w)), weighted.sum(), rtol=1e-5
+    )
     by_weight = losses.MeanSquaredError(reduction="mean_with_sample_weight")
-    np.testing.assert_allclose(float(by_weight(T, P, sample_weight=w)),
-                               weighted.sum() / w.sum(), rtol=1e-5)
+    np.testing.assert_allclose(
+        float(by_weight(T, P, sample_weight=w)),
+        weighted.sum() / w.sum(),
+        rtol=1e-5,
+    )
     zero = losses.MeanSquaredError(reduction="mean_with_sample_weight")
     assert float(zero(T, P, sample_weight=np.zeros(4))) == 0.0
     with pytest.raises(ValueError, match="sample_weight"):
@@ -65,9 +71,9 @@ def test_keras_mask_on_predictions():
     np.testing.assert_allclose(float(out), PER_SAMPLE[mask].sum(), rtol=1e-5)
     w = np.array([1.0, 5.0, 2.0, 0.5])
     out = losses.MeanSquaredError()(T, pred, sample_weight=w)
-    np.testing.assert_allclose(float(out),
-                               (PER_SAMPLE * w)[mask].sum() / mask.sum(),
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        float(out), (PER_SAMPLE * w)[mask].sum() / mask.sum(), rtol=1e-5
+    )
 
 
 def test_dtype_argument():
@@ -108,16 +114,16 @@ def test_custom_subclass_and_wrapper():
 
     loss = MyMSE()
     assert loss.name.startswith("my_mse")
-    np.testing.assert_allclose(float(loss(T, P)), PER_SAMPLE.mean(),
-                               rtol=1e-5)
+    np.testing.assert_allclose(float(loss(T, P)), PER_SAMPLE.mean(), rtol=1e-5)
     assert loss.get_config()["reduction"] == "sum_over_batch_size"
 
     def scaled(y_true, y_pred, scale=1.0):
         return scale * ops.mean(ops.abs(y_true - y_pred), axis=-1)
 
     wrapper = losses.LossFunctionWrapper(scaled, name="scaled", scale=3.0)
-    np.testing.assert_allclose(float(wrapper(T, P)),
-                               3 * np.abs(T - P).mean(), rtol=1e-5)
+    np.testing.assert_allclose(
+        float(wrapper(T, P)), 3 * np.abs(T - P).mean(), rtol=1e-5
+    )
     config = losses.serialize(wrapper)
     clone = losses.deserialize(config, custom_objects={"scaled": scaled})
     np.testing.assert_allclose(float(clone(T, P)), float(wrapper(T, P)))
@@ -132,8 +138,9 @@ def test_structures_of_outputs():
 
     class PairLoss(losses.Loss):
         def call(self, y_true, y_pred):
-            return (losses.mean_squared_error(y_true[0], y_pred[0])
-                    + losses.mean_squared_error(y_true[1], y_pred[1]))
+            return losses.mean_squared_error(
+                y_true[0], y_pred[0]
+            ) + losses.mean_squared_error(y_true[1], y_pred[1])
 
     out = PairLoss()([T, T], [P, T])
     np.testing.assert_allclose(float(out), PER_SAMPLE.mean(), rtol=1e-5)
@@ -142,10 +149,8 @@ def test_structures_of_outputs():
 DEFAULTS = {
     losses.MeanSquaredError: ("mean_squared_error", {}),
     losses.MeanAbsoluteError: ("mean_absolute_error", {}),
-    losses.MeanAbsolutePercentageError: ("mean_absolute_percentage_error",
-                                         {}),
-    losses.MeanSquaredLogarithmicError: ("mean_squared_logarithmic_error",
-                                         {}),
+    losses.MeanAbsolutePercentageError: ("mean_absolute_percentage_error", {}),
+    losses.MeanSquaredLogarithmicError: ("mean_squared_logarithmic_error", {}),
     losses.Huber: ("huber_loss", {"delta": 1.0}),
     losses.LogCosh: ("log_cosh", {}),
     losses.CosineSimilarity: ("cosine_similarity", {"axis": -1}),
@@ -154,19 +159,39 @@ DEFAULTS = {
     losses.CategoricalHinge: ("categorical_hinge", {}),
     losses.KLDivergence: ("kl_divergence", {}),
     losses.Poisson: ("poisson", {}),
-    losses.BinaryCrossentropy: ("binary_crossentropy", {
-        "from_logits": False, "label_smoothing": 0.0, "axis": -1}),
-    losses.BinaryFocalCrossentropy: ("binary_focal_crossentropy", {
-        "from_logits": False, "label_smoothing": 0.0, "axis": -1,
-        "apply_class_balancing": False, "alpha": 0.25, "gamma": 2.0}),
-    losses.CategoricalCrossentropy: ("categorical_crossentropy", {
-        "from_logits": False, "label_smoothing": 0.0, "axis": -1}),
-    losses.CategoricalFocalCrossentropy: ("categorical_focal_crossentropy", {
-        "from_logits": False, "label_smoothing": 0.0, "axis": -1,
-        "alpha": 0.25, "gamma": 2.0}),
-    losses.SparseCategoricalCrossentropy: ("sparse_categorical_crossentropy",
-                                           {"from_logits": False,
-                                            "ignore_class": None}),
+    losses.BinaryCrossentropy: (
+        "binary_crossentropy",
+        {"from_logits": False, "label_smoothing": 0.0, "axis": -1},
+    ),
+    losses.BinaryFocalCrossentropy: (
+        "binary_focal_crossentropy",
+        {
+            "from_logits": False,
+            "label_smoothing": 0.0,
+            "axis": -1,
+            "apply_class_balancing": False,
+            "alpha": 0.25,
+            "gamma": 2.0,
+        },
+    ),
+    losses.CategoricalCrossentropy: (
+        "categorical_crossentropy",
+        {"from_logits": False, "label_smoothing": 0.0, "axis": -1},
+    ),
+    losses.CategoricalFocalCrossentropy: (
+        "categorical_focal_crossentropy",
+        {
+            "from_logits": False,
+            "label_smoothing": 0.0,
+            "axis": -1,
+            "alpha": 0.25,
+            "gamma": 2.0,
+        },
+    ),
+    losses.SparseCategoricalCrossentropy: (
+        "sparse_categorical_crossentropy",
+        {"from_logits": False, "ignore_class": None},
+    ),
 }
 
 
@@ -175,8 +200,11 @@ def test_defaults_config_and_round_trip(cls):
     name, extra = DEFAULTS[cls]
     loss = cls()
     assert loss.name == name and loss.reduction == "sum_over_batch_size"
-    assert loss.get_config() == {"name": name,
-                                 "reduction": "sum_over_batch_size", **extra}
+    assert loss.get_config() == {
+        "name": name,
+        "reduction": "sum_over_batch_size",
+        **extra,
+    }
     config = losses.serialize(loss)
     assert config["module"] == "keras.losses"
     assert config["class_name"] == cls.__name__
@@ -191,8 +219,7 @@ def test_config_values_survive_round_trip():
     loss = losses.Huber(delta=0.25, reduction="sum")
     clone = losses.deserialize(losses.serialize(loss))
     np.testing.assert_allclose(float(clone(T, P)), float(loss(T, P)))
-    loss = losses.CategoricalCrossentropy(from_logits=True,
-                                          label_smoothing=0.1)
+    loss = losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.1)
     clone = losses.get(losses.serialize(loss))
     assert clone.from_logits and clone.label_smoothing == 0.1
 
@@ -208,8 +235,10 @@ def test_config_values_survive_round_trip():
         ("kld", losses.kl_divergence),
         ("bce", losses.binary_crossentropy),
         ("categorical_crossentropy", losses.categorical_crossentropy),
-        ("sparse_categorical_crossentropy",
-         losses.sparse_categorical_crossentropy),
+        (
+            "sparse_categorical_crossentropy",
+            losses.sparse_categorical_crossentropy,
+        ),
         ("binary_crossentropy", losses.binary_crossentropy),
         ("huber", losses.huber),
         ("log_cosh", losses.log_cosh),
@@ -225,10 +254,15 @@ def test_get_function_names(name, fn):
 
 
 def test_get_class_names_and_errors():
-    assert isinstance(losses.get("CategoricalCrossentropy"),
-                      losses.CategoricalCrossentropy)
-    got = losses.get({"class_name": "CategoricalCrossentropy",
-                      "config": {"from_logits": True}})
+    assert isinstance(
+        losses.get("CategoricalCrossentropy"), losses.CategoricalCrossentropy
+    )
+    got = losses.get(
+        {
+            "class_name": "CategoricalCrossentropy",
+            "config": {"from_logits": True},
+        }
+    )
     assert got.from_logits
     assert losses.get(None) is None
     inst = losses.Huber()

@@ -29,14 +29,19 @@ def _counts(y, p, thresholds, w=None):
     return tp, fp, tn, fn
 
 
-@pytest.mark.parametrize("thresholds", [None, 0.3, [0.1, 0.5, 0.7],
-                                        [0.0, 0.5, 1.0]])
+@pytest.mark.parametrize(
+    "thresholds", [None, 0.3, [0.1, 0.5, 0.7], [0.0, 0.5, 1.0]]
+)
 @pytest.mark.parametrize("weighted", [False, True])
 def test_condition_counts(thresholds, weighted):
     t = [0.5] if thresholds is None else np.atleast_1d(thresholds)
     want = _counts(Y, P, t, W if weighted else None)
-    classes = (metrics.TruePositives, metrics.FalsePositives,
-               metrics.TrueNegatives, metrics.FalseNegatives)
+    classes = (
+        metrics.TruePositives,
+        metrics.FalsePositives,
+        metrics.TrueNegatives,
+        metrics.FalseNegatives,
+    )
     for cls, value in zip(classes, want):
         m = cls(thresholds=thresholds)
         m.update_state(Y, P, sample_weight=W if weighted else None)
@@ -81,12 +86,10 @@ def test_precision_recall_class_id_and_top_k():
     tp = (in_top & (labels == 1)).sum()
     m = metrics.Precision(top_k=k)
     m.update_state(labels, probs)
-    np.testing.assert_allclose(float(m.result()), tp / in_top.sum(),
-                               rtol=1e-5)
+    np.testing.assert_allclose(float(m.result()), tp / in_top.sum(), rtol=1e-5)
     m = metrics.Recall(top_k=k)
     m.update_state(labels, probs)
-    np.testing.assert_allclose(float(m.result()), tp / labels.sum(),
-                               rtol=1e-5)
+    np.testing.assert_allclose(float(m.result()), tp / labels.sum(), rtol=1e-5)
     with pytest.raises(ValueError, match="class_id"):
         metrics.Precision(class_id=9).update_state(labels, probs)
 
@@ -126,22 +129,20 @@ def test_shape_mismatch_raises():
 
 # -- AUC -------------------------------------------------------------------
 
+
 def _auc_thresholds(num_thresholds):
     inner = [(i + 1) / (num_thresholds - 1) for i in range(num_thresholds - 2)]
     return np.array([-EPS] + inner + [1 + EPS])
 
 
 def _riemann(tp, fp, tn, fn, curve, method):
-    recall = np.divide(tp, tp + fn, out=np.zeros_like(tp),
-                       where=(tp + fn) > 0)
+    recall = np.divide(tp, tp + fn, out=np.zeros_like(tp), where=(tp + fn) > 0)
     if curve == "ROC":
-        x = np.divide(fp, fp + tn, out=np.zeros_like(fp),
-                      where=(fp + tn) > 0)
+        x = np.divide(fp, fp + tn, out=np.zeros_like(fp), where=(fp + tn) > 0)
         y = recall
     else:
         x = recall
-        y = np.divide(tp, tp + fp, out=np.zeros_like(tp),
-                      where=(tp + fp) > 0)
+        y = np.divide(tp, tp + fp, out=np.zeros_like(tp), where=(tp + fp) > 0)
     if method == "interpolation":
         h = (y[:-1] + y[1:]) / 2
     elif method == "minoring":
@@ -169,7 +170,8 @@ def _pr_interpolated(tp, fp, fn):
 
 
 def test_auc_documented_small_case_by_hand():
-    # thresholds [-eps, 0.5, 1 + eps]: tp=[2,1,0] fp=[2,0,0] fn=[0,1,2] tn=[0,2,2]
+    # thresholds [-eps, 0.5, 1 + eps]:
+    # tp=[2,1,0] fp=[2,0,0] fn=[0,1,2] tn=[0,2,2]
     y, p = [0, 0, 1, 1], [0, 0.5, 0.3, 0.9]
     m = metrics.AUC(num_thresholds=3)
     m.update_state(y, p)
@@ -186,8 +188,9 @@ def test_auc_documented_small_case_by_hand():
 @pytest.mark.parametrize("method", ["interpolation", "minoring", "majoring"])
 @pytest.mark.parametrize("num_thresholds", [3, 10, 200])
 def test_auc_matches_numpy(curve, method, num_thresholds):
-    m = metrics.AUC(num_thresholds=num_thresholds, curve=curve,
-                    summation_method=method)
+    m = metrics.AUC(
+        num_thresholds=num_thresholds, curve=curve, summation_method=method
+    )
     m.update_state(Y[:25], P[:25], sample_weight=W[:25])
     m.update_state(Y[25:], P[25:], sample_weight=W[25:])
     tp, fp, tn, fn = _counts(Y, P, _auc_thresholds(num_thresholds), W)
@@ -195,16 +198,16 @@ def test_auc_matches_numpy(curve, method, num_thresholds):
         want = _pr_interpolated(tp, fp, fn)
     else:
         want = _riemann(tp, fp, tn, fn, curve, method)
-    np.testing.assert_allclose(float(m.result()), want, rtol=1e-5,
-                               atol=1e-7)
+    np.testing.assert_allclose(float(m.result()), want, rtol=1e-5, atol=1e-7)
 
 
 def test_auc_approaches_exact_roc_auc_and_bounds():
     y = RNG.integers(0, 2, size=400)
     p = np.clip(0.25 * y + RNG.uniform(size=400) * 0.75, 0, 1)
     pos, neg = p[y == 1], p[y == 0]
-    exact = ((pos[:, None] > neg[None, :]).mean()
-             + 0.5 * (pos[:, None] == neg[None, :]).mean())
+    exact = (pos[:, None] > neg[None, :]).mean() + 0.5 * (
+        pos[:, None] == neg[None, :]
+    ).mean()
     results = {}
     for method in ("interpolation", "minoring", "majoring"):
         m = metrics.AUC(num_thresholds=1000, summation_method=method)
@@ -218,20 +221,20 @@ def test_auc_approaches_exact_roc_auc_and_bounds():
 def test_auc_explicit_thresholds_and_logits():
     m = metrics.AUC(thresholds=[0.7, 0.2, 0.5])
     assert m.num_thresholds == 5
-    np.testing.assert_allclose(m.thresholds,
-                               [-EPS, 0.2, 0.5, 0.7, 1 + EPS])
+    np.testing.assert_allclose(m.thresholds, [-EPS, 0.2, 0.5, 0.7, 1 + EPS])
     m.update_state(Y, P)
     tp, fp, tn, fn = _counts(Y, P, m.thresholds)
-    np.testing.assert_allclose(float(m.result()),
-                               _riemann(tp, fp, tn, fn, "ROC",
-                                        "interpolation"), rtol=1e-5)
+    np.testing.assert_allclose(
+        float(m.result()),
+        _riemann(tp, fp, tn, fn, "ROC", "interpolation"),
+        rtol=1e-5,
+    )
     logits = np.log(P / (1 - P + 1e-12) + 1e-12)
     a = metrics.AUC(num_thresholds=50, from_logits=True)
     a.update_state(Y, logits)
     b = metrics.AUC(num_thresholds=50)
     b.update_state(Y, 1 / (1 + np.exp(-logits)))
-    np.testing.assert_allclose(float(a.result()), float(b.result()),
-                               rtol=1e-5)
+    np.testing.assert_allclose(float(a.result()), float(b.result()), rtol=1e-5)
 
 
 def test_auc_multi_label_and_label_weights():
@@ -246,26 +249,30 @@ def test_auc_multi_label_and_label_weights():
     assert not m.variables  # built on the first update
     m.update_state(y, p)
     assert m.true_positives.shape == (20, 3)
-    np.testing.assert_allclose(float(m.result()), np.mean(per_label),
-                               rtol=1e-5)
+    np.testing.assert_allclose(float(m.result()), np.mean(per_label), rtol=1e-5)
     lw = np.array([1.0, 0.0, 3.0])
-    m = metrics.AUC(num_thresholds=20, multi_label=True, num_labels=3,
-                    label_weights=lw)
+    m = metrics.AUC(
+        num_thresholds=20, multi_label=True, num_labels=3, label_weights=lw
+    )
     m.update_state(y, p)
-    np.testing.assert_allclose(float(m.result()),
-                               (np.array(per_label) @ lw) / lw.sum(),
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        float(m.result()), (np.array(per_label) @ lw) / lw.sum(), rtol=1e-5
+    )
     # Flattened (multi_label=False): label_weights weight the predictions.
     m = metrics.AUC(num_thresholds=20, label_weights=lw)
     m.update_state(y, p)
-    tp, fp, tn, fn = _counts(y, p, _auc_thresholds(20),
-                             np.broadcast_to(lw, y.shape))
+    tp, fp, tn, fn = _counts(
+        y, p, _auc_thresholds(20), np.broadcast_to(lw, y.shape)
+    )
     np.testing.assert_allclose(
-        float(m.result()), _riemann(tp, fp, tn, fn, "ROC", "interpolation"),
-        rtol=1e-5)
+        float(m.result()),
+        _riemann(tp, fp, tn, fn, "ROC", "interpolation"),
+        rtol=1e-5,
+    )
     with pytest.raises(ValueError, match="rank 2"):
-        metrics.AUC(multi_label=True).update_state(np.ones((2, 2, 2)),
-                                                   np.ones((2, 2, 2)))
+        metrics.AUC(multi_label=True).update_state(
+            np.ones((2, 2, 2)), np.ones((2, 2, 2))
+        )
 
 
 def test_auc_reset_and_names():
@@ -274,5 +281,8 @@ def test_auc_reset_and_names():
     m.reset_state()
     assert all(float(v.numpy().sum()) == 0 for v in m.variables)
     assert [v.name for v in m.variables] == [
-        "true_positives", "false_positives", "true_negatives",
-        "false_negatives"]
+        "true_positives",
+        "false_positives",
+        "true_negatives",
+        "false_negatives",
+    ]

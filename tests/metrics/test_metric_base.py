@@ -33,15 +33,16 @@ def test_mean_reduces_values_to_weight_rank():
     m = metrics.Mean()
     m.update_state(values, sample_weight=w)
     per_sample = values.mean(axis=(1, 2))
-    np.testing.assert_allclose(float(m.result()),
-                               (per_sample * w).sum() / w.sum(), rtol=1e-5)
+    np.testing.assert_allclose(
+        float(m.result()), (per_sample * w).sum() / w.sum(), rtol=1e-5
+    )
     w2 = RNG.uniform(size=(4, 3))
     m = metrics.Mean()
     m.update_state(values, sample_weight=w2)
     v = values.mean(-1) * w2
-    np.testing.assert_allclose(float(m.result()),
-                               v.mean(-1).sum() / w2.mean(-1).sum(),
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        float(m.result()), v.mean(-1).sum() / w2.mean(-1).sum(), rtol=1e-5
+    )
     m = metrics.Mean()
     m.update_state(values)
     np.testing.assert_allclose(float(m.result()), values.mean(), rtol=1e-5)
@@ -57,8 +58,10 @@ def test_variables_are_tracked_non_trainable_and_typed():
     m.update_state([1.0, 2.0])
     assert m.result().dtype == "float64"
     p = metrics.Precision()
-    assert [v.name for v in p.variables] == ["true_positives",
-                                             "false_positives"]
+    assert [v.name for v in p.variables] == [
+        "true_positives",
+        "false_positives",
+    ]
     assert all(v.shape == (1,) for v in p.variables)
 
 
@@ -67,13 +70,17 @@ def test_custom_metric_subclass_and_nested_metrics():
         def __init__(self, name="binary_true_positives", **kwargs):
             super().__init__(name=name, **kwargs)
             self.true_positives = self.add_variable(
-                shape=(), initializer="zeros", name="true_positives")
+                shape=(), initializer="zeros", name="true_positives"
+            )
             self.inner = metrics.Mean(name="inner")
 
         def update_state(self, y_true, y_pred, sample_weight=None):
-            hits = ops.cast(ops.logical_and(ops.cast(y_true, "bool"),
-                                            ops.cast(y_pred, "bool")),
-                            self.dtype)
+            hits = ops.cast(
+                ops.logical_and(
+                    ops.cast(y_true, "bool"), ops.cast(y_pred, "bool")
+                ),
+                self.dtype,
+            )
             self.true_positives.assign_add(ops.sum(hits))
             self.inner.update_state(hits)
 
@@ -83,8 +90,7 @@ def test_custom_metric_subclass_and_nested_metrics():
     m = BinaryTruePositives()
     m.update_state(np.array([1, 1, 0, 1]), np.array([1, 0, 0, 1]))
     assert float(m.result()) == 2.0
-    assert [v.name for v in m.variables] == ["true_positives", "total",
-                                             "count"]
+    assert [v.name for v in m.variables] == ["true_positives", "total", "count"]
     m.reset_state()
     assert float(m.result()) == 0.0 and float(m.inner.result()) == 0.0
 
@@ -117,8 +123,9 @@ def test_mean_metric_wrapper():
     config = metrics.serialize(m)
     assert config["config"]["fn"]["config"] == "scaled_abs"
     assert config["config"]["scale"] == 2.0
-    clone = metrics.deserialize(config,
-                                custom_objects={"scaled_abs": scaled_abs})
+    clone = metrics.deserialize(
+        config, custom_objects={"scaled_abs": scaled_abs}
+    )
     clone.update_state(t, p, sample_weight=[1, 1, 1, 0, 0])
     np.testing.assert_allclose(float(clone.result()), want, rtol=1e-5)
     wrapped = metrics.MeanMetricWrapper(kerasnet.losses.mean_squared_error)
@@ -144,18 +151,23 @@ DEFAULT_CONFIGS = {
     metrics.Accuracy: {"name": "accuracy"},
     metrics.BinaryAccuracy: {"name": "binary_accuracy", "threshold": 0.5},
     metrics.CategoricalAccuracy: {"name": "categorical_accuracy"},
-    metrics.SparseCategoricalAccuracy: {"name":
-                                        "sparse_categorical_accuracy"},
-    metrics.TopKCategoricalAccuracy: {"name": "top_k_categorical_accuracy",
-                                      "k": 5},
+    metrics.SparseCategoricalAccuracy: {"name": "sparse_categorical_accuracy"},
+    metrics.TopKCategoricalAccuracy: {
+        "name": "top_k_categorical_accuracy",
+        "k": 5,
+    },
     metrics.SparseTopKCategoricalAccuracy: {
-        "name": "sparse_top_k_categorical_accuracy", "k": 5},
+        "name": "sparse_top_k_categorical_accuracy",
+        "k": 5,
+    },
     metrics.MeanSquaredError: {"name": "mean_squared_error"},
     metrics.MeanAbsoluteError: {"name": "mean_absolute_error"},
     metrics.MeanAbsolutePercentageError: {
-        "name": "mean_absolute_percentage_error"},
+        "name": "mean_absolute_percentage_error"
+    },
     metrics.MeanSquaredLogarithmicError: {
-        "name": "mean_squared_logarithmic_error"},
+        "name": "mean_squared_logarithmic_error"
+    },
     metrics.RootMeanSquaredError: {"name": "root_mean_squared_error"},
     metrics.LogCoshError: {"name": "logcosh"},
     metrics.CosineSimilarity: {"name": "cosine_similarity", "axis": -1},
@@ -164,19 +176,26 @@ DEFAULT_CONFIGS = {
     metrics.Hinge: {"name": "hinge"},
     metrics.SquaredHinge: {"name": "squared_hinge"},
     metrics.CategoricalHinge: {"name": "categorical_hinge"},
-    metrics.BinaryCrossentropy: {"name": "binary_crossentropy",
-                                 "from_logits": False, "label_smoothing": 0},
-    metrics.CategoricalCrossentropy: {"name": "categorical_crossentropy",
-                                      "from_logits": False,
-                                      "label_smoothing": 0, "axis": -1},
+    metrics.BinaryCrossentropy: {
+        "name": "binary_crossentropy",
+        "from_logits": False,
+        "label_smoothing": 0,
+    },
+    metrics.CategoricalCrossentropy: {
+        "name": "categorical_crossentropy",
+        "from_logits": False,
+        "label_smoothing": 0,
+        "axis": -1,
+    },
     metrics.SparseCategoricalCrossentropy: {
-        "name": "sparse_categorical_crossentropy", "from_logits": False,
-        "axis": -1},
+        "name": "sparse_categorical_crossentropy",
+        "from_logits": False,
+        "axis": -1,
+    },
 }
 
 
-@pytest.mark.parametrize("cls", list(DEFAULT_CONFIGS),
-                         ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", list(DEFAULT_CONFIGS), ids=lambda c: c.__name__)
 def test_default_config_and_round_trip(cls):
     m = cls()
     assert m.get_config() == {"dtype": "float32", **DEFAULT_CONFIGS[cls]}
@@ -194,11 +213,24 @@ def test_default_config_and_round_trip(cls):
         (metrics.Recall, {"top_k": 2}),
         (metrics.TruePositives, {"thresholds": 0.2}),
         (metrics.FalseNegatives, {}),
-        (metrics.AUC, {"num_thresholds": 7, "curve": "PR",
-                       "summation_method": "minoring"}),
-        (metrics.AUC, {"thresholds": [0.2, 0.8], "multi_label": True,
-                       "num_labels": 2, "label_weights": [1.0, 3.0],
-                       "from_logits": True}),
+        (
+            metrics.AUC,
+            {
+                "num_thresholds": 7,
+                "curve": "PR",
+                "summation_method": "minoring",
+            },
+        ),
+        (
+            metrics.AUC,
+            {
+                "thresholds": [0.2, 0.8],
+                "multi_label": True,
+                "num_labels": 2,
+                "label_weights": [1.0, 3.0],
+                "from_logits": True,
+            },
+        ),
         (metrics.BinaryAccuracy, {"threshold": 0.7, "dtype": "float64"}),
     ],
 )
@@ -243,8 +275,9 @@ def test_get_other_identifiers():
     m = metrics.Mean()
     assert metrics.get(m) is m
     assert metrics.get(metrics.binary_accuracy) is metrics.binary_accuracy
-    got = metrics.get({"class_name": "BinaryAccuracy",
-                       "config": {"threshold": 0.3}})
+    got = metrics.get(
+        {"class_name": "BinaryAccuracy", "config": {"threshold": 0.3}}
+    )
     assert got.threshold == 0.3
     with pytest.raises(ValueError, match="metric"):
         metrics.get("acc")  # resolved by the trainer, as in Keras

@@ -1,4 +1,4 @@
-"""kerasnet.regularizers: penalties vs numpy, Keras defaults, configs, errors."""
+"""kerasnet.regularizers: penalties vs numpy, defaults, configs, errors."""
 
 import numpy as np
 import pytest
@@ -10,13 +10,17 @@ W = np.array([[1.0, -2.0, 0.5], [0.0, 3.0, -1.5]], dtype=np.float32)
 
 
 def test_l1_l2_l1l2_values():
-    np.testing.assert_allclose(regularizers.L1(0.3)(W).numpy(),
-                               0.3 * np.abs(W).sum(), rtol=1e-6)
-    np.testing.assert_allclose(regularizers.L2(0.1)(W).numpy(),
-                               0.1 * (W ** 2).sum(), rtol=1e-6)
-    np.testing.assert_allclose(regularizers.L1L2(l1=0.2, l2=0.05)(W).numpy(),
-                               0.2 * np.abs(W).sum() + 0.05 * (W ** 2).sum(),
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        regularizers.L1(0.3)(W).numpy(), 0.3 * np.abs(W).sum(), rtol=1e-6
+    )
+    np.testing.assert_allclose(
+        regularizers.L2(0.1)(W).numpy(), 0.1 * (W**2).sum(), rtol=1e-6
+    )
+    np.testing.assert_allclose(
+        regularizers.L1L2(l1=0.2, l2=0.05)(W).numpy(),
+        0.2 * np.abs(W).sum() + 0.05 * (W**2).sum(),
+        rtol=1e-6,
+    )
     # Keras' docstring example: L2(2.) on ones((5, 5)) is 2 * 25.
     assert float(regularizers.L2(2.0)(np.ones((5, 5)))) == 50.0
     assert float(regularizers.L1L2()(W)) == 0.0
@@ -29,9 +33,13 @@ def test_defaults_match_keras():
     assert regularizers.L1(None).get_config() == {"l1": 0.01}
     assert regularizers.L1L2().get_config() == {"l1": 0.0, "l2": 0.0}
     assert regularizers.L1L2(l1=None, l2=0.2).get_config() == {
-        "l1": 0.0, "l2": 0.2}
+        "l1": 0.0,
+        "l2": 0.2,
+    }
     assert regularizers.OrthogonalRegularizer().get_config() == {
-        "factor": 0.01, "mode": "rows"}
+        "factor": 0.01,
+        "mode": "rows",
+    }
 
 
 def _orthogonal_penalty(w, factor, mode):
@@ -48,8 +56,9 @@ def test_orthogonal_regularizer(mode):
     rng = np.random.default_rng(0)
     w = rng.normal(size=(4, 6))
     got = regularizers.OrthogonalRegularizer(0.3, mode=mode)(w).numpy()
-    np.testing.assert_allclose(got, _orthogonal_penalty(w, 0.3, mode),
-                               rtol=1e-10)
+    np.testing.assert_allclose(
+        got, _orthogonal_penalty(w, 0.3, mode), rtol=1e-10
+    )
     q, _ = np.linalg.qr(rng.normal(size=(5, 5)))
     assert float(regularizers.OrthogonalRegularizer(1.0)(q)) < 1e-7
     with pytest.raises(ValueError, match="rank 2"):
@@ -84,11 +93,16 @@ def test_gradient():
 
 @pytest.mark.parametrize(
     "name, cls",
-    [("l1", regularizers.L1), ("L1", regularizers.L1),
-     ("l2", regularizers.L2), ("L2", regularizers.L2),
-     ("l1l2", regularizers.L1L2), ("l1_l2", regularizers.L1L2),
-     ("L1L2", regularizers.L1L2),
-     ("orthogonal_regularizer", regularizers.OrthogonalRegularizer)],
+    [
+        ("l1", regularizers.L1),
+        ("L1", regularizers.L1),
+        ("l2", regularizers.L2),
+        ("L2", regularizers.L2),
+        ("l1l2", regularizers.L1L2),
+        ("l1_l2", regularizers.L1L2),
+        ("L1L2", regularizers.L1L2),
+        ("orthogonal_regularizer", regularizers.OrthogonalRegularizer),
+    ],
 )
 def test_get_by_name(name, cls):
     assert type(regularizers.get(name)) is cls
@@ -103,9 +117,12 @@ def test_get_and_round_trip():
     assert regularizers.get(fn) is fn
     with pytest.raises(ValueError, match="regularizer"):
         regularizers.get("l3")
-    for reg in (regularizers.L1(0.2), regularizers.L2(0.3),
-                regularizers.L1L2(0.1, 0.4),
-                regularizers.OrthogonalRegularizer(0.5, "columns")):
+    for reg in (
+        regularizers.L1(0.2),
+        regularizers.L2(0.3),
+        regularizers.L1L2(0.1, 0.4),
+        regularizers.OrthogonalRegularizer(0.5, "columns"),
+    ):
         config = regularizers.serialize(reg)
         assert config["module"] == "keras.regularizers"
         assert config["class_name"] == type(reg).__name__

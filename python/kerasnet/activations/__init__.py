@@ -1,4 +1,4 @@
-"""kerasnet.activations: Keras 3's activation functions, by function and by name.
+"""kerasnet.activations: Keras 3's activations, by function and by name.
 
 `get("relu")` returns the function; `get(None)` returns `linear`;
 `serialize(relu)` returns "relu" as Keras does for built-in activations.
@@ -21,7 +21,7 @@ from kerasnet.activations.activations import (
     hard_shrink,
     hard_sigmoid,
     hard_silu,
-    hard_swish,
+    hard_swish,  # noqa: F401 (alias, listed in __all__ via the dict)
     hard_tanh,
     leaky_relu,
     linear,
@@ -39,7 +39,7 @@ from kerasnet.activations.activations import (
     softsign,
     sparse_plus,
     squareplus,
-    swish,
+    swish,  # noqa: F401 (alias, listed in __all__ via the dict)
     tanh,
     tanh_shrink,
     threshold,

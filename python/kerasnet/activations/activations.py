@@ -123,7 +123,7 @@ def log_softmax(x, axis=-1):
 
 
 def elu(x, alpha=1.0):
-    """Exponential linear unit: `x` for x > 0, `alpha * (exp(x) - 1)` otherwise."""
+    """Exponential linear unit: `x` if x > 0, else `alpha * (exp(x) - 1)`."""
     _check_number(alpha, "alpha")
     return ops.elu(_tensor(x), alpha=alpha)
 
@@ -186,7 +186,7 @@ def exponential(x):
 
 
 def hard_sigmoid(x):
-    """Piecewise-linear sigmoid: 0 for x <= -3, 1 for x >= 3, `x / 6 + 0.5` between."""
+    """Piecewise-linear sigmoid: 0 if x <= -3, 1 if x >= 3, else x / 6 + 0.5."""
     return ops.hard_sigmoid(_tensor(x))
 
 
@@ -216,7 +216,10 @@ def crelu(x, axis=-1):
 
 
 def celu(x, alpha=1.0):
-    """Continuously differentiable ELU: `max(x, 0) + min(0, alpha * (exp(x / alpha) - 1))`."""
+    """Continuously differentiable ELU.
+
+    `max(x, 0) + min(0, alpha * (exp(x / alpha) - 1))`.
+    """
     _check_number(alpha, "alpha")
     if alpha == 0:
         raise ValueError("Argument `alpha` must be non-zero. Received: alpha=0")
@@ -226,7 +229,7 @@ def celu(x, alpha=1.0):
 
 
 def glu(x, axis=-1):
-    """Gated linear unit: `a * sigmoid(b)` with `a, b` the halves of `x` along `axis`."""
+    """Gated linear unit: `a * sigmoid(b)`, `a, b` the halves of `x`."""
     x = _tensor(x)
     if x.shape[axis] % 2:
         raise ValueError(
@@ -277,7 +280,9 @@ def sparse_plus(x):
     x = _tensor(x)
     middle = ops.multiply(ops.square(ops.add(x, 1.0)), 0.25)
     return ops.where(
-        ops.less_equal(x, -1.0), 0.0, ops.where(ops.greater_equal(x, 1.0), x, middle)
+        ops.less_equal(x, -1.0),
+        0.0,
+        ops.where(ops.greater_equal(x, 1.0), x, middle),
     )
 
 
@@ -292,4 +297,3 @@ def threshold(x, threshold, default_value):
 def log_sigmoid(x):
     """`log(sigmoid(x)) = -softplus(-x)`, computed stably."""
     return ops.log_sigmoid(_tensor(x))
-

@@ -38,7 +38,10 @@ def deserialize(config, custom_objects=None):
 
 
 def get(identifier):
-    """A constraint from a name, config, class, instance or callable (None stays None)."""
+    """A constraint from a name, config, class, instance or callable.
+
+    None stays None; anything else raises ValueError.
+    """
     if identifier is None:
         return None
     return get_from_identifier(identifier, ALL_OBJECTS_DICT, "constraint")

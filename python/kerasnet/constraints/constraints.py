@@ -37,8 +37,10 @@ class Constraint:
 
 def _check_axis(axis):
     if isinstance(axis, bool):
-        raise TypeError(f"Argument `axis` must be an int or a list of ints. "
-                        f"Received: axis={axis!r}")
+        raise TypeError(
+            f"Argument `axis` must be an int or a list of ints. "
+            f"Received: axis={axis!r}"
+        )
     if isinstance(axis, int):
         return axis
     if isinstance(axis, (list, tuple)) and all(
@@ -126,7 +128,7 @@ class UnitNorm(Constraint):
 
 
 class MinMaxNorm(Constraint):
-    """Keeps the norm of the weights incident to each unit in [min_value, max_value].
+    """Keeps the norm of the weights of each unit in [min_value, max_value].
 
     Weights are rescaled to `(1 - rate) * norm + rate * clip(norm, min, max)`:
     rate=1.0 enforces the bounds strictly, smaller rates move towards them.

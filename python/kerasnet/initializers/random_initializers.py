@@ -1,5 +1,5 @@
 """Random initializers: normal, uniform, variance scaling and its named cases,
-orthogonal; `compute_fans` (Keras' fan-in/fan-out rule for dense and conv kernels).
+orthogonal; `compute_fans` (Keras' fan-in/fan-out rule, conv kernels too).
 
 Seeds follow Keras 3: an int seed, or seed=None (a seed drawn once, at
 construction, from the global generator that `kerasnet.utils.set_random_seed`
@@ -23,7 +23,7 @@ _TRUNCATED_STDDEV = 0.87962566103423978
 
 
 def make_default_seed():
-    """An int seed drawn from the global generator (reproducible after set_random_seed)."""
+    """An int seed drawn from the global generator (see set_random_seed)."""
     return int(random.randint((), 1, 1_000_000_000, dtype="int32").numpy())
 
 
@@ -79,7 +79,11 @@ class RandomNormal(RandomInitializer):
         )
 
     def get_config(self):
-        return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
+        return {
+            **super().get_config(),
+            "mean": self.mean,
+            "stddev": self.stddev,
+        }
 
 
 class TruncatedNormal(RandomInitializer):
@@ -112,7 +116,11 @@ class TruncatedNormal(RandomInitializer):
         )
 
     def get_config(self):
-        return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
+        return {
+            **super().get_config(),
+            "mean": self.mean,
+            "stddev": self.stddev,
+        }
 
 
 class RandomUniform(RandomInitializer):
@@ -225,7 +233,10 @@ class VarianceScaling(RandomInitializer):
             )
         if self.distribution == "untruncated_normal":
             return random.normal(
-                shape, mean=0.0, stddev=math.sqrt(scale), dtype=dtype,
+                shape,
+                mean=0.0,
+                stddev=math.sqrt(scale),
+                dtype=dtype,
                 seed=self.seed,
             )
         limit = math.sqrt(3.0 * scale)
@@ -258,7 +269,9 @@ class _NamedVarianceScaling(VarianceScaling):
 
 
 class GlorotUniform(_NamedVarianceScaling):
-    """Glorot (Xavier) uniform: U[-limit, limit], limit = sqrt(6 / (fan_in + fan_out)).
+    """Glorot (Xavier) uniform: U[-limit, limit].
+
+    limit = sqrt(6 / (fan_in + fan_out)).
 
     Args:
         seed: an int, a `kerasnet.random.SeedGenerator`, or None.
@@ -268,7 +281,9 @@ class GlorotUniform(_NamedVarianceScaling):
 
 
 class GlorotNormal(_NamedVarianceScaling):
-    """Glorot (Xavier) normal: truncated normal, stddev sqrt(2 / (fan_in + fan_out)).
+    """Glorot (Xavier) normal: a truncated normal.
+
+    stddev = sqrt(2 / (fan_in + fan_out)).
 
     Args:
         seed: an int, a `kerasnet.random.SeedGenerator`, or None.

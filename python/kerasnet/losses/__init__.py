@@ -125,7 +125,7 @@ def deserialize(name, custom_objects=None):
 
 
 def get(identifier):
-    """A loss function or `Loss` instance from a name, config, class or callable.
+    """A loss function or `Loss` from a name, config, class or callable.
 
     Function names ("mse", "categorical_crossentropy") give the function,
     class names give an instance; None gives None; anything else raises

@@ -1,4 +1,4 @@
-"""The cross-entropy math: one private helper per kind, written with kerasnet.ops.
+"""The cross-entropy math: one private helper per kind, with kerasnet.ops.
 
 Note [Stable cross-entropy]
 From logits, the categorical forms use log_softmax (log-sum-exp with the max
@@ -26,8 +26,10 @@ def _logits_of(output, from_logits, kind, axis=-1):
     logits = getattr(output, "_keras_logits", None)
     if logits is None or tuple(logits.shape) != tuple(output.shape):
         return output, from_logits
-    if axis is not None and len(output.shape) and (
-        axis % len(output.shape) != len(output.shape) - 1
+    if (
+        axis is not None
+        and len(output.shape)
+        and (axis % len(output.shape) != len(output.shape) - 1)
     ):
         return output, from_logits
     if from_logits:
@@ -52,8 +54,9 @@ def _check_same_shape(target, output):
 def binary_crossentropy(target, output, from_logits=False):
     """Elementwise -t log(p) - (1 - t) log(1 - p); same shape as `output`."""
     _check_same_shape(target, output)
-    output, from_logits = _logits_of(output, from_logits,
-                                     "binary_crossentropy", axis=None)
+    output, from_logits = _logits_of(
+        output, from_logits, "binary_crossentropy", axis=None
+    )
     if from_logits:
         return ops.subtract(ops.softplus(output), ops.multiply(target, output))
     eps = epsilon()
@@ -82,14 +85,14 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
             f"Received: target.shape={tuple(target.shape)}, "
             f"output.shape={tuple(output.shape)}"
         )
-    output, from_logits = _logits_of(output, from_logits,
-                                     "categorical_crossentropy", axis)
+    output, from_logits = _logits_of(
+        output, from_logits, "categorical_crossentropy", axis
+    )
     log_prob = _log_probabilities(output, from_logits, axis)
     return ops.negative(ops.sum(ops.multiply(target, log_prob), axis=axis))
 
 
-def sparse_categorical_crossentropy(target, output, from_logits=False,
-                                    axis=-1):
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     """-log(p[target]) along `axis` for integer class targets.
 
     Targets outside [0, num_classes) give a loss of 0, as Keras' one-hot
@@ -103,7 +106,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False,
     if len(target.shape) == len(output.shape) and target.shape[-1] == 1:
         target = ops.squeeze(target, -1)
     axis = axis % len(output.shape)
-    expected = tuple(output.shape[:axis]) + tuple(output.shape[axis + 1:])
+    expected = tuple(output.shape[:axis]) + tuple(output.shape[axis + 1 :])
     if tuple(target.shape) != expected:
         raise ValueError(
             "Arguments `target` and `output` must have the same shape up "
@@ -111,8 +114,9 @@ def sparse_categorical_crossentropy(target, output, from_logits=False,
             f"target.shape={tuple(target.shape)}, "
             f"output.shape={tuple(output.shape)}"
         )
-    output, from_logits = _logits_of(output, from_logits,
-                                     "sparse_categorical_crossentropy", axis)
+    output, from_logits = _logits_of(
+        output, from_logits, "sparse_categorical_crossentropy", axis
+    )
     log_prob = _log_probabilities(output, from_logits, axis)
     num_classes = output.shape[axis]
     target = ops.cast(target, "int32")
@@ -124,5 +128,6 @@ def sparse_categorical_crossentropy(target, output, from_logits=False,
         log_prob, ops.expand_dims(safe_target, axis), axis=axis
     )
     picked = ops.squeeze(picked, axis)
-    return ops.where(valid, ops.negative(picked),
-                     ops.zeros((), dtype=picked.dtype))
+    return ops.where(
+        valid, ops.negative(picked), ops.zeros((), dtype=picked.dtype)
+    )

@@ -19,7 +19,10 @@ def convert_binary_labels_to_hinge(y_true):
 
 
 def hinge(y_true, y_pred):
-    """`mean(maximum(1 - y_true * y_pred, 0), axis=-1)`; labels in {-1, 1} or {0, 1}."""
+    """`mean(maximum(1 - y_true * y_pred, 0), axis=-1)`.
+
+    Labels in {-1, 1}, or {0, 1} (converted).
+    """
     y_true, y_pred = prepare(y_true, y_pred)
     y_true = convert_binary_labels_to_hinge(y_true)
     margin = ops.subtract(1.0, ops.multiply(y_true, y_pred))
@@ -54,8 +57,9 @@ class Hinge(LossFunctionWrapper):
         dtype: dtype of the computation.
     """
 
-    def __init__(self, reduction="sum_over_batch_size", name="hinge",
-                 dtype=None):
+    def __init__(
+        self, reduction="sum_over_batch_size", name="hinge", dtype=None
+    ):
         super().__init__(hinge, name=name, reduction=reduction, dtype=dtype)
 
     def get_config(self):
@@ -71,10 +75,12 @@ class SquaredHinge(LossFunctionWrapper):
         dtype: dtype of the computation.
     """
 
-    def __init__(self, reduction="sum_over_batch_size", name="squared_hinge",
-                 dtype=None):
-        super().__init__(squared_hinge, name=name, reduction=reduction,
-                         dtype=dtype)
+    def __init__(
+        self, reduction="sum_over_batch_size", name="squared_hinge", dtype=None
+    ):
+        super().__init__(
+            squared_hinge, name=name, reduction=reduction, dtype=dtype
+        )
 
     def get_config(self):
         return Loss.get_config(self)
@@ -89,10 +95,15 @@ class CategoricalHinge(LossFunctionWrapper):
         dtype: dtype of the computation.
     """
 
-    def __init__(self, reduction="sum_over_batch_size",
-                 name="categorical_hinge", dtype=None):
-        super().__init__(categorical_hinge, name=name, reduction=reduction,
-                         dtype=dtype)
+    def __init__(
+        self,
+        reduction="sum_over_batch_size",
+        name="categorical_hinge",
+        dtype=None,
+    ):
+        super().__init__(
+            categorical_hinge, name=name, reduction=reduction, dtype=dtype
+        )
 
     def get_config(self):
         return Loss.get_config(self)

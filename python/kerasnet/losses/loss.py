@@ -100,7 +100,7 @@ class Loss:
 
 
 class LossFunctionWrapper(Loss):
-    """A Loss around a function `fn(y_true, y_pred, **kwargs)` of per-sample losses.
+    """A Loss around `fn(y_true, y_pred, **kwargs)` giving per-sample losses.
 
     Args:
         fn: the loss function.
@@ -169,8 +169,7 @@ def is_structure(x):
     if not isinstance(x, (list, tuple)):
         return False
     return any(
-        isinstance(v, (dict, Tensor, np.ndarray)) or is_structure(v)
-        for v in x
+        isinstance(v, (dict, Tensor, np.ndarray)) or is_structure(v) for v in x
     )
 
 
@@ -179,7 +178,7 @@ def _map(fn, x):
 
 
 def _convert(x, dtype):
-    """`x` as a tensor of `dtype`, keeping activation logits (`_keras_logits`)."""
+    """`x` as a tensor of `dtype`, keeping activation logits if any."""
     if isinstance(x, Tensor) and x.dtype == dtype and is_tensor(x):
         return x
     converted = ops.convert_to_tensor(x, dtype=dtype)

@@ -21,9 +21,11 @@ def _check_axis(axis):
 
 
 def _check_label_smoothing(label_smoothing):
-    if isinstance(label_smoothing, bool) or not isinstance(
-        label_smoothing, (int, float)
-    ) or not 0 <= label_smoothing <= 1:
+    if (
+        isinstance(label_smoothing, bool)
+        or not isinstance(label_smoothing, (int, float))
+        or not 0 <= label_smoothing <= 1
+    ):
         raise ValueError(
             "Argument `label_smoothing` must be a float in [0, 1]. "
             f"Received: label_smoothing={label_smoothing!r}"
@@ -55,8 +57,9 @@ def _prepare(y_true, y_pred):
     return true, _keep_logits(y_pred, pred)
 
 
-def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0,
-                        axis=-1):
+def binary_crossentropy(
+    y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1
+):
     """Binary cross-entropy, averaged over `axis`.
 
     Args:
@@ -70,15 +73,23 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0,
     _check_label_smoothing(label_smoothing)
     y_true, y_pred = _prepare(y_true, y_pred)
     if label_smoothing:
-        y_true = ops.add(ops.multiply(y_true, 1.0 - label_smoothing),
-                         0.5 * label_smoothing)
+        y_true = ops.add(
+            ops.multiply(y_true, 1.0 - label_smoothing), 0.5 * label_smoothing
+        )
     bce = _crossentropy.binary_crossentropy(y_true, y_pred, from_logits)
     return ops.mean(bce, axis=axis)
 
 
-def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False,
-                              alpha=0.25, gamma=2.0, from_logits=False,
-                              label_smoothing=0.0, axis=-1):
+def binary_focal_crossentropy(
+    y_true,
+    y_pred,
+    apply_class_balancing=False,
+    alpha=0.25,
+    gamma=2.0,
+    from_logits=False,
+    label_smoothing=0.0,
+    axis=-1,
+):
     """Binary focal cross-entropy (Lin et al., 2018), averaged over `axis`.
 
     The binary cross-entropy is multiplied by `(1 - p_t) ** gamma`, where p_t
@@ -88,25 +99,31 @@ def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False,
     _check_label_smoothing(label_smoothing)
     y_true, y_pred = _prepare(y_true, y_pred)
     if label_smoothing:
-        y_true = ops.add(ops.multiply(y_true, 1.0 - label_smoothing),
-                         0.5 * label_smoothing)
+        y_true = ops.add(
+            ops.multiply(y_true, 1.0 - label_smoothing), 0.5 * label_smoothing
+        )
     # As Keras: from logits, the probabilities (not the logits) feed the
     # clipped cross-entropy, so both branches agree on saturated inputs.
     probs = ops.sigmoid(y_pred) if from_logits else y_pred
     bce = _crossentropy.binary_crossentropy(y_true, probs, False)
     one_minus_true = ops.subtract(1.0, y_true)
-    p_t = ops.add(ops.multiply(y_true, probs),
-                  ops.multiply(one_minus_true, ops.subtract(1.0, probs)))
+    p_t = ops.add(
+        ops.multiply(y_true, probs),
+        ops.multiply(one_minus_true, ops.subtract(1.0, probs)),
+    )
     focal = ops.multiply(ops.power(ops.subtract(1.0, p_t), gamma), bce)
     if apply_class_balancing:
-        weight = ops.add(ops.multiply(y_true, alpha),
-                         ops.multiply(one_minus_true, 1.0 - alpha))
+        weight = ops.add(
+            ops.multiply(y_true, alpha),
+            ops.multiply(one_minus_true, 1.0 - alpha),
+        )
         focal = ops.multiply(weight, focal)
     return ops.mean(focal, axis=axis)
 
 
-def categorical_crossentropy(y_true, y_pred, from_logits=False,
-                             label_smoothing=0.0, axis=-1):
+def categorical_crossentropy(
+    y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1
+):
     """Categorical cross-entropy for one-hot targets.
 
     Args:
@@ -123,15 +140,24 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False,
     _warn_one_class(y_pred, "categorical_crossentropy")
     if label_smoothing:
         num_classes = y_true.shape[-1]
-        y_true = ops.add(ops.multiply(y_true, 1.0 - label_smoothing),
-                         label_smoothing / num_classes)
-    return _crossentropy.categorical_crossentropy(y_true, y_pred, from_logits,
-                                                  axis)
+        y_true = ops.add(
+            ops.multiply(y_true, 1.0 - label_smoothing),
+            label_smoothing / num_classes,
+        )
+    return _crossentropy.categorical_crossentropy(
+        y_true, y_pred, from_logits, axis
+    )
 
 
-def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0,
-                                   from_logits=False, label_smoothing=0.0,
-                                   axis=-1):
+def categorical_focal_crossentropy(
+    y_true,
+    y_pred,
+    alpha=0.25,
+    gamma=2.0,
+    from_logits=False,
+    label_smoothing=0.0,
+    axis=-1,
+):
     """Categorical focal cross-entropy: `sum(alpha * (1 - p) ** gamma * CE)`."""
     _check_axis(axis)
     _check_label_smoothing(label_smoothing)
@@ -139,21 +165,25 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0,
     _warn_one_class(y_pred, "categorical_focal_crossentropy")
     if label_smoothing:
         num_classes = y_true.shape[-1]
-        y_true = ops.add(ops.multiply(y_true, 1.0 - label_smoothing),
-                         label_smoothing / num_classes)
+        y_true = ops.add(
+            ops.multiply(y_true, 1.0 - label_smoothing),
+            label_smoothing / num_classes,
+        )
     if from_logits:
         y_pred = ops.softmax(y_pred, axis=axis)
     output = ops.divide(y_pred, ops.sum(y_pred, axis=axis, keepdims=True))
     output = ops.clip(output, epsilon(), 1.0 - epsilon())
     cce = ops.negative(ops.multiply(y_true, ops.log(output)))
     modulating = ops.power(ops.subtract(1.0, output), gamma)
-    weighting = ops.multiply(modulating, ops.convert_to_tensor(
-        alpha, dtype=output.dtype))
+    weighting = ops.multiply(
+        modulating, ops.convert_to_tensor(alpha, dtype=output.dtype)
+    )
     return ops.sum(ops.multiply(weighting, cce), axis=axis)
 
 
-def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False,
-                                    ignore_class=None, axis=-1):
+def sparse_categorical_crossentropy(
+    y_true, y_pred, from_logits=False, ignore_class=None, axis=-1
+):
     """Cross-entropy for integer class targets.
 
     Args:
@@ -192,7 +222,7 @@ def _float(x):
 
 
 def kl_divergence(y_true, y_pred):
-    """`sum(y_true * log(y_true / y_pred), axis=-1)`, both clipped to [epsilon, 1]."""
+    """`sum(y_true * log(y_true / y_pred), axis=-1)`, inputs in [epsilon, 1]."""
     y_true, y_pred = prepare(y_true, y_pred)
     y_true = ops.clip(y_true, epsilon(), 1.0)
     y_pred = ops.clip(y_pred, epsilon(), 1.0)
@@ -205,8 +235,9 @@ def poisson(y_true, y_pred):
     """`mean(y_pred - y_true * log(y_pred + epsilon), axis=-1)`."""
     y_true, y_pred = prepare(y_true, y_pred)
     log_pred = ops.log(ops.add(y_pred, epsilon()))
-    return ops.mean(ops.subtract(y_pred, ops.multiply(y_true, log_pred)),
-                    axis=-1)
+    return ops.mean(
+        ops.subtract(y_pred, ops.multiply(y_true, log_pred)), axis=-1
+    )
 
 
 class BinaryCrossentropy(LossFunctionWrapper):
@@ -221,27 +252,43 @@ class BinaryCrossentropy(LossFunctionWrapper):
         dtype: dtype of the computation.
     """
 
-    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
-                 reduction="sum_over_batch_size", name="binary_crossentropy",
-                 dtype=None):
+    def __init__(
+        self,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction="sum_over_batch_size",
+        name="binary_crossentropy",
+        dtype=None,
+    ):
         _check_label_smoothing(label_smoothing)
-        super().__init__(binary_crossentropy, name=name, reduction=reduction,
-                         dtype=dtype, from_logits=from_logits,
-                         label_smoothing=label_smoothing, axis=axis)
+        super().__init__(
+            binary_crossentropy,
+            name=name,
+            reduction=reduction,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
         self.axis = axis
 
     def get_config(self):
-        return {**Loss.get_config(self), "from_logits": self.from_logits,
-                "label_smoothing": self.label_smoothing, "axis": self.axis}
+        return {
+            **Loss.get_config(self),
+            "from_logits": self.from_logits,
+            "label_smoothing": self.label_smoothing,
+            "axis": self.axis,
+        }
 
 
 class BinaryFocalCrossentropy(LossFunctionWrapper):
-    """Binary focal cross-entropy: down-weights easy examples by `(1 - p_t) ** gamma`.
+    """Binary focal cross-entropy: easy examples weigh `(1 - p_t) ** gamma`.
 
     Args:
-        apply_class_balancing: weight class 1 by `alpha`, class 0 by `1 - alpha`.
+        apply_class_balancing: weight class 1 by `alpha`, 0 by `1 - alpha`.
         alpha: balancing factor for class 1 (default 0.25).
         gamma: focusing parameter (default 2.0; 0 gives binary cross-entropy).
         from_logits: whether `y_pred` holds logits.
@@ -252,16 +299,31 @@ class BinaryFocalCrossentropy(LossFunctionWrapper):
         dtype: dtype of the computation.
     """
 
-    def __init__(self, apply_class_balancing=False, alpha=0.25, gamma=2.0,
-                 from_logits=False, label_smoothing=0.0, axis=-1,
-                 reduction="sum_over_batch_size",
-                 name="binary_focal_crossentropy", dtype=None):
+    def __init__(
+        self,
+        apply_class_balancing=False,
+        alpha=0.25,
+        gamma=2.0,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction="sum_over_batch_size",
+        name="binary_focal_crossentropy",
+        dtype=None,
+    ):
         _check_label_smoothing(label_smoothing)
-        super().__init__(binary_focal_crossentropy, name=name,
-                         reduction=reduction, dtype=dtype,
-                         apply_class_balancing=apply_class_balancing,
-                         alpha=alpha, gamma=gamma, from_logits=from_logits,
-                         label_smoothing=label_smoothing, axis=axis)
+        super().__init__(
+            binary_focal_crossentropy,
+            name=name,
+            reduction=reduction,
+            dtype=dtype,
+            apply_class_balancing=apply_class_balancing,
+            alpha=alpha,
+            gamma=gamma,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
         self.axis = axis
@@ -270,10 +332,15 @@ class BinaryFocalCrossentropy(LossFunctionWrapper):
         self.gamma = gamma
 
     def get_config(self):
-        return {**Loss.get_config(self), "from_logits": self.from_logits,
-                "label_smoothing": self.label_smoothing, "axis": self.axis,
-                "apply_class_balancing": self.apply_class_balancing,
-                "alpha": self.alpha, "gamma": self.gamma}
+        return {
+            **Loss.get_config(self),
+            "from_logits": self.from_logits,
+            "label_smoothing": self.label_smoothing,
+            "axis": self.axis,
+            "apply_class_balancing": self.apply_class_balancing,
+            "alpha": self.alpha,
+            "gamma": self.gamma,
+        }
 
 
 class CategoricalCrossentropy(LossFunctionWrapper):
@@ -289,22 +356,37 @@ class CategoricalCrossentropy(LossFunctionWrapper):
         dtype: dtype of the computation.
     """
 
-    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
-                 reduction="sum_over_batch_size",
-                 name="categorical_crossentropy", dtype=None):
+    def __init__(
+        self,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction="sum_over_batch_size",
+        name="categorical_crossentropy",
+        dtype=None,
+    ):
         _check_axis(axis)
         _check_label_smoothing(label_smoothing)
-        super().__init__(categorical_crossentropy, name=name,
-                         reduction=reduction, dtype=dtype,
-                         from_logits=from_logits,
-                         label_smoothing=label_smoothing, axis=axis)
+        super().__init__(
+            categorical_crossentropy,
+            name=name,
+            reduction=reduction,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
         self.axis = axis
 
     def get_config(self):
-        return {**Loss.get_config(self), "from_logits": self.from_logits,
-                "label_smoothing": self.label_smoothing, "axis": self.axis}
+        return {
+            **Loss.get_config(self),
+            "from_logits": self.from_logits,
+            "label_smoothing": self.label_smoothing,
+            "axis": self.axis,
+        }
 
 
 class CategoricalFocalCrossentropy(LossFunctionWrapper):
@@ -321,16 +403,30 @@ class CategoricalFocalCrossentropy(LossFunctionWrapper):
         dtype: dtype of the computation.
     """
 
-    def __init__(self, alpha=0.25, gamma=2.0, from_logits=False,
-                 label_smoothing=0.0, axis=-1,
-                 reduction="sum_over_batch_size",
-                 name="categorical_focal_crossentropy", dtype=None):
+    def __init__(
+        self,
+        alpha=0.25,
+        gamma=2.0,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction="sum_over_batch_size",
+        name="categorical_focal_crossentropy",
+        dtype=None,
+    ):
         _check_axis(axis)
         _check_label_smoothing(label_smoothing)
-        super().__init__(categorical_focal_crossentropy, name=name,
-                         reduction=reduction, dtype=dtype, alpha=alpha,
-                         gamma=gamma, from_logits=from_logits,
-                         label_smoothing=label_smoothing, axis=axis)
+        super().__init__(
+            categorical_focal_crossentropy,
+            name=name,
+            reduction=reduction,
+            dtype=dtype,
+            alpha=alpha,
+            gamma=gamma,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
         self.axis = axis
@@ -338,9 +434,14 @@ class CategoricalFocalCrossentropy(LossFunctionWrapper):
         self.gamma = gamma
 
     def get_config(self):
-        return {**Loss.get_config(self), "from_logits": self.from_logits,
-                "label_smoothing": self.label_smoothing, "axis": self.axis,
-                "alpha": self.alpha, "gamma": self.gamma}
+        return {
+            **Loss.get_config(self),
+            "from_logits": self.from_logits,
+            "label_smoothing": self.label_smoothing,
+            "axis": self.axis,
+            "alpha": self.alpha,
+            "gamma": self.gamma,
+        }
 
 
 class SparseCategoricalCrossentropy(LossFunctionWrapper):
@@ -355,9 +456,14 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
         dtype: dtype of the computation.
     """
 
-    def __init__(self, from_logits=False, ignore_class=None,
-                 reduction="sum_over_batch_size",
-                 name="sparse_categorical_crossentropy", dtype=None):
+    def __init__(
+        self,
+        from_logits=False,
+        ignore_class=None,
+        reduction="sum_over_batch_size",
+        name="sparse_categorical_crossentropy",
+        dtype=None,
+    ):
         if ignore_class is not None and (
             isinstance(ignore_class, bool) or not isinstance(ignore_class, int)
         ):
@@ -365,15 +471,23 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
                 "Argument `ignore_class` must be an int or None. "
                 f"Received: ignore_class={ignore_class!r}"
             )
-        super().__init__(sparse_categorical_crossentropy, name=name,
-                         reduction=reduction, dtype=dtype,
-                         from_logits=from_logits, ignore_class=ignore_class)
+        super().__init__(
+            sparse_categorical_crossentropy,
+            name=name,
+            reduction=reduction,
+            dtype=dtype,
+            from_logits=from_logits,
+            ignore_class=ignore_class,
+        )
         self.from_logits = from_logits
         self.ignore_class = ignore_class
 
     def get_config(self):
-        return {**Loss.get_config(self), "from_logits": self.from_logits,
-                "ignore_class": self.ignore_class}
+        return {
+            **Loss.get_config(self),
+            "from_logits": self.from_logits,
+            "ignore_class": self.ignore_class,
+        }
 
 
 class KLDivergence(LossFunctionWrapper):
@@ -385,10 +499,12 @@ class KLDivergence(LossFunctionWrapper):
         dtype: dtype of the computation.
     """
 
-    def __init__(self, reduction="sum_over_batch_size", name="kl_divergence",
-                 dtype=None):
-        super().__init__(kl_divergence, name=name, reduction=reduction,
-                         dtype=dtype)
+    def __init__(
+        self, reduction="sum_over_batch_size", name="kl_divergence", dtype=None
+    ):
+        super().__init__(
+            kl_divergence, name=name, reduction=reduction, dtype=dtype
+        )
 
     def get_config(self):
         return Loss.get_config(self)
@@ -403,8 +519,9 @@ class Poisson(LossFunctionWrapper):
         dtype: dtype of the computation.
     """
 
-    def __init__(self, reduction="sum_over_batch_size", name="poisson",
-                 dtype=None):
+    def __init__(
+        self, reduction="sum_over_batch_size", name="poisson", dtype=None
+    ):
         super().__init__(poisson, name=name, reduction=reduction, dtype=dtype)
 
     def get_config(self):

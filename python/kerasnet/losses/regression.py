@@ -42,7 +42,10 @@ def mean_absolute_error(y_true, y_pred):
 
 
 def mean_absolute_percentage_error(y_true, y_pred):
-    """`100 * mean(abs((y_true - y_pred) / max(abs(y_true), epsilon)), axis=-1)`."""
+    """Mean absolute percentage error.
+
+    `100 * mean(abs((y_true - y_pred) / max(abs(y_true), eps)), axis=-1)`.
+    """
     y_true, y_pred = _aligned(y_true, y_pred)
     denominator = ops.maximum(ops.abs(y_true), epsilon())
     diff = ops.abs(ops.divide(ops.subtract(y_true, y_pred), denominator))
@@ -93,7 +96,7 @@ def huber(y_true, y_pred, delta=1.0):
 
 
 def log_cosh(y_true, y_pred):
-    """`mean(log(cosh(y_pred - y_true)), axis=-1)`, computed without overflow."""
+    """`mean(log(cosh(y_pred - y_true)), axis=-1)`, without overflow."""
     y_true, y_pred = _aligned(y_true, y_pred)
     x = ops.subtract(y_pred, y_true)
     # log(cosh(x)) = x + softplus(-2x) - log(2)
@@ -110,10 +113,15 @@ class MeanSquaredError(LossFunctionWrapper):
         dtype: dtype of the computation (default floatx).
     """
 
-    def __init__(self, reduction="sum_over_batch_size",
-                 name="mean_squared_error", dtype=None):
-        super().__init__(mean_squared_error, name=name, reduction=reduction,
-                         dtype=dtype)
+    def __init__(
+        self,
+        reduction="sum_over_batch_size",
+        name="mean_squared_error",
+        dtype=None,
+    ):
+        super().__init__(
+            mean_squared_error, name=name, reduction=reduction, dtype=dtype
+        )
 
     def get_config(self):
         return Loss.get_config(self)
@@ -128,10 +136,15 @@ class MeanAbsoluteError(LossFunctionWrapper):
         dtype: dtype of the computation.
     """
 
-    def __init__(self, reduction="sum_over_batch_size",
-                 name="mean_absolute_error", dtype=None):
-        super().__init__(mean_absolute_error, name=name, reduction=reduction,
-                         dtype=dtype)
+    def __init__(
+        self,
+        reduction="sum_over_batch_size",
+        name="mean_absolute_error",
+        dtype=None,
+    ):
+        super().__init__(
+            mean_absolute_error, name=name, reduction=reduction, dtype=dtype
+        )
 
     def get_config(self):
         return Loss.get_config(self)
@@ -146,10 +159,18 @@ class MeanAbsolutePercentageError(LossFunctionWrapper):
         dtype: dtype of the computation.
     """
 
-    def __init__(self, reduction="sum_over_batch_size",
-                 name="mean_absolute_percentage_error", dtype=None):
-        super().__init__(mean_absolute_percentage_error, name=name,
-                         reduction=reduction, dtype=dtype)
+    def __init__(
+        self,
+        reduction="sum_over_batch_size",
+        name="mean_absolute_percentage_error",
+        dtype=None,
+    ):
+        super().__init__(
+            mean_absolute_percentage_error,
+            name=name,
+            reduction=reduction,
+            dtype=dtype,
+        )
 
     def get_config(self):
         return Loss.get_config(self)
@@ -164,10 +185,18 @@ class MeanSquaredLogarithmicError(LossFunctionWrapper):
         dtype: dtype of the computation.
     """
 
-    def __init__(self, reduction="sum_over_batch_size",
-                 name="mean_squared_logarithmic_error", dtype=None):
-        super().__init__(mean_squared_logarithmic_error, name=name,
-                         reduction=reduction, dtype=dtype)
+    def __init__(
+        self,
+        reduction="sum_over_batch_size",
+        name="mean_squared_logarithmic_error",
+        dtype=None,
+    ):
+        super().__init__(
+            mean_squared_logarithmic_error,
+            name=name,
+            reduction=reduction,
+            dtype=dtype,
+        )
 
     def get_config(self):
         return Loss.get_config(self)
@@ -183,10 +212,20 @@ class CosineSimilarity(LossFunctionWrapper):
         dtype: dtype of the computation.
     """
 
-    def __init__(self, axis=-1, reduction="sum_over_batch_size",
-                 name="cosine_similarity", dtype=None):
-        super().__init__(cosine_similarity, name=name, reduction=reduction,
-                         dtype=dtype, axis=axis)
+    def __init__(
+        self,
+        axis=-1,
+        reduction="sum_over_batch_size",
+        name="cosine_similarity",
+        dtype=None,
+    ):
+        super().__init__(
+            cosine_similarity,
+            name=name,
+            reduction=reduction,
+            dtype=dtype,
+            axis=axis,
+        )
         self.axis = axis
 
     def get_config(self):
@@ -203,14 +242,20 @@ class Huber(LossFunctionWrapper):
         dtype: dtype of the computation.
     """
 
-    def __init__(self, delta=1.0, reduction="sum_over_batch_size",
-                 name="huber_loss", dtype=None):
+    def __init__(
+        self,
+        delta=1.0,
+        reduction="sum_over_batch_size",
+        name="huber_loss",
+        dtype=None,
+    ):
         if isinstance(delta, bool) or not isinstance(delta, (int, float)):
             raise TypeError(
                 f"Argument `delta` must be a number. Received: delta={delta!r}"
             )
-        super().__init__(huber, name=name, reduction=reduction, dtype=dtype,
-                         delta=delta)
+        super().__init__(
+            huber, name=name, reduction=reduction, dtype=dtype, delta=delta
+        )
         self.delta = delta
 
     def get_config(self):
@@ -218,7 +263,7 @@ class Huber(LossFunctionWrapper):
 
 
 class LogCosh(LossFunctionWrapper):
-    """`mean(log(cosh(y_pred - y_true)))`: like MSE for small errors, like MAE for large.
+    """`mean(log(cosh(y_pred - y_true)))`: MSE-like if small, MAE-like if large.
 
     Args:
         reduction: see `Loss`.
@@ -226,10 +271,10 @@ class LogCosh(LossFunctionWrapper):
         dtype: dtype of the computation.
     """
 
-    def __init__(self, reduction="sum_over_batch_size", name="log_cosh",
-                 dtype=None):
-        super().__init__(log_cosh, name=name, reduction=reduction,
-                         dtype=dtype)
+    def __init__(
+        self, reduction="sum_over_batch_size", name="log_cosh", dtype=None
+    ):
+        super().__init__(log_cosh, name=name, reduction=reduction, dtype=dtype)
 
     def get_config(self):
         return Loss.get_config(self)

@@ -20,7 +20,7 @@ def accuracy(y_true, y_pred):
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
-    """1.0 where `(y_pred > threshold) == y_true`, averaged over the last axis."""
+    """1.0 where `(y_pred > threshold) == y_true`, averaged on the last axis."""
     y_true = _tensor(y_true)
     y_pred = _tensor(y_pred)
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
@@ -47,7 +47,7 @@ def categorical_accuracy(y_true, y_pred):
 
 
 def sparse_categorical_accuracy(y_true, y_pred):
-    """1.0 where `y_true == argmax(y_pred)`; integer labels (or a trailing 1)."""
+    """1.0 where `y_true == argmax(y_pred)`, for integer labels."""
     y_pred = _tensor(y_pred)
     y_true = _tensor(y_true)
     reshape_matches = False
@@ -138,14 +138,21 @@ class BinaryAccuracy(MeanMetricWrapper):
                 "Invalid value for argument `threshold`. Expected a value in "
                 f"interval (0, 1). Received: threshold={threshold!r}"
             )
-        super().__init__(fn=binary_accuracy, name=name, dtype=dtype,
-                         threshold=0.5 if threshold is None else threshold)
+        super().__init__(
+            fn=binary_accuracy,
+            name=name,
+            dtype=dtype,
+            threshold=0.5 if threshold is None else threshold,
+        )
         self.threshold = threshold
         self._direction = "up"
 
     def get_config(self):
-        return {"name": self.name, "dtype": self.dtype,
-                "threshold": self.threshold}
+        return {
+            "name": self.name,
+            "dtype": self.dtype,
+            "threshold": self.threshold,
+        }
 
 
 class CategoricalAccuracy(MeanMetricWrapper):
@@ -173,8 +180,7 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
     """
 
     def __init__(self, name="sparse_categorical_accuracy", dtype=None):
-        super().__init__(fn=sparse_categorical_accuracy, name=name,
-                         dtype=dtype)
+        super().__init__(fn=sparse_categorical_accuracy, name=name, dtype=dtype)
         self._direction = "up"
 
     def get_config(self):
@@ -192,8 +198,9 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
 
     def __init__(self, k=5, name="top_k_categorical_accuracy", dtype=None):
         _check_k(k)
-        super().__init__(fn=top_k_categorical_accuracy, name=name,
-                         dtype=dtype, k=k)
+        super().__init__(
+            fn=top_k_categorical_accuracy, name=name, dtype=dtype, k=k
+        )
         self.k = k
         self._direction = "up"
 
@@ -210,11 +217,13 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
         dtype: dtype of the result.
     """
 
-    def __init__(self, k=5, name="sparse_top_k_categorical_accuracy",
-                 dtype=None):
+    def __init__(
+        self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None
+    ):
         _check_k(k)
-        super().__init__(fn=sparse_top_k_categorical_accuracy, name=name,
-                         dtype=dtype, k=k)
+        super().__init__(
+            fn=sparse_top_k_categorical_accuracy, name=name, dtype=dtype, k=k
+        )
         self.k = k
         self._direction = "up"
 

@@ -1,4 +1,4 @@
-"""AUC: area under the ROC or precision-recall curve, by Riemann sum over thresholds."""
+"""AUC: area under the ROC or precision-recall curve, by Riemann sum."""
 
 import numpy as np
 
@@ -67,25 +67,33 @@ class AUC(Metric):
             self.num_thresholds = len(thresholds) + 2
             self._thresholds_distributed_evenly = (
                 metrics_utils.is_evenly_distributed_thresholds(
-                    np.array([0.0] + thresholds + [1.0]))
+                    np.array([0.0] + thresholds + [1.0])
+                )
             )
         else:
-            if (isinstance(num_thresholds, bool)
-                    or not isinstance(num_thresholds, int)
-                    or num_thresholds <= 1):
+            if (
+                isinstance(num_thresholds, bool)
+                or not isinstance(num_thresholds, int)
+                or num_thresholds <= 1
+            ):
                 raise ValueError(
                     "Argument `num_thresholds` must be an integer > 1. "
                     f"Received: num_thresholds={num_thresholds!r}"
                 )
             self.num_thresholds = num_thresholds
-            thresholds = [(i + 1) * 1.0 / (num_thresholds - 1)
-                          for i in range(num_thresholds - 2)]
+            thresholds = [
+                (i + 1) * 1.0 / (num_thresholds - 1)
+                for i in range(num_thresholds - 2)
+            ]
             self._thresholds_distributed_evenly = True
         self._thresholds = np.array(
             [0.0 - epsilon()] + list(thresholds) + [1.0 + epsilon()]
         )
-        self.curve = (curve if isinstance(curve, metrics_utils.AUCCurve)
-                      else metrics_utils.AUCCurve.from_str(curve))
+        self.curve = (
+            curve
+            if isinstance(curve, metrics_utils.AUCCurve)
+            else metrics_utils.AUCCurve.from_str(curve)
+        )
         self.summation_method = (
             summation_method
             if isinstance(summation_method, metrics_utils.AUCSummationMethod)
@@ -101,8 +109,9 @@ class AUC(Metric):
                     "Argument `label_weights` must be a list of non-negative "
                     f"weights. Received: label_weights={label_weights!r}"
                 )
-            self.label_weights = ops.convert_to_tensor(weights,
-                                                       dtype=self.dtype)
+            self.label_weights = ops.convert_to_tensor(
+                weights, dtype=self.dtype
+            )
         else:
             self.label_weights = None
         self._from_logits = from_logits
@@ -135,12 +144,21 @@ class AUC(Metric):
         else:
             variable_shape = (self.num_thresholds,)
         self._build_input_shape = shape
-        for name in ("true_positives", "false_positives", "true_negatives",
-                     "false_negatives"):
-            setattr(self, name, self.add_variable(
-                shape=variable_shape, initializer=initializers.Zeros(),
-                name=name,
-            ))
+        for name in (
+            "true_positives",
+            "false_positives",
+            "true_negatives",
+            "false_negatives",
+        ):
+            setattr(
+                self,
+                name,
+                self.add_variable(
+                    shape=variable_shape,
+                    initializer=initializers.Zeros(),
+                    name=name,
+                ),
+            )
         self._built = True
 
     def update_state(self, y_true, y_pred, sample_weight=None):
@@ -168,9 +186,15 @@ class AUC(Metric):
         )
 
     def _counts(self):
-        return tuple(ops.convert_to_tensor(v) for v in (
-            self.true_positives, self.false_positives, self.true_negatives,
-            self.false_negatives))
+        return tuple(
+            ops.convert_to_tensor(v)
+            for v in (
+                self.true_positives,
+                self.false_positives,
+                self.true_negatives,
+                self.false_negatives,
+            )
+        )
 
     def _average_labels(self, per_threshold):
         if not self.multi_label:
@@ -198,24 +222,29 @@ class AUC(Metric):
         dp = ops.subtract(p[: n - 1], p[1:])
         prec_slope = divide_no_nan(dtp, ops.maximum(dp, 0.0))
         intercept = ops.subtract(tp[1:], ops.multiply(prec_slope, p[1:]))
-        both_positive = ops.logical_and(ops.greater(p[: n - 1], 0),
-                                        ops.greater(p[1:], 0))
+        both_positive = ops.logical_and(
+            ops.greater(p[: n - 1], 0), ops.greater(p[1:], 0)
+        )
         safe_p_ratio = ops.where(
             both_positive,
             divide_no_nan(p[: n - 1], ops.maximum(p[1:], 0.0)),
             ops.ones_like(p[1:]),
         )
         increments = divide_no_nan(
-            ops.multiply(prec_slope, ops.add(
-                dtp, ops.multiply(intercept, ops.log(safe_p_ratio)))),
+            ops.multiply(
+                prec_slope,
+                ops.add(dtp, ops.multiply(intercept, ops.log(safe_p_ratio))),
+            ),
             ops.maximum(ops.add(tp[1:], fn[1:]), 0.0),
         )
         return self._average_labels(increments)
 
     def result(self):
-        if (self.curve == metrics_utils.AUCCurve.PR
-                and self.summation_method
-                == metrics_utils.AUCSummationMethod.INTERPOLATION):
+        if (
+            self.curve == metrics_utils.AUCCurve.PR
+            and self.summation_method
+            == metrics_utils.AUCSummationMethod.INTERPOLATION
+        ):
             return self.interpolate_pr_auc()
         tp, fp, tn, fn = self._counts()
         n = self.num_thresholds
@@ -239,8 +268,12 @@ class AUC(Metric):
     def reset_state(self):
         if not self._built:
             return
-        for v in (self.true_positives, self.false_positives,
-                  self.true_negatives, self.false_negatives):
+        for v in (
+            self.true_positives,
+            self.false_positives,
+            self.true_negatives,
+            self.false_negatives,
+        ):
             v.assign(ops.zeros(v.shape, dtype=v.dtype))
 
     def get_config(self):

@@ -1,4 +1,5 @@
-"""Confusion-matrix metrics: TruePositives ... FalseNegatives, Precision, Recall.
+"""Confusion-matrix metrics: TruePositives ... FalseNegatives, Precision,
+Recall.
 
 A prediction is positive at threshold t when it is strictly above t (see
 Note [Confusion counts] in metrics_utils.py).
@@ -115,8 +116,9 @@ class _PrecisionRecallBase(Metric):
     _ERROR = None  # ConfusionMatrix member counted against true positives
     _ERROR_NAME = None
 
-    def __init__(self, thresholds=None, top_k=None, class_id=None, name=None,
-                 dtype=None):
+    def __init__(
+        self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None
+    ):
         super().__init__(name=name, dtype=dtype)
         _check_optional_int(top_k, "top_k", 1)
         _check_optional_int(class_id, "class_id", 0)
@@ -133,16 +135,22 @@ class _PrecisionRecallBase(Metric):
         )
         n = len(self.thresholds)
         self.true_positives = self.add_variable(
-            shape=(n,), initializer=initializers.Zeros(),
+            shape=(n,),
+            initializer=initializers.Zeros(),
             name="true_positives",
         )
-        setattr(self, self._ERROR_NAME, self.add_variable(
-            shape=(n,), initializer=initializers.Zeros(),
-            name=self._ERROR_NAME,
-        ))
+        setattr(
+            self,
+            self._ERROR_NAME,
+            self.add_variable(
+                shape=(n,),
+                initializer=initializers.Zeros(),
+                name=self._ERROR_NAME,
+            ),
+        )
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        """Accumulates the counts; `y_true` is cast to bool, `y_pred` in [0, 1]."""
+        """Accumulates counts (`y_true` cast to bool, `y_pred` in [0, 1])."""
         metrics_utils.update_confusion_matrix_variables(
             {
                 _CM.TRUE_POSITIVES: self.true_positives,
@@ -167,11 +175,16 @@ class _PrecisionRecallBase(Metric):
         n = len(self.thresholds)
         self.true_positives.assign(ops.zeros((n,), dtype=self.dtype))
         getattr(self, self._ERROR_NAME).assign(
-            ops.zeros((n,), dtype=self.dtype))
+            ops.zeros((n,), dtype=self.dtype)
+        )
 
     def get_config(self):
-        return {**super().get_config(), "thresholds": self.init_thresholds,
-                "top_k": self.top_k, "class_id": self.class_id}
+        return {
+            **super().get_config(),
+            "thresholds": self.init_thresholds,
+            "top_k": self.top_k,
+            "class_id": self.class_id,
+        }
 
 
 class Precision(_PrecisionRecallBase):

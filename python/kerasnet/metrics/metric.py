@@ -76,8 +76,9 @@ class Metric:
     def dtype(self):
         return self._dtype
 
-    def add_variable(self, shape, initializer, dtype=None, aggregation="sum",
-                     name=None):
+    def add_variable(
+        self, shape, initializer, dtype=None, aggregation="sum", name=None
+    ):
         """Creates a non-trainable state variable tracked by this metric."""
         self._check_super_called()
         variable = Variable(
@@ -93,8 +94,9 @@ class Metric:
 
     def add_weight(self, shape=(), initializer=None, dtype=None, name=None):
         """Alias of `add_variable` (Keras 2 name)."""
-        return self.add_variable(shape=shape, initializer=initializer,
-                                 dtype=dtype, name=name)
+        return self.add_variable(
+            shape=shape, initializer=initializer, dtype=dtype, name=name
+        )
 
     @property
     def variables(self):
@@ -126,7 +128,7 @@ class Metric:
                 f"method of {self.__class__.__name__}. Go add it!"
             )
 
-    # -- config ------------------------------------------------------------------
+    # -- config --------------------------------------------------------------
     def get_config(self):
         """The serializable config of the metric."""
         return {"name": self.name, "dtype": self.dtype}

@@ -78,9 +78,13 @@ def assert_thresholds_range(thresholds):
     if thresholds is None:
         return
     invalid = [
-        t for t in thresholds
-        if t is None or isinstance(t, bool) or not isinstance(
-            t, (int, float, np.floating, np.integer)) or t < 0 or t > 1
+        t
+        for t in thresholds
+        if t is None
+        or isinstance(t, bool)
+        or not isinstance(t, (int, float, np.floating, np.integer))
+        or t < 0
+        or t > 1
     ]
     if invalid:
         raise ValueError(
@@ -234,8 +238,9 @@ def _filter_top_k(x, k):
     before = ops.convert_to_tensor(np.tril(np.ones((n, n), bool), -1))
     larger = ops.greater(b, a)
     tied_before = ops.logical_and(ops.equal(b, a), before)
-    rank = ops.sum(ops.cast(ops.logical_or(larger, tied_before), "int32"),
-                   axis=-1)
+    rank = ops.sum(
+        ops.cast(ops.logical_or(larger, tied_before), "int32"), axis=-1
+    )
     keep = ops.less(rank, k)
     return ops.where(keep, x, ops.full((), NEG_INF, dtype=x.dtype))
 
@@ -250,17 +255,20 @@ def in_top_k(targets, predictions, k):
     predictions = ops.convert_to_tensor(predictions)
     targets = ops.cast(ops.convert_to_tensor(targets), "int32")
     num_classes = predictions.shape[-1]
-    valid = ops.logical_and(ops.greater_equal(targets, 0),
-                            ops.less(targets, num_classes))
+    valid = ops.logical_and(
+        ops.greater_equal(targets, 0), ops.less(targets, num_classes)
+    )
     safe = ops.where(valid, targets, ops.zeros((), "int32"))
-    target_pred = ops.take_along_axis(predictions, ops.expand_dims(safe, -1),
-                                      axis=-1)
+    target_pred = ops.take_along_axis(
+        predictions, ops.expand_dims(safe, -1), axis=-1
+    )
     num_larger = ops.sum(
         ops.cast(ops.greater(predictions, target_pred), "int32"), axis=-1
     )
     finite = ops.isfinite(ops.squeeze(target_pred, -1))
-    return ops.logical_and(ops.logical_and(valid, finite),
-                           ops.less(num_larger, k))
+    return ops.logical_and(
+        ops.logical_and(valid, finite), ops.less(num_larger, k)
+    )
 
 
 def is_binary_or_sparse_categorical(y_true, y_pred):
@@ -295,7 +303,8 @@ def get_metric(identifier, y_true, y_pred):
             metric = metrics_module.BinaryAccuracy(name=str(identifier))
         elif is_sparse:
             metric = metrics_module.SparseCategoricalAccuracy(
-                name=str(identifier))
+                name=str(identifier)
+            )
         else:
             metric = metrics_module.CategoricalAccuracy(name=str(identifier))
     else:

@@ -23,7 +23,7 @@ class _LossMean(MeanMetricWrapper):
 
 
 class KLDivergence(_LossMean):
-    """Running mean of the Kullback-Leibler divergence `y_true * log(y_true / y_pred)`.
+    """Running mean of the KL divergence `y_true * log(y_true / y_pred)`.
 
     Args:
         name: name of the metric instance.
@@ -62,16 +62,28 @@ class BinaryCrossentropy(_LossMean):
 
     _FN = staticmethod(binary_crossentropy)
 
-    def __init__(self, name="binary_crossentropy", dtype=None,
-                 from_logits=False, label_smoothing=0):
-        super().__init__(name=name, dtype=dtype, from_logits=from_logits,
-                         label_smoothing=label_smoothing)
+    def __init__(
+        self,
+        name="binary_crossentropy",
+        dtype=None,
+        from_logits=False,
+        label_smoothing=0,
+    ):
+        super().__init__(
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+        )
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
 
     def get_config(self):
-        return {**super().get_config(), "from_logits": self.from_logits,
-                "label_smoothing": self.label_smoothing}
+        return {
+            **super().get_config(),
+            "from_logits": self.from_logits,
+            "label_smoothing": self.label_smoothing,
+        }
 
 
 class CategoricalCrossentropy(_LossMean):
@@ -87,17 +99,32 @@ class CategoricalCrossentropy(_LossMean):
 
     _FN = staticmethod(categorical_crossentropy)
 
-    def __init__(self, name="categorical_crossentropy", dtype=None,
-                 from_logits=False, label_smoothing=0, axis=-1):
-        super().__init__(name=name, dtype=dtype, from_logits=from_logits,
-                         label_smoothing=label_smoothing, axis=axis)
+    def __init__(
+        self,
+        name="categorical_crossentropy",
+        dtype=None,
+        from_logits=False,
+        label_smoothing=0,
+        axis=-1,
+    ):
+        super().__init__(
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
         self.axis = axis
 
     def get_config(self):
-        return {**super().get_config(), "from_logits": self.from_logits,
-                "label_smoothing": self.label_smoothing, "axis": self.axis}
+        return {
+            **super().get_config(),
+            "from_logits": self.from_logits,
+            "label_smoothing": self.label_smoothing,
+            "axis": self.axis,
+        }
 
 
 class SparseCategoricalCrossentropy(_LossMean):
@@ -112,16 +139,25 @@ class SparseCategoricalCrossentropy(_LossMean):
 
     _FN = staticmethod(sparse_categorical_crossentropy)
 
-    def __init__(self, name="sparse_categorical_crossentropy", dtype=None,
-                 from_logits=False, axis=-1):
-        super().__init__(name=name, dtype=dtype, from_logits=from_logits,
-                         axis=axis)
+    def __init__(
+        self,
+        name="sparse_categorical_crossentropy",
+        dtype=None,
+        from_logits=False,
+        axis=-1,
+    ):
+        super().__init__(
+            name=name, dtype=dtype, from_logits=from_logits, axis=axis
+        )
         self.from_logits = from_logits
         self.axis = axis
 
     def get_config(self):
-        return {**super().get_config(), "from_logits": self.from_logits,
-                "axis": self.axis}
+        return {
+            **super().get_config(),
+            "from_logits": self.from_logits,
+            "axis": self.axis,
+        }
 
 
 class Hinge(_LossMean):

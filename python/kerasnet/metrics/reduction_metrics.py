@@ -34,8 +34,9 @@ def reduce_to_samplewise_values(values, sample_weight, reduce_fn, dtype):
         )
         weight_ndim, values_ndim = sample_weight.ndim, values.ndim
         if values_ndim > weight_ndim:
-            values = reduce_fn(values, axis=tuple(range(weight_ndim,
-                                                        values_ndim)))
+            values = reduce_fn(
+                values, axis=tuple(range(weight_ndim, values_ndim))
+            )
         try:
             sample_weight = ops.broadcast_to(sample_weight, values.shape)
         except (ValueError, RuntimeError):
@@ -47,8 +48,9 @@ def reduce_to_samplewise_values(values, sample_weight, reduce_fn, dtype):
             ) from None
         values = ops.multiply(values, sample_weight)
         if weight_ndim > 1:
-            sample_weight = reduce_fn(sample_weight,
-                                      axis=tuple(range(1, weight_ndim)))
+            sample_weight = reduce_fn(
+                sample_weight, axis=tuple(range(1, weight_ndim))
+            )
     if values.ndim > 1:
         values = reduce_fn(values, axis=tuple(range(1, values.ndim)))
     return values, sample_weight
@@ -68,7 +70,9 @@ class Sum(Metric):
     def __init__(self, name="sum", dtype=None):
         super().__init__(name=name, dtype=dtype)
         self.total = self.add_variable(
-            shape=(), initializer=initializers.Zeros(), dtype=self.dtype,
+            shape=(),
+            initializer=initializers.Zeros(),
+            dtype=self.dtype,
             name="total",
         )
 
@@ -100,11 +104,15 @@ class Mean(Metric):
     def __init__(self, name="mean", dtype=None):
         super().__init__(name=name, dtype=dtype)
         self.total = self.add_variable(
-            shape=(), initializer=initializers.Zeros(), dtype=self.dtype,
+            shape=(),
+            initializer=initializers.Zeros(),
+            dtype=self.dtype,
             name="total",
         )
         self.count = self.add_variable(
-            shape=(), initializer=initializers.Zeros(), dtype=self.dtype,
+            shape=(),
+            initializer=initializers.Zeros(),
+            dtype=self.dtype,
             name="count",
         )
 
@@ -126,8 +134,9 @@ class Mean(Metric):
         self.count.assign(ops.zeros((), dtype=self.dtype))
 
     def result(self):
-        return divide_no_nan(ops.convert_to_tensor(self.total),
-                             ops.cast(self.count, self.dtype))
+        return divide_no_nan(
+            ops.convert_to_tensor(self.total), ops.cast(self.count, self.dtype)
+        )
 
 
 class MeanMetricWrapper(Mean):
@@ -151,8 +160,9 @@ class MeanMetricWrapper(Mean):
 
     def __init__(self, fn, name=None, dtype=None, **kwargs):
         if not callable(fn):
-            raise TypeError(f"Argument `fn` must be callable. Received: "
-                            f"fn={fn!r}")
+            raise TypeError(
+                f"Argument `fn` must be callable. Received: fn={fn!r}"
+            )
         super().__init__(name=name, dtype=dtype)
         self._fn = fn
         self._fn_kwargs = kwargs
@@ -165,8 +175,9 @@ class MeanMetricWrapper(Mean):
         mask = get_keras_mask(y_pred)
         values = self._fn(y_true, y_pred, **self._fn_kwargs)
         if mask is not None:
-            sample_weight = apply_mask(sample_weight, mask, self.dtype,
-                                       reduction="sum")
+            sample_weight = apply_mask(
+                sample_weight, mask, self.dtype, reduction="sum"
+            )
         return super().update_state(values, sample_weight=sample_weight)
 
     def get_config(self):

@@ -121,11 +121,13 @@ class RootMeanSquaredError(Mean):
 
 
 def cosine_similarity(y_true, y_pred, axis=-1):
-    """`sum(l2_normalize(y_true) * l2_normalize(y_pred), axis)` (not negated)."""
+    """`sum(l2_normalize(y_true) * l2_normalize(y_pred), axis)`."""
     y_true, y_pred = prepare(y_true, y_pred)
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
-    return ops.sum(ops.multiply(l2_normalize(y_true, axis),
-                                l2_normalize(y_pred, axis)), axis=axis)
+    return ops.sum(
+        ops.multiply(l2_normalize(y_true, axis), l2_normalize(y_pred, axis)),
+        axis=axis,
+    )
 
 
 class CosineSimilarity(MeanMetricWrapper):

@@ -43,7 +43,10 @@ def deserialize(config, custom_objects=None):
 
 
 def get(identifier):
-    """A regularizer from a name, config, class, instance or callable (None stays None)."""
+    """A regularizer from a name, config, class, instance or callable.
+
+    None stays None; anything else raises ValueError.
+    """
     if identifier is None:
         return None
     return get_from_identifier(identifier, ALL_OBJECTS_DICT, "regularizer")

@@ -136,7 +136,7 @@ class L2(Regularizer):
 
 
 def l2_normalize(x, axis):
-    """`x / max(norm(x), epsilon)` along `axis` (Keras' `normalize`, order 2)."""
+    """`x / max(norm(x), epsilon)` along `axis` (Keras' `normalize`)."""
     from kerasnet.backend import epsilon
 
     square_sum = ops.sum(ops.square(x), axis=axis, keepdims=True)
