@@ -310,3 +310,45 @@ def test_kl_and_poisson_classes():
         rtol=1e-5,
     )
     assert losses.KLDivergence(reduction=None)(t, p).shape == (3,)
+
+
+def test_cached_logits_give_the_from_logits_gradient():
+    logits = kerasnet.Variable(LOGITS, dtype="float64")
+    loss = losses.CategoricalCrossentropy(dtype="float64")
+    with kerasnet.GradientTape() as tape:
+        value = loss(ONE_HOT, activations.softmax(logits))
+    np.testing.assert_allclose(
+        tape.gradient(value, logits).numpy(),
+        (_softmax(LOGITS) - ONE_HOT) / 6,
+        rtol=1e-10,
+        atol=1e-12,
+    )
+    t = (LOGITS > 0.5).astype(np.float64)
+    loss = losses.BinaryCrossentropy(dtype="float64")
+    with kerasnet.GradientTape() as tape:
+        value = loss(t, activations.sigmoid(logits))
+    np.testing.assert_allclose(
+        tape.gradient(value, logits).numpy(),
+        (_sigmoid(LOGITS) - t) / LOGITS.size,
+        rtol=1e-10,
+        atol=1e-12,
+    )
+
+
+def test_probability_gradient_matches_finite_differences():
+    probs = _softmax(LOGITS)
+    p = kerasnet.ops.convert_to_tensor(probs)
+    with kerasnet.GradientTape() as tape:
+        tape.watch(p)
+        value = kerasnet.ops.sum(losses.categorical_crossentropy(ONE_HOT, p))
+    grad = tape.gradient(value, p).numpy()
+    h = 1e-6
+    fd = np.zeros_like(probs)
+    for idx in np.ndindex(*probs.shape):
+        up, down = probs.copy(), probs.copy()
+        up[idx] += h
+        down[idx] -= h
+        fd[idx] = (
+            _cce_probs(ONE_HOT, up).sum() - _cce_probs(ONE_HOT, down).sum()
+        ) / (2 * h)
+    np.testing.assert_allclose(grad, fd, rtol=1e-5, atol=1e-7)
