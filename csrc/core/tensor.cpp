@@ -2,7 +2,9 @@
 #include "core/tensor.h"
 
 #include <atomic>
+#include <cstdint>
 
+#include "core/allocator.h"
 #include "core/errors.h"
 
 namespace kn {
@@ -13,8 +15,14 @@ uint64_t next_tensor_id() {
 }
 
 int64_t shape_numel(const Shape& shape) {
+  for (int64_t d : shape) {
+    if (d == 0) return 0;
+  }
   int64_t n = 1;
-  for (int64_t d : shape) n *= d;
+  for (int64_t d : shape) {
+    KN_CHECK(d < 0 || n <= INT64_MAX / d, "Shape ", shape, " has too many elements (more than 2^63)");
+    n *= d;
+  }
   return n;
 }
 
@@ -42,6 +50,8 @@ Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
   for (int64_t d : shape) KN_CHECK(d >= 0, "Negative dimension in shape ", shape);
   auto impl = std::make_shared<TensorImpl>();
   impl->numel = shape_numel(shape);
+  KN_CHECK(impl->numel <= INT64_MAX / int64_t(dtype_size(dtype)), "Shape ", shape, " of ", dtype_name(dtype),
+           " is too large to allocate (", impl->numel, " elements)");
   impl->storage = std::make_shared<StorageImpl>(size_t(impl->numel) * dtype_size(dtype), device);
   impl->shape = shape;
   impl->strides = contiguous_strides(shape);
@@ -71,8 +81,13 @@ Tensor Tensor::view(const Shape& shape, const Dims& strides, int64_t offset) con
 
 double Tensor::item() const {
   KN_CHECK(numel() == 1, "item(): expected a tensor with one element, got shape ", shape());
-  KN_CHECK_RUNTIME(device().is_cpu(), "item(): tensor is on ", device().str(), ", copy it to cpu");
   double v = 0;
+  if (!device().is_cpu()) {  // copy the element to the host first
+    alignas(8) unsigned char buf[8];
+    copy_bytes(buf, Device{}, raw_data(), device(), itemsize());
+    KN_DISPATCH_ALL(dtype(), "item", v = static_cast<double>(*reinterpret_cast<const scalar_t*>(buf)));
+    return v;
+  }
   KN_DISPATCH_ALL(dtype(), "item", v = static_cast<double>(*data<scalar_t>()));
   return v;
 }

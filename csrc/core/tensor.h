@@ -77,7 +77,8 @@ class Tensor {
 
   // A new view of the same storage (no copy; not recorded by autograd: ops wrap this).
   Tensor view(const Shape& shape, const Dims& strides, int64_t offset) const;
-  // The element of a one-element CPU tensor, converted to double.
+  // The element of a one-element tensor, converted to double (copied to the host first when the
+  // tensor lives on a GPU).
   double item() const;
 
  private:

@@ -1,5 +1,6 @@
 // take (gather along an axis) and scatter_add (its gradient and transpose).
 #include "autograd/tape.h"
+#include "core/allocator.h"
 #include "core/errors.h"
 #include "ops/creation/creation.h"
 #include "ops/dispatch.h"
@@ -14,7 +15,8 @@ namespace {
 
 void check_index_result(int64_t bad, const Tensor& idx, int64_t n, int64_t axis, const Shape& shape, const char* op) {
   if (bad < 0) return;
-  const int64_t value = idx.data<int64_t>()[bad];
+  int64_t value = 0;  // read through copy_bytes: idx may live on a GPU
+  copy_bytes(&value, Device{}, idx.data<int64_t>() + bad, idx.device(), sizeof(value));
   KN_CHECK_INDEX(false, op, ": index ", value, " is out of bounds for axis ", axis, " with size ", n,
                  " (shape ", shape, ")");
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "autograd/tape.h"
+#include "core/allocator.h"
 #include "core/errors.h"
 #include "ops/creation/creation.h"
 #include "ops/dispatch.h"
@@ -17,7 +18,9 @@ namespace {
 
 void raise_bad(int64_t bad, const Tensor& idx, int64_t n, int64_t axis, const char* op) {
   if (bad < 0) return;
-  KN_CHECK_INDEX(false, op, ": index ", idx.data<int64_t>()[bad], " is out of bounds for axis ", axis,
+  int64_t value = 0;  // read through copy_bytes: idx may live on a GPU
+  copy_bytes(&value, Device{}, idx.data<int64_t>() + bad, idx.device(), sizeof(value));
+  KN_CHECK_INDEX(false, op, ": index ", value, " is out of bounds for axis ", axis,
                  " with size ", n);
 }
 
