@@ -20,7 +20,7 @@ namespace kn {
 namespace KN_ISA_NS {
 
 // Elements per task below which an elementwise loop stays on one thread.
-constexpr int64_t kElementwiseGrain = 32768;
+constexpr int64_t kElementwiseGrain = 65536;
 
 template <class F>
 void for_each_inner(const TensorIter& it, int64_t grain, const F& f) {

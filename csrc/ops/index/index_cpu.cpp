@@ -30,7 +30,7 @@ struct BadIndex {
 template <class T>
 int64_t take_run(const T* src, const int64_t* idx, T* dst, int64_t outer, int64_t n, int64_t m, int64_t inner) {
   BadIndex bad;
-  parallel_for(0, outer * m, std::max<int64_t>(1, 8192 / std::max<int64_t>(inner, 1)), [&](int64_t b, int64_t e) {
+  parallel_for(0, outer * m, std::max<int64_t>(1, 32768 / std::max<int64_t>(inner, 1)), [&](int64_t b, int64_t e) {
     for (int64_t t = b; t < e; ++t) {
       const int64_t o = t / m, j = t % m;
       int64_t i = idx[j];
@@ -49,7 +49,7 @@ int64_t take_run(const T* src, const int64_t* idx, T* dst, int64_t outer, int64_
 template <class T>
 int64_t take_along_run(const T* src, const int64_t* idx, T* dst, int64_t outer, int64_t n, int64_t m, int64_t inner) {
   BadIndex bad;
-  parallel_for(0, outer * m, std::max<int64_t>(1, 8192 / std::max<int64_t>(inner, 1)), [&](int64_t b, int64_t e) {
+  parallel_for(0, outer * m, std::max<int64_t>(1, 32768 / std::max<int64_t>(inner, 1)), [&](int64_t b, int64_t e) {
     for (int64_t t = b; t < e; ++t) {
       const int64_t o = t / m;
       for (int64_t k = 0; k < inner; ++k) {
@@ -72,7 +72,9 @@ int64_t scatter_run(const T* src, const int64_t* idx, T* dst, int64_t outer, int
   BadIndex bad;
   const int64_t block = std::min<int64_t>(std::max<int64_t>(inner, 1), 512);
   const int64_t nblocks = (inner + block - 1) / block;
-  parallel_for(0, outer * nblocks, 1, [&](int64_t b, int64_t e) {
+  // Each task does m * block updates; small scatters stay on one thread.
+  const int64_t grain = std::max<int64_t>(1, 32768 / std::max<int64_t>(1, m * block));
+  parallel_for(0, outer * nblocks, grain, [&](int64_t b, int64_t e) {
     for (int64_t t = b; t < e; ++t) {
       const int64_t o = t / nblocks, k0 = (t % nblocks) * block, k1 = std::min(inner, k0 + block);
       for (int64_t j = 0; j < m; ++j) {

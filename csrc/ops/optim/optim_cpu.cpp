@@ -13,7 +13,11 @@ namespace {
 
 template <class T, class F>
 void for_chunks(const OptimArgs& a, const F& f) {
-  parallel_for_dynamic(0, a.nchunks, 1, [&](int64_t b, int64_t e) {
+  // Small models update on one thread: a parallel region costs more than the work.
+  int64_t total = 0;
+  for (int64_t c = 0; c < a.nchunks; ++c) total += a.chunks[c].n;
+  const int64_t chunk = total < (int64_t(1) << 16) ? a.nchunks : 1;
+  parallel_for_dynamic(0, a.nchunks, chunk, [&](int64_t b, int64_t e) {
     for (int64_t c = b; c < e; ++c) {
       const OptimChunk& ch = a.chunks[c];
       T* var = std::is_same<T, float>::value ? reinterpret_cast<T*>(ch.var32) : reinterpret_cast<T*>(ch.var64);

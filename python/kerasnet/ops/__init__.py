@@ -12,6 +12,10 @@ from kerasnet.ops.reduce import *  # noqa: F401,F403
 from kerasnet.ops.reduce import all, any, max, min, sum  # noqa: F401
 from kerasnet.ops.shape import *  # noqa: F401,F403
 
+# Importing the family module `kerasnet.ops.shape` binds the package attribute
+# `shape` to that module; Keras' `ops.shape` is the function.
+from kerasnet.ops.core import shape  # noqa: E402,F401
+
 
 def _wrap_public_ops():
     """Makes every public op accept KerasTensors (Functional API), see symbolic.py."""

@@ -117,30 +117,10 @@ class CompileLoss:
         return {"loss": self._spec, "loss_weights": self._weights_spec}
 
 
-def _accuracy_for(y_true, y_pred, identifier):
-    from kerasnet import metrics
-
-    yp_shape = tuple(y_pred.shape)
-    yt_shape = tuple(getattr(y_true, "shape", ()))
-    if yp_shape and yp_shape[-1] == 1:
-        fn = metrics.binary_accuracy
-    elif len(yt_shape) == len(yp_shape) - 1 or (yt_shape and yt_shape[-1] == 1 and yp_shape[-1] > 1):
-        fn = metrics.sparse_categorical_accuracy
-    else:
-        fn = metrics.categorical_accuracy
-    return metrics.MeanMetricWrapper(fn, name=identifier)
-
-
 def _make_metric(identifier, y_true, y_pred):
-    from kerasnet import metrics
+    from kerasnet.metrics.metrics_utils import get_metric
 
-    if isinstance(identifier, str) and identifier.lower() in ("accuracy", "acc"):
-        return _accuracy_for(y_true, y_pred, identifier)
-    m = metrics.get(identifier)
-    if isinstance(m, metrics.Metric):
-        return m
-    name = identifier if isinstance(identifier, str) else getattr(m, "__name__", "metric")
-    return metrics.MeanMetricWrapper(m, name=name)
+    return get_metric(identifier, y_true, y_pred)
 
 
 class CompileMetrics:
