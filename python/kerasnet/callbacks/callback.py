@@ -24,10 +24,10 @@ class Callback:
         return self._model
 
     def on_batch_begin(self, batch, logs=None):
-        self.on_train_batch_begin(batch, logs=logs)
+        """Keras 2 name of `on_train_batch_begin` (still called by it)."""
 
     def on_batch_end(self, batch, logs=None):
-        self.on_train_batch_end(batch, logs=logs)
+        """Keras 2 name of `on_train_batch_end` (still called by it)."""
 
     def on_epoch_begin(self, epoch, logs=None):
         pass
@@ -36,10 +36,12 @@ class Callback:
         pass
 
     def on_train_batch_begin(self, batch, logs=None):
-        pass
+        # For backwards compatibility: callbacks written for Keras 2 override
+        # on_batch_begin.
+        self.on_batch_begin(batch, logs=logs)
 
     def on_train_batch_end(self, batch, logs=None):
-        pass
+        self.on_batch_end(batch, logs=logs)
 
     def on_test_batch_begin(self, batch, logs=None):
         pass
