@@ -1,0 +1,127 @@
+"""IMDB movie review sentiment dataset (downloaded on first use)."""
+
+import json
+
+import numpy as np
+
+from kerasnet.datasets import _npz
+from kerasnet.utils.file_utils import get_file
+
+_ORIGIN_FOLDER = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
+_FILE_HASH = "69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f"
+_WORD_INDEX_HASH = "bfafd718b763782e994055a2d397834f"
+
+
+def _remove_long_seq(maxlen, seqs, labels):
+    """Keeps the sequences shorter than `maxlen` (Keras' rule: strictly)."""
+    kept = [(s, y) for s, y in zip(seqs, labels) if len(s) < maxlen]
+    return [s for s, _ in kept], [y for _, y in kept]
+
+
+def load_data(
+    path="imdb.npz",
+    num_words=None,
+    skip_top=0,
+    maxlen=None,
+    seed=113,
+    start_char=1,
+    oov_char=2,
+    index_from=3,
+    **kwargs,
+):
+    """Loads the IMDB dataset of 50,000 movie reviews labeled by sentiment.
+
+    25,000 training and 25,000 test reviews, each a list of word indexes
+    (integers). Words are indexed by overall frequency in the dataset, so
+    that the integer 3 encodes the 3rd most frequent word. By convention 0
+    stands for no word (padding). The file is downloaded once into the Keras
+    cache (`~/.keras/datasets`, or under `$KERAS_HOME`) and checked against
+    its sha256 hash.
+
+    Args:
+        path: where to cache the data (relative to `~/.keras/datasets`).
+        num_words: keep only the `num_words` most frequent words; rarer words
+            become `oov_char`. `None` keeps all words.
+        skip_top: skip the `skip_top` most frequent words (they become
+            `oov_char`). Defaults to 0.
+        maxlen: keep only sequences shorter than `maxlen` (after adding the
+            start character). `None` keeps all.
+        seed: seed of the reproducible shuffle of the data.
+        start_char: the start of a sequence is marked with this index.
+        oov_char: the index of words cut by `num_words` or `skip_top`
+            (`None` drops them).
+        index_from: word indexes start at this value.
+
+    Returns:
+        Tuple of numpy arrays: `(x_train, y_train), (x_test, y_test)`.
+        `x_train`, `x_test`: lists of sequences (lists of ints);
+        `y_train`, `y_test`: integer labels (1 positive, 0 negative).
+
+    Raises:
+        ConnectionError: the file is not cached and cannot be downloaded.
+        ValueError: `maxlen` removes every sequence.
+    """
+    if kwargs:
+        raise TypeError(f"Unrecognized keyword arguments: {sorted(kwargs)}")
+    path = get_file(
+        fname=path,
+        origin=_ORIGIN_FOLDER + "imdb.npz",
+        file_hash=_FILE_HASH,
+    )
+    arrays = _npz.load_npz(path)
+    x_train, labels_train, x_test, labels_test = _npz.require(
+        arrays, ("x_train", "y_train", "x_test", "y_test"), path
+    )
+    rng = np.random.RandomState(seed)
+    order = np.arange(len(x_train))
+    rng.shuffle(order)
+    x_train, labels_train = x_train[order], labels_train[order]
+    order = np.arange(len(x_test))
+    rng.shuffle(order)
+    x_test, labels_test = x_test[order], labels_test[order]
+
+    def shift(seqs):
+        head = [start_char] if start_char is not None else []
+        return [head + [int(w) + index_from for w in s] for s in seqs]
+
+    x_train, x_test = shift(x_train), shift(x_test)
+    if maxlen:
+        x_train, labels_train = _remove_long_seq(maxlen, x_train, labels_train)
+        x_test, labels_test = _remove_long_seq(maxlen, x_test, labels_test)
+        if not x_train or not x_test:
+            raise ValueError(
+                "After filtering for sequences shorter than maxlen="
+                f"{maxlen}, no sequence was kept. Increase maxlen."
+            )
+    xs = x_train + x_test
+    labels = np.concatenate([np.asarray(labels_train), np.asarray(labels_test)])
+    if not num_words:
+        num_words = max(max(s) for s in xs if s) if any(xs) else 0
+    if oov_char is not None:
+        xs = [
+            [w if skip_top <= w < num_words else oov_char for w in s]
+            for s in xs
+        ]
+    else:
+        xs = [[w for w in s if skip_top <= w < num_words] for s in xs]
+    n = len(x_train)
+    return (xs[:n], labels[:n]), (xs[n:], labels[n:])
+
+
+def get_word_index(path="imdb_word_index.json"):
+    """The dict mapping words to their index in the IMDB dataset.
+
+    Args:
+        path: where to cache the data (relative to `~/.keras/datasets`).
+
+    Returns:
+        The word index dictionary (word -> index). Indexes in `load_data`'s
+        sequences are offset by its `index_from` argument.
+    """
+    path = get_file(
+        fname=path,
+        origin=_ORIGIN_FOLDER + "imdb_word_index.json",
+        file_hash=_WORD_INDEX_HASH,
+    )
+    with open(path) as f:
+        return json.load(f)
