@@ -6,7 +6,7 @@
 
 import types
 
-from kerasnet._serialization import (
+from kerasnet.saving.serialization_lib import (
     deserialize_keras_object,
     get_from_identifier,
     serialize_keras_object,
@@ -84,6 +84,11 @@ ALL_OBJECTS_DICT["hard_swish"] = hard_silu
 
 def serialize(activation):
     """The name of a built-in activation, else its Keras config dict."""
+    if getattr(activation, "__name__", None) == "<lambda>":
+        raise ValueError(
+            f"Cannot serialize the lambda activation {activation!r}: define "
+            "it with `def` and register it instead."
+        )
     config = serialize_keras_object(activation)
     if not isinstance(config, dict) or "config" not in config:
         raise ValueError(

@@ -11,3 +11,6 @@ from kerasnet.backend.config import (  # noqa: F401
     set_image_data_format,
     set_num_threads,
 )
+from kerasnet.saving.serialization_lib import (  # noqa: E402,F401
+    enable_unsafe_deserialization,
+)

@@ -1,6 +1,6 @@
 """kerasnet.constraints: MaxNorm, NonNeg, UnitNorm, MinMaxNorm (Keras 3 API)."""
 
-from kerasnet._serialization import (
+from kerasnet.saving.serialization_lib import (
     deserialize_keras_object,
     get_from_identifier,
     serialize_keras_object,

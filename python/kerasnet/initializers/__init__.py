@@ -4,7 +4,7 @@
 "config": ...})`, a class, or an instance all give an initializer instance.
 """
 
-from kerasnet._serialization import (
+from kerasnet.saving.serialization_lib import (
     deserialize_keras_object,
     get_from_identifier,
     serialize_keras_object,

@@ -3,7 +3,7 @@
 import numpy as np
 
 from kerasnet import ops
-from kerasnet._serialization import (
+from kerasnet.saving.serialization_lib import (
     deserialize_keras_object,
     serialize_keras_object,
 )

@@ -13,7 +13,7 @@ import numpy as np
 
 from kerasnet import ops
 from kerasnet import random
-from kerasnet._serialization import serialize_keras_object
+from kerasnet.saving.serialization_lib import serialize_keras_object
 from kerasnet.backend import standardize_dtype
 from kerasnet.initializers.initializer import Initializer, check_shape
 

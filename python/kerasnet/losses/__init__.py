@@ -4,7 +4,7 @@
 `get("CategoricalCrossentropy")` an instance of the class, as in Keras.
 """
 
-from kerasnet._serialization import (
+from kerasnet.saving.serialization_lib import (
     deserialize_keras_object,
     get_from_identifier,
     serialize_keras_object,

@@ -11,7 +11,7 @@ probabilistic.py, hinge.py).
 import numpy as np
 
 from kerasnet import ops
-from kerasnet._serialization import (
+from kerasnet.saving.serialization_lib import (
     auto_name,
     deserialize_keras_object,
     serialize_keras_object,

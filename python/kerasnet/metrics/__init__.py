@@ -6,7 +6,7 @@ metric functions (`binary_accuracy`, the loss functions) are exported too.
 `metrics_utils.get_metric(identifier, y_true, y_pred)`.
 """
 
-from kerasnet._serialization import (
+from kerasnet.saving.serialization_lib import (
     deserialize_keras_object,
     get_from_identifier,
     serialize_keras_object,

@@ -1,7 +1,7 @@
 """Metric: the base class of stateful metrics (Keras 3 API)."""
 
 from kerasnet import initializers, ops
-from kerasnet._serialization import auto_name
+from kerasnet.saving.serialization_lib import auto_name
 from kerasnet.backend import Variable, floatx, standardize_dtype
 
 

@@ -320,6 +320,6 @@ def get_metric(identifier, y_true, y_pred):
 
 
 def _snake(obj):
-    from kerasnet._serialization import to_snake_case
+    from kerasnet.saving.serialization_lib import to_snake_case
 
     return to_snake_case(getattr(obj, "__name__", type(obj).__name__))

@@ -1,7 +1,7 @@
 """Sum, Mean and MeanMetricWrapper: metrics that reduce per-sample values."""
 
 from kerasnet import initializers, ops
-from kerasnet._serialization import (
+from kerasnet.saving.serialization_lib import (
     deserialize_keras_object,
     serialize_keras_object,
 )

@@ -3,7 +3,7 @@
 `get("l2")` gives `L2()` (factor 0.01); dicts, classes and callables work too.
 """
 
-from kerasnet._serialization import (
+from kerasnet.saving.serialization_lib import (
     deserialize_keras_object,
     get_from_identifier,
     serialize_keras_object,
