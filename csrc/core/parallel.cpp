@@ -22,6 +22,14 @@ void set_num_threads(int n) {
   num_threads_setting() = n;
 }
 
+int thread_index() {
+#ifdef _OPENMP
+  return omp_get_thread_num();
+#else
+  return 0;
+#endif
+}
+
 bool in_parallel_region() {
 #ifdef _OPENMP
   return omp_in_parallel();

@@ -21,6 +21,8 @@ namespace kn {
 int get_num_threads();
 void set_num_threads(int n);  // n >= 1
 bool in_parallel_region();
+// Index of the calling thread inside a parallel_for body (0 outside), for per-thread scratch.
+int thread_index();
 
 template <class F>
 void parallel_for(int64_t begin, int64_t end, int64_t grain, const F& f) {

@@ -1,9 +1,10 @@
-// CPU matmul kernel (compiled once per ISA level): a cache-blocked row-times-panel loop with Vec
-// FMAs along N. A correct, moderately fast baseline; the packed BLIS-style GEMM replaces it.
+// CPU matmul kernel (compiled once per ISA level): one GEMM per batch matrix (csrc/cpu/gemm.h).
+// Many small matrices run in parallel over the batch, each GEMM on one thread; few large ones run
+// one after the other, each GEMM using every thread.
 #include <algorithm>
 
 #include "core/parallel.h"
-#include "cpu/vec/vec.h"
+#include "cpu/gemm.h"
 #include "ops/matmul/matmul.h"
 #include "ops/op_registry.h"
 
@@ -11,63 +12,67 @@ namespace kn {
 namespace KN_ISA_NS {
 namespace {
 
-constexpr int64_t kBlockN = 512;
-constexpr int64_t kBlockK = 256;
-
-// C[i, n0:n1] += sum_k A[i, k] * B[k, n0:n1] over one k block.
 template <class T>
-void row_panel(const T* a, int64_t a_cs, const T* b, int64_t b_rs, int64_t b_cs, T* c, int64_t k0, int64_t k1,
-               int64_t n0, int64_t n1) {
-  if constexpr (std::is_floating_point<T>::value) {
-    if (b_cs == 1) {
-      using V = Vec<T>;
-      for (int64_t k = k0; k < k1; ++k) {
-        const V av = V::broadcast(a[k * a_cs]);
-        const T* brow = b + k * b_rs;
-        int64_t n = n0;
-        for (; n + V::size <= n1; n += V::size) V::fmadd(av, V::loadu(brow + n), V::loadu(c + n)).storeu(c + n);
-        for (; n < n1; ++n) c[n] += a[k * a_cs] * brow[n];
-      }
-      return;
-    }
-  }
-  for (int64_t k = k0; k < k1; ++k) {
-    const T av = a[k * a_cs];
-    for (int64_t n = n0; n < n1; ++n) c[n] = T(c[n] + av * b[k * b_rs + n * b_cs]);
-  }
+GemmArgs<T> batch_args(const MatmulArgs& p, int64_t b) {
+  GemmArgs<T> g;
+  g.M = p.M;
+  g.N = p.N;
+  g.K = p.K;
+  g.A = static_cast<const T*>(p.a) + p.a_offsets[b];
+  g.rsa = p.a_rs;
+  g.csa = p.a_cs;
+  g.B = static_cast<const T*>(p.b) + p.b_offsets[b];
+  g.rsb = p.b_rs;
+  g.csb = p.b_cs;
+  g.C = static_cast<T*>(p.c) + b * p.M * p.N;
+  g.ldc = p.N;
+  return g;
 }
 
 template <class T>
-void matmul_t(const MatmulArgs& p) {
-  const T* A = static_cast<const T*>(p.a);
-  const T* B = static_cast<const T*>(p.b);
-  T* C = static_cast<T*>(p.c);
-  const int64_t nblocks = (p.N + kBlockN - 1) / kBlockN;
-  const int64_t rows = p.batch * p.M;
-  // Tasks: (row, N block). Each task owns its C slice.
-  parallel_for(0, rows * nblocks, std::max<int64_t>(1, 65536 / std::max<int64_t>(1, p.K * std::min(p.N, kBlockN))),
-               [&](int64_t t0, int64_t t1) {
-                 for (int64_t t = t0; t < t1; ++t) {
-                   const int64_t row = t / nblocks, nb = t % nblocks;
-                   const int64_t bi = row / p.M, i = row % p.M;
-                   const T* a = A + p.a_offsets[bi] + i * p.a_rs;
-                   const T* b = B + p.b_offsets[bi];
-                   T* c = C + row * p.N;
-                   const int64_t n0 = nb * kBlockN, n1 = std::min(p.N, n0 + kBlockN);
-                   for (int64_t n = n0; n < n1; ++n) c[n] = T(0);
-                   for (int64_t k0 = 0; k0 < p.K; k0 += kBlockK) {
-                     row_panel(a, p.a_cs, b, p.b_rs, p.b_cs, c, k0, std::min(p.K, k0 + kBlockK), n0, n1);
-                   }
-                 }
-               });
+void run_gemm(const GemmArgs<T>& g) {
+  if constexpr (std::is_same<T, float>::value) sgemm(g);
+  else dgemm(g);
+}
+
+template <class T>
+void matmul_float(const MatmulArgs& p) {
+  const double per_matrix = 2.0 * double(p.M) * double(p.N) * double(p.K);
+  if (p.batch > 1 && per_matrix < 2e6) {
+    const int64_t grain = std::max<int64_t>(1, int64_t(2e5 / std::max(per_matrix, 1.0)));
+    parallel_for(0, p.batch, grain, [&](int64_t b0, int64_t b1) {
+      for (int64_t b = b0; b < b1; ++b) run_gemm(batch_args<T>(p, b));
+    });
+    return;
+  }
+  for (int64_t b = 0; b < p.batch; ++b) run_gemm(batch_args<T>(p, b));
+}
+
+template <class T>
+void matmul_int(const MatmulArgs& p) {
+  parallel_for(0, p.batch * p.M, std::max<int64_t>(1, 8192 / std::max<int64_t>(1, p.N * p.K)), [&](int64_t r0, int64_t r1) {
+    const T* A = static_cast<const T*>(p.a);
+    const T* B = static_cast<const T*>(p.b);
+    T* C = static_cast<T*>(p.c);
+    for (int64_t row = r0; row < r1; ++row) {
+      const int64_t b = row / p.M, i = row % p.M;
+      for (int64_t j = 0; j < p.N; ++j) {
+        T acc = 0;
+        for (int64_t k = 0; k < p.K; ++k) {
+          acc = T(acc + A[p.a_offsets[b] + i * p.a_rs + k * p.a_cs] * B[p.b_offsets[b] + k * p.b_rs + j * p.b_cs]);
+        }
+        C[row * p.N + j] = acc;
+      }
+    }
+  });
 }
 
 void matmul_kernel(const MatmulArgs& p) {
   switch (p.dtype) {
-    case DType::float32: matmul_t<float>(p); break;
-    case DType::float64: matmul_t<double>(p); break;
-    case DType::int32: matmul_t<int32_t>(p); break;
-    case DType::int64: matmul_t<int64_t>(p); break;
+    case DType::float32: matmul_float<float>(p); break;
+    case DType::float64: matmul_float<double>(p); break;
+    case DType::int32: matmul_int<int32_t>(p); break;
+    case DType::int64: matmul_int<int64_t>(p); break;
     default: break;
   }
 }

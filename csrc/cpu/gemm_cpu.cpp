@@ -1,0 +1,321 @@
+// The GEMM kernels (compiled once per ISA level; see gemm.h for the contract).
+//
+// Note [GEMM blocking]
+// Loops, outermost first: jc over N by NC, pc over K by KC (B block packed once, shared by the
+// threads), then the (ic block of MC rows) x (jr panel of NR columns) tiles are handed out to the
+// threads; each thread packs the A block it works on into its own buffer. When M has too few
+// MC blocks to keep the threads busy (skinny and small-M shapes), the work is split along N
+// panels instead. The micro-kernel keeps an MR x NR tile of C in registers:
+//   AVX-512: 12 x 32 (24 zmm accumulators)   AVX2: 6 x 16 (12 ymm)   generic: 4 x 4 floats
+// and writes it once per K block (adding the previous partial sums; the epilogue runs on the
+// last K block). Edge tiles go through a small buffer. Problems of under ~32K multiply-adds use
+// a direct loop without packing.
+#include <algorithm>
+#include <cstring>
+
+#include "core/allocator.h"
+#include "core/parallel.h"
+#include "cpu/gemm.h"
+#include "cpu/vec/vec.h"
+
+namespace kn {
+namespace KN_ISA_NS {
+namespace {
+
+#if defined(__AVX512F__)
+constexpr int kMR = 12;
+constexpr int kNV = 2;  // vectors per row of the tile
+constexpr int64_t kKC = 256, kMC = 192, kNC = 4096;
+#elif defined(__AVX2__)
+constexpr int kMR = 6;
+constexpr int kNV = 2;
+constexpr int64_t kKC = 256, kMC = 96, kNC = 4096;
+#else
+constexpr int kMR = 4;
+constexpr int kNV = 4;
+constexpr int64_t kKC = 256, kMC = 64, kNC = 2048;
+#endif
+
+using VF = Vec<float>;
+constexpr int kNR = kNV * VF::size;
+
+// Packs rows [i0, i0+mc) x cols [k0, k0+kc) of A into MR-row panels: panel p, step k holds
+// A(i0 + p*MR + r, k0 + k) at [p*kc*MR + k*MR + r]; rows past M are zero.
+void pack_a(const GemmArgs<float>& g, int64_t i0, int64_t mc, int64_t k0, int64_t kc, float* dst) {
+  for (int64_t p = 0; p < mc; p += kMR) {
+    const int64_t rows = std::min<int64_t>(kMR, mc - p);
+    float* out = dst + (p / kMR) * kc * kMR;
+    const float* a = g.A + (i0 + p) * g.rsa + k0 * g.csa;
+    if (g.csa == 1 && rows == kMR) {
+      for (int64_t k = 0; k < kc; ++k) {
+        for (int r = 0; r < kMR; ++r) out[k * kMR + r] = a[r * g.rsa + k];
+      }
+    } else if (g.rsa == 1 && rows == kMR) {
+      for (int64_t k = 0; k < kc; ++k) std::memcpy(out + k * kMR, a + k * g.csa, sizeof(float) * kMR);
+    } else {
+      for (int64_t k = 0; k < kc; ++k) {
+        for (int r = 0; r < kMR; ++r) out[k * kMR + r] = r < rows ? a[r * g.rsa + k * g.csa] : 0.0f;
+      }
+    }
+  }
+}
+
+// Packs rows [k0, k0+kc) x cols [j0, j0+nr) of B into one NR-wide panel [kc][NR].
+void pack_b_panel(const GemmArgs<float>& g, int64_t k0, int64_t kc, int64_t j0, int64_t nr, float* out) {
+  const float* b = g.B + k0 * g.rsb + j0 * g.csb;
+  if (g.csb == 1 && nr == kNR) {
+    for (int64_t k = 0; k < kc; ++k) std::memcpy(out + k * kNR, b + k * g.rsb, sizeof(float) * kNR);
+  } else if (g.csb == 1) {
+    for (int64_t k = 0; k < kc; ++k) {
+      std::memcpy(out + k * kNR, b + k * g.rsb, sizeof(float) * nr);
+      std::memset(out + k * kNR + nr, 0, sizeof(float) * (kNR - nr));
+    }
+  } else {
+    for (int64_t k = 0; k < kc; ++k) {
+      for (int64_t j = 0; j < kNR; ++j) out[k * kNR + j] = j < nr ? b[k * g.rsb + j * g.csb] : 0.0f;
+    }
+  }
+}
+
+// Micro-kernels: c[MR x NR] (leading dimension ldc) = (add ? c : 0) + sum_k a[k] (x) b[k] over
+// packed panels. Written per ISA with explicit registers so the compiler cannot spill the tile.
+#if defined(__AVX512F__)
+void micro_kernel(int64_t kc, const float* __restrict a, const float* __restrict b, float* __restrict c,
+                  int64_t ldc, bool add) {
+#define KN_ROW(r) __m512 c##r##0 = _mm512_setzero_ps(), c##r##1 = _mm512_setzero_ps();
+  KN_ROW(0) KN_ROW(1) KN_ROW(2) KN_ROW(3) KN_ROW(4) KN_ROW(5)
+  KN_ROW(6) KN_ROW(7) KN_ROW(8) KN_ROW(9) KN_ROW(10) KN_ROW(11)
+#undef KN_ROW
+  for (int64_t k = 0; k < kc; ++k) {
+    const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
+    _mm_prefetch(reinterpret_cast<const char*>(b + 8 * kNR), _MM_HINT_T0);
+#define KN_FMA(r)                                        \
+  {                                                      \
+    const __m512 av = _mm512_set1_ps(a[r]);              \
+    c##r##0 = _mm512_fmadd_ps(av, b0, c##r##0);          \
+    c##r##1 = _mm512_fmadd_ps(av, b1, c##r##1);          \
+  }
+    KN_FMA(0) KN_FMA(1) KN_FMA(2) KN_FMA(3) KN_FMA(4) KN_FMA(5)
+    KN_FMA(6) KN_FMA(7) KN_FMA(8) KN_FMA(9) KN_FMA(10) KN_FMA(11)
+#undef KN_FMA
+    a += kMR;
+    b += kNR;
+  }
+#define KN_STORE(r)                                                                   \
+  {                                                                                   \
+    float* row = c + r * ldc;                                                         \
+    if (add) {                                                                        \
+      c##r##0 = _mm512_add_ps(c##r##0, _mm512_loadu_ps(row));                         \
+      c##r##1 = _mm512_add_ps(c##r##1, _mm512_loadu_ps(row + 16));                    \
+    }                                                                                 \
+    _mm512_storeu_ps(row, c##r##0);                                                   \
+    _mm512_storeu_ps(row + 16, c##r##1);                                              \
+  }
+  KN_STORE(0) KN_STORE(1) KN_STORE(2) KN_STORE(3) KN_STORE(4) KN_STORE(5)
+  KN_STORE(6) KN_STORE(7) KN_STORE(8) KN_STORE(9) KN_STORE(10) KN_STORE(11)
+#undef KN_STORE
+}
+#elif defined(__AVX2__)
+void micro_kernel(int64_t kc, const float* __restrict a, const float* __restrict b, float* __restrict c,
+                  int64_t ldc, bool add) {
+#define KN_ROW(r) __m256 c##r##0 = _mm256_setzero_ps(), c##r##1 = _mm256_setzero_ps();
+  KN_ROW(0) KN_ROW(1) KN_ROW(2) KN_ROW(3) KN_ROW(4) KN_ROW(5)
+#undef KN_ROW
+  for (int64_t k = 0; k < kc; ++k) {
+    const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+#define KN_FMA(r)                                        \
+  {                                                      \
+    const __m256 av = _mm256_broadcast_ss(a + r);        \
+    c##r##0 = _mm256_fmadd_ps(av, b0, c##r##0);          \
+    c##r##1 = _mm256_fmadd_ps(av, b1, c##r##1);          \
+  }
+    KN_FMA(0) KN_FMA(1) KN_FMA(2) KN_FMA(3) KN_FMA(4) KN_FMA(5)
+#undef KN_FMA
+    a += kMR;
+    b += kNR;
+  }
+#define KN_STORE(r)                                                     \
+  {                                                                     \
+    float* row = c + r * ldc;                                           \
+    if (add) {                                                          \
+      c##r##0 = _mm256_add_ps(c##r##0, _mm256_loadu_ps(row));           \
+      c##r##1 = _mm256_add_ps(c##r##1, _mm256_loadu_ps(row + 8));       \
+    }                                                                   \
+    _mm256_storeu_ps(row, c##r##0);                                     \
+    _mm256_storeu_ps(row + 8, c##r##1);                                 \
+  }
+  KN_STORE(0) KN_STORE(1) KN_STORE(2) KN_STORE(3) KN_STORE(4) KN_STORE(5)
+#undef KN_STORE
+}
+#else
+void micro_kernel(int64_t kc, const float* __restrict a, const float* __restrict b, float* __restrict c,
+                  int64_t ldc, bool add) {
+  float acc[kMR][kNR] = {};
+  for (int64_t k = 0; k < kc; ++k) {
+    for (int r = 0; r < kMR; ++r) {
+      for (int j = 0; j < kNR; ++j) acc[r][j] += a[k * kMR + r] * b[k * kNR + j];
+    }
+  }
+  for (int r = 0; r < kMR; ++r) {
+    for (int j = 0; j < kNR; ++j) c[r * ldc + j] = add ? c[r * ldc + j] + acc[r][j] : acc[r][j];
+  }
+}
+#endif
+
+// The epilogue on a finished region of C: + bias per column, then the activation.
+void epilogue(const GemmArgs<float>& g, float* c, int64_t mr, int64_t nr, int64_t j0) {
+  for (int64_t r = 0; r < mr; ++r) {
+    float* row = c + r * g.ldc;
+    if (g.bias) for (int64_t j = 0; j < nr; ++j) row[j] += g.bias[j0 + j];
+    if (g.activation == GemmActivation::Relu) for (int64_t j = 0; j < nr; ++j) row[j] = row[j] > 0.0f ? row[j] : 0.0f;
+  }
+}
+
+// C[i0:i0+mc, j0:j0+nc] over one K block, from packed A (this block) and packed B panels.
+void macro_kernel(const GemmArgs<float>& g, const float* ap, const float* bp, int64_t i0, int64_t mc,
+                  int64_t j0, int64_t jpanel_begin, int64_t jpanel_end, int64_t nc, int64_t kc, bool add,
+                  bool last) {
+  const bool has_epilogue = last && (g.bias != nullptr || g.activation != GemmActivation::None);
+  alignas(64) float edge[kMR * kNR];
+  for (int64_t q = jpanel_begin; q < jpanel_end; ++q) {
+    const int64_t jj = q * kNR;
+    const int64_t nr = std::min<int64_t>(kNR, nc - jj);
+    const float* b = bp + q * kc * kNR;
+    for (int64_t p = 0; p < mc; p += kMR) {
+      const int64_t mr = std::min<int64_t>(kMR, mc - p);
+      float* c = g.C + (i0 + p) * g.ldc + j0 + jj;
+      if (mr == kMR && nr == kNR) {
+        micro_kernel(kc, ap + (p / kMR) * kc * kMR, b, c, g.ldc, add);
+      } else {
+        micro_kernel(kc, ap + (p / kMR) * kc * kMR, b, edge, kNR, false);
+        for (int64_t r = 0; r < mr; ++r) {
+          for (int64_t j = 0; j < nr; ++j) c[r * g.ldc + j] = add ? c[r * g.ldc + j] + edge[r * kNR + j] : edge[r * kNR + j];
+        }
+      }
+      if (has_epilogue) epilogue(g, c, mr, nr, j0 + jj);
+    }
+  }
+}
+
+// Direct path for small problems: row x panel FMAs, no packing.
+template <class T>
+void gemm_small(const GemmArgs<T>& g) {
+  for (int64_t i = 0; i < g.M; ++i) {
+    T* c = g.C + i * g.ldc;
+    if (!g.accumulate) for (int64_t j = 0; j < g.N; ++j) c[j] = T(0);
+    for (int64_t k = 0; k < g.K; ++k) {
+      const T a = g.A[i * g.rsa + k * g.csa];
+      const T* b = g.B + k * g.rsb;
+      if (g.csb == 1) {
+        for (int64_t j = 0; j < g.N; ++j) c[j] += a * b[j];
+      } else {
+        for (int64_t j = 0; j < g.N; ++j) c[j] += a * b[j * g.csb];
+      }
+    }
+    if (g.bias) for (int64_t j = 0; j < g.N; ++j) c[j] += g.bias[j];
+    if (g.activation == GemmActivation::Relu) for (int64_t j = 0; j < g.N; ++j) c[j] = c[j] > T(0) ? c[j] : T(0);
+  }
+}
+
+void sgemm_kernel(const GemmArgs<float>& g) {
+  if (g.M == 0 || g.N == 0) return;
+  if (g.K == 0) {
+    GemmArgs<float> z = g;
+    gemm_small(z);
+    return;
+  }
+  if (g.M * g.N * g.K < 32768) {
+    gemm_small(g);
+    return;
+  }
+  const int nthreads = get_num_threads();
+  const int64_t kc_max = std::min<int64_t>(kKC, g.K);
+  const int64_t nc_max = std::min<int64_t>(kNC, (g.N + kNR - 1) / kNR * kNR);
+  const int64_t mc_max = std::min<int64_t>(kMC, (g.M + kMR - 1) / kMR * kMR);
+  const size_t b_bytes = size_t(kc_max * nc_max) * sizeof(float);
+  const size_t a_bytes = size_t(kc_max * mc_max) * sizeof(float);
+  float* bp = static_cast<float*>(allocate(b_bytes, Device{}));
+  float* ap_all = static_cast<float*>(allocate(a_bytes * size_t(nthreads), Device{}));
+  const int64_t m_blocks = (g.M + mc_max - 1) / mc_max;
+  const double flops = 2.0 * double(g.M) * double(g.N) * double(g.K);
+  const bool parallel = nthreads > 1 && flops > 4e6;
+
+  for (int64_t j0 = 0; j0 < g.N; j0 += kNC) {
+    const int64_t nc = std::min<int64_t>(kNC, g.N - j0);
+    const int64_t npanels = (nc + kNR - 1) / kNR;
+    for (int64_t k0 = 0; k0 < g.K; k0 += kKC) {
+      const int64_t kc = std::min<int64_t>(kKC, g.K - k0);
+      const bool add = g.accumulate || k0 > 0;
+      const bool last = k0 + kc >= g.K;
+      // Pack B: panels handed out dynamically.
+      auto pack_b = [&](int64_t q0, int64_t q1) {
+        for (int64_t q = q0; q < q1; ++q) {
+          pack_b_panel(g, k0, kc, j0 + q * kNR, std::min<int64_t>(kNR, nc - q * kNR), bp + q * kc * kNR);
+        }
+      };
+      if (parallel) parallel_for_dynamic(0, npanels, std::max<int64_t>(1, npanels / (4 * nthreads)), pack_b);
+      else pack_b(0, npanels);
+
+      if (!parallel) {
+        for (int64_t i0 = 0; i0 < g.M; i0 += mc_max) {
+          const int64_t mc = std::min<int64_t>(mc_max, g.M - i0);
+          pack_a(g, i0, mc, k0, kc, ap_all);
+          macro_kernel(g, ap_all, bp, i0, mc, j0, 0, npanels, nc, kc, add, last);
+        }
+      } else if (m_blocks >= 2 * nthreads) {
+        // Enough row blocks: each task is one MC block over all panels.
+        parallel_for_dynamic(0, m_blocks, 1, [&](int64_t b0, int64_t b1) {
+          float* ap = ap_all + size_t(thread_index()) * (a_bytes / sizeof(float));
+          for (int64_t b = b0; b < b1; ++b) {
+            const int64_t i0 = b * mc_max, mc = std::min<int64_t>(mc_max, g.M - i0);
+            pack_a(g, i0, mc, k0, kc, ap);
+            macro_kernel(g, ap, bp, i0, mc, j0, 0, npanels, nc, kc, add, last);
+          }
+        });
+      } else {
+        // Few row blocks (small or skinny M): split the column panels; each task packs the A
+        // block it needs (cheap, since M is small).
+        const int64_t tasks_per_block = std::max<int64_t>(1, std::min<int64_t>(npanels, 4 * nthreads / m_blocks));
+        const int64_t panels_per_task = (npanels + tasks_per_block - 1) / tasks_per_block;
+        parallel_for_dynamic(0, m_blocks * tasks_per_block, 1, [&](int64_t t0, int64_t t1) {
+          float* ap = ap_all + size_t(thread_index()) * (a_bytes / sizeof(float));
+          int64_t packed_block = -1;
+          for (int64_t t = t0; t < t1; ++t) {
+            const int64_t b = t / tasks_per_block, part = t % tasks_per_block;
+            const int64_t i0 = b * mc_max, mc = std::min<int64_t>(mc_max, g.M - i0);
+            if (packed_block != b) {
+              pack_a(g, i0, mc, k0, kc, ap);
+              packed_block = b;
+            }
+            const int64_t q0 = part * panels_per_task, q1 = std::min(npanels, q0 + panels_per_task);
+            if (q0 < q1) macro_kernel(g, ap, bp, i0, mc, j0, q0, q1, nc, kc, add, last);
+          }
+        });
+      }
+    }
+  }
+  deallocate(ap_all, a_bytes * size_t(nthreads), Device{});
+  deallocate(bp, b_bytes, Device{});
+}
+
+// float64: a cache-blocked loop (correctness first; float64 is for checks, not speed).
+void dgemm_kernel(const GemmArgs<double>& g) {
+  if (g.M == 0 || g.N == 0) return;
+  const int64_t grain = std::max<int64_t>(1, 65536 / std::max<int64_t>(1, g.N * std::max<int64_t>(g.K, 1)));
+  parallel_for(0, g.M, grain, [&](int64_t i0, int64_t i1) {
+    GemmArgs<double> part = g;
+    part.M = i1 - i0;
+    part.A = g.A + i0 * g.rsa;
+    part.C = g.C + i0 * g.ldc;
+    gemm_small(part);
+  });
+}
+
+struct GemmRegistrar {
+  GemmRegistrar() { register_gemm(KN_ISA_LEVEL, sgemm_kernel, dgemm_kernel); }
+};
+GemmRegistrar registrar;
+
+}  // namespace
+}  // namespace KN_ISA_NS
+}  // namespace kn
