@@ -18,17 +18,30 @@ class PyDataset:
         self._use_multiprocessing = use_multiprocessing
         self._max_queue_size = max_queue_size
 
+    # Subclasses that forget `super().__init__()` still get Keras' defaults.
     @property
     def workers(self):
-        return self._workers
+        return getattr(self, "_workers", 1)
+
+    @workers.setter
+    def workers(self, value):
+        self._workers = value
 
     @property
     def use_multiprocessing(self):
-        return self._use_multiprocessing
+        return getattr(self, "_use_multiprocessing", False)
+
+    @use_multiprocessing.setter
+    def use_multiprocessing(self, value):
+        self._use_multiprocessing = value
 
     @property
     def max_queue_size(self):
-        return self._max_queue_size
+        return getattr(self, "_max_queue_size", 10)
+
+    @max_queue_size.setter
+    def max_queue_size(self, value):
+        self._max_queue_size = value
 
     def __getitem__(self, index):
         raise NotImplementedError(
