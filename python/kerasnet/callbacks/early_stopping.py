@@ -85,8 +85,9 @@ class EarlyStopping(Callback):
             follow their own direction). Defaults to `"auto"`.
         baseline: baseline value for the monitored quantity. If not `None`,
             the patience counter only restarts on epochs that improve on both
-            the best value so far and the baseline, so training stops if the
-            model does not beat the baseline within `patience` epochs.
+            the best value so far and the baseline: once `patience` epochs
+            have passed without beating the baseline, the first epoch that
+            does not improve stops training.
         restore_best_weights: whether to restore the model weights from the
             epoch with the best value of the monitored quantity when training
             ends. If `False`, the weights of the last epoch are kept. The best
