@@ -507,6 +507,19 @@ class Layer:
             self._build_shapes = _list_to_shape(shape)
             self.built = True
 
+    # -- saving (the store is a dict-like entry of kerasnet.saving's H5 file) -------
+    def save_own_variables(self, store):
+        """Writes this layer's own variables as store["0"], store["1"], ...
+        (trainable ones first, in creation order, as Keras)."""
+        for i, v in enumerate(self._trainable_variables + self._non_trainable_variables):
+            store[str(i)] = v.numpy()
+
+    def load_own_variables(self, store):
+        """Reads this layer's own variables back (count and shapes checked)."""
+        from kerasnet.saving.saving_lib import load_variables
+
+        load_variables(self, self._trainable_variables + self._non_trainable_variables, store)
+
     def __repr__(self):
         return f"<{self.__class__.__name__} name={self.name}, built={self.built}>"
 

@@ -32,8 +32,7 @@ class Adamax(Optimizer):
         if self.built:
             return
         super().build(var_list)
-        self._m = self.add_optimizer_variables(var_list, "momentum")
-        self._u = self.add_optimizer_variables(var_list, "norm")
+        self._m, self._u = self.add_optimizer_variables(var_list, ["momentum", "norm"])
 
     def _slots(self, variables):
         idx = [self._index[id(v)] for v in variables]

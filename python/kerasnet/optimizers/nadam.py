@@ -37,8 +37,8 @@ class Nadam(Optimizer):
             return
         dtype = var_list[0].dtype if var_list else "float32"
         super().build(var_list)
-        self._momentums = self.add_optimizer_variables(var_list, "momentum")
-        self._velocities = self.add_optimizer_variables(var_list, "velocity")
+        self._momentums, self._velocities = self.add_optimizer_variables(
+            var_list, ["momentum", "velocity"])
         self._u_product = Variable(np.asarray(1.0, dtype=dtype), dtype=dtype, trainable=False, name="u_product")
         self._variables.append(self._u_product)
 

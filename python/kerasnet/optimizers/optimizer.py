@@ -2,9 +2,10 @@
 
 Variables, in order: `iteration` (int64), `learning_rate` (when it is a float,
 not a schedule), then the per-variable slots each optimizer adds in `build`
-(e.g. Adam: every momentum, then every velocity). An update step runs clipping
-and weight decay, then one fused engine call updating all variables
-(`_C.<name>_update`), then the variables' constraints.
+(Adam: for each variable its momentum then its velocity, interleaved as in
+Keras 3, so saved optimizer state moves between kerasnet and Keras). An
+update step runs clipping and weight decay, then one fused engine call
+updating all variables (`_C.<name>_update`), then the variables' constraints.
 """
 
 import warnings
@@ -124,7 +125,23 @@ class Optimizer:
                                  dtype=reference_variable.dtype, name=name)
 
     def add_optimizer_variables(self, var_list, name, initializer="zeros"):
-        return [self.add_variable_from_reference(v, name, initializer) for v in var_list]
+        """One slot per variable of `var_list` named after `name`; with a list
+        of names, a tuple of lists, created interleaved per variable (Keras'
+        order: v0_a, v0_b, v1_a, v1_b, ...)."""
+        if isinstance(name, str):
+            return [self.add_variable_from_reference(v, name, initializer) for v in var_list]
+        names = list(name)
+        inits = list(initializer) if isinstance(initializer, (list, tuple)) else [initializer] * len(names)
+        if len(inits) != len(names):
+            raise ValueError(
+                "The number of provided names must match the number of provided "
+                f"initializers. Received name='{name}', initializer='{initializer}'"
+            )
+        out = tuple([] for _ in names)
+        for v in var_list:
+            for slots, n, init in zip(out, names, inits):
+                slots.append(self.add_variable_from_reference(v, n, init))
+        return out
 
     def build(self, var_list):
         for i, v in enumerate(var_list):
