@@ -1,24 +1,8 @@
-"""Small models and a stand-in model for driving callbacks by hand."""
+"""Fixtures of the callback tests (helpers live in callback_helpers.py)."""
 
 import numpy as np
 import pytest
-
-import kerasnet as keras
-
-
-class FakeModel:
-    """What a monitoring callback touches: stop_training, weights, metrics."""
-
-    def __init__(self, weights=None, metrics=()):
-        self.stop_training = False
-        self._weights = [np.array(w, dtype="float32") for w in (weights or [[0.0]])]
-        self.metrics = list(metrics)
-
-    def get_weights(self):
-        return [w.copy() for w in self._weights]
-
-    def set_weights(self, weights):
-        self._weights = [np.array(w) for w in weights]
+from callback_helpers import FakeModel
 
 
 @pytest.fixture
@@ -26,21 +10,13 @@ def fake_model():
     return FakeModel()
 
 
-def dense_model(units=1, input_dim=3, use_bias=True, learning_rate=0.01,
-                metrics=None, loss="mse"):
-    model = keras.Sequential(
-        [keras.Input((input_dim,)), keras.layers.Dense(units, use_bias=use_bias)]
-    )
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate),
-                  loss=loss, metrics=metrics)
-    return model
-
-
 @pytest.fixture
 def regression_data():
     rng = np.random.default_rng(0)
     x = rng.standard_normal((32, 3)).astype("float32")
-    y = (x @ np.array([[1.0], [-2.0], [0.5]], dtype="float32")).astype("float32")
+    y = (x @ np.array([[1.0], [-2.0], [0.5]], dtype="float32")).astype(
+        "float32"
+    )
     return x, y
 
 

@@ -4,8 +4,7 @@ import csv
 
 import numpy as np
 import pytest
-from conftest import FakeModel, dense_model
-
+from callback_helpers import FakeModel, dense_model
 from kerasnet.callbacks import CSVLogger
 
 
@@ -18,8 +17,14 @@ def test_epoch_rows_match_history(tmp_path, regression_data):
     x, y = regression_data
     path = tmp_path / "log.csv"
     model = dense_model(metrics=["mae"])
-    history = model.fit(x[:24], y[:24], validation_data=(x[24:], y[24:]),
-                        epochs=3, verbose=0, callbacks=[CSVLogger(str(path))])
+    history = model.fit(
+        x[:24],
+        y[:24],
+        validation_data=(x[24:], y[24:]),
+        epochs=3,
+        verbose=0,
+        callbacks=[CSVLogger(str(path))],
+    )
     table = rows(path)
     assert table[0] == ["epoch", "loss", "mae", "val_loss", "val_mae"]
     assert len(table) == 4
@@ -33,8 +38,9 @@ def test_epoch_rows_match_history(tmp_path, regression_data):
 def test_separator_and_pathlike(tmp_path, regression_data):
     x, y = regression_data
     path = tmp_path / "log.tsv"
-    dense_model().fit(x, y, epochs=2, verbose=0,
-                      callbacks=[CSVLogger(path, separator="\t")])
+    dense_model().fit(
+        x, y, epochs=2, verbose=0, callbacks=[CSVLogger(path, separator="\t")]
+    )
     table = rows(path, "\t")
     assert table[0] == ["epoch", "loss"] and len(table) == 3
 
@@ -44,8 +50,9 @@ def test_append_keeps_rows_and_writes_one_header(tmp_path, regression_data):
     path = tmp_path / "log.csv"
     model = dense_model()
     model.fit(x, y, epochs=2, verbose=0, callbacks=[CSVLogger(path)])
-    model.fit(x, y, epochs=2, verbose=0,
-              callbacks=[CSVLogger(path, append=True)])
+    model.fit(
+        x, y, epochs=2, verbose=0, callbacks=[CSVLogger(path, append=True)]
+    )
     table = rows(path)
     assert [r[0] for r in table] == ["epoch", "0", "1", "0", "1"]
 
@@ -74,8 +81,9 @@ def test_keys_fixed_at_first_epoch_and_special_values(tmp_path):
     logger = CSVLogger(path)
     logger.set_model(FakeModel())
     logger.on_train_begin()
-    logger.on_epoch_end(0, {"b": np.float32(2.5), "a": np.array([1, 2]),
-                            "c": "text"})
+    logger.on_epoch_end(
+        0, {"b": np.float32(2.5), "a": np.array([1, 2]), "c": "text"}
+    )
     logger.on_epoch_end(1, {"a": np.array(3.0), "d": 9.0})
     logger.on_train_end()
     assert logger.csv_file.closed

@@ -1,10 +1,9 @@
 """EarlyStopping against Keras' documented semantics."""
 
+import kerasnet as keras
 import numpy as np
 import pytest
-from conftest import FakeModel, dense_model
-
-import kerasnet as keras
+from callback_helpers import FakeModel, dense_model
 from kerasnet.callbacks import EarlyStopping
 
 
@@ -67,8 +66,7 @@ def test_auto_mode_uses_the_metric_direction(regression_data):
     acc_model = dense_model(metrics=["accuracy"], loss="binary_crossentropy")
     acc_model.fit(x, (y > 0).astype("float32"), epochs=1, verbose=0)
     es = EarlyStopping(monitor="val_accuracy", patience=0)
-    ran = drive(es, [0.5, 0.7, 0.6], monitor="val_accuracy",
-                model=acc_model)
+    ran = drive(es, [0.5, 0.7, 0.6], monitor="val_accuracy", model=acc_model)
     assert es.direction == "max" and ran == [0, 1, 2]
 
 
@@ -88,7 +86,9 @@ def test_unknown_mode_warns_and_falls_back_to_auto():
 
 def test_missing_monitor_warns_and_never_stops():
     es = EarlyStopping(monitor="val_loss")
-    with pytest.warns(UserWarning, match="not available. Available metrics are: loss"):
+    with pytest.warns(
+        UserWarning, match="not available. Available metrics are: loss"
+    ):
         ran = drive(es, [1.0, 1.0, 1.0], monitor="loss")
     assert ran == [0, 1, 2]
 
@@ -99,7 +99,12 @@ def test_baseline_stops_when_never_beaten():
     es = EarlyStopping(baseline=0.5, patience=2)
     assert drive(es, [0.9, 0.8, 0.85, 0.7]) == [0, 1, 2]
     # Without a baseline the same run goes on.
-    assert drive(EarlyStopping(patience=2), [0.9, 0.8, 0.85, 0.7]) == [0, 1, 2, 3]
+    assert drive(EarlyStopping(patience=2), [0.9, 0.8, 0.85, 0.7]) == [
+        0,
+        1,
+        2,
+        3,
+    ]
     # An improving epoch is never the one that stops training.
     es = EarlyStopping(baseline=0.5, patience=1)
     assert drive(es, [0.9, 0.8, 0.7, 0.6]) == [0, 1, 2, 3]
@@ -116,8 +121,12 @@ def test_start_from_epoch_is_a_warm_up():
 def test_restore_best_weights_with_stand_in_model():
     model = FakeModel()
     es = EarlyStopping(patience=2, restore_best_weights=True)
-    ran = drive(es, [1.0, 0.5, 0.7, 0.8, 0.1], model=model,
-                weights=[[float(i)] for i in range(5)])
+    ran = drive(
+        es,
+        [1.0, 0.5, 0.7, 0.8, 0.1],
+        model=model,
+        weights=[[float(i)] for i in range(5)],
+    )
     assert ran == [0, 1, 2, 3]
     np.testing.assert_array_equal(model.get_weights()[0], [1.0])
 
@@ -125,8 +134,12 @@ def test_restore_best_weights_with_stand_in_model():
 def test_restore_best_weights_even_if_baseline_never_beaten():
     model = FakeModel()
     es = EarlyStopping(patience=2, baseline=0.1, restore_best_weights=True)
-    drive(es, [1.0, 0.5, 0.7, 0.8], model=model,
-          weights=[[float(i)] for i in range(4)])
+    drive(
+        es,
+        [1.0, 0.5, 0.7, 0.8],
+        model=model,
+        weights=[[float(i)] for i in range(4)],
+    )
     np.testing.assert_array_equal(model.get_weights()[0], [1.0])
 
 
@@ -138,12 +151,19 @@ def test_restore_best_weights_in_fit(regression_data):
     record = keras.callbacks.LambdaCallback(
         on_epoch_end=lambda epoch, logs: snapshots.append(model.get_weights())
     )
-    es = EarlyStopping(monitor="val_loss", patience=2,
-                       restore_best_weights=True)
+    es = EarlyStopping(
+        monitor="val_loss", patience=2, restore_best_weights=True
+    )
     # A large learning rate makes the validation loss bounce.
-    history = model.fit(x[:24], y[:24], validation_data=(x[24:], y[24:]),
-                        epochs=12, batch_size=4, verbose=0,
-                        callbacks=[record, es])
+    history = model.fit(
+        x[:24],
+        y[:24],
+        validation_data=(x[24:], y[24:]),
+        epochs=12,
+        batch_size=4,
+        verbose=0,
+        callbacks=[record, es],
+    )
     best = int(np.argmin(history.history["val_loss"]))
     assert es.best_epoch == best
     for got, want in zip(model.get_weights(), snapshots[best]):
@@ -164,10 +184,18 @@ def test_instance_can_be_reused(flat_data):
     x, y = flat_data
     model = dense_model(use_bias=False)
     es = EarlyStopping(monitor="loss", patience=1)
-    assert len(model.fit(x, y, epochs=5, verbose=0, callbacks=[es])
-               .history["loss"]) == 2
-    assert len(model.fit(x, y, epochs=5, verbose=0, callbacks=[es])
-               .history["loss"]) == 2
+    assert (
+        len(
+            model.fit(x, y, epochs=5, verbose=0, callbacks=[es]).history["loss"]
+        )
+        == 2
+    )
+    assert (
+        len(
+            model.fit(x, y, epochs=5, verbose=0, callbacks=[es]).history["loss"]
+        )
+        == 2
+    )
 
 
 def test_verbose_messages(capsys):
@@ -178,8 +206,9 @@ def test_verbose_messages(capsys):
     assert "Restoring model weights from the end of the best epoch: 1." in out
 
 
-@pytest.mark.parametrize("kwargs", [{"patience": -1}, {"patience": 1.5},
-                                    {"start_from_epoch": -2}])
+@pytest.mark.parametrize(
+    "kwargs", [{"patience": -1}, {"patience": 1.5}, {"start_from_epoch": -2}]
+)
 def test_bad_counts(kwargs):
     with pytest.raises(ValueError, match="non-negative integer"):
         EarlyStopping(**kwargs)

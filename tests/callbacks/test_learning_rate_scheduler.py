@@ -2,11 +2,10 @@
 
 import math
 
+import kerasnet as keras
 import numpy as np
 import pytest
-from conftest import dense_model
-
-import kerasnet as keras
+from callback_helpers import dense_model
 from kerasnet.callbacks import LambdaCallback, LearningRateScheduler
 
 
@@ -22,8 +21,13 @@ def test_keras_docstring_example():
     model.compile(keras.optimizers.SGD(), loss="mse")
     assert round(lr_of(model), 5) == 0.01
     x = np.arange(100, dtype="float32").reshape(5, 20) / 100.0
-    model.fit(x, np.zeros((5, 10)), epochs=15, verbose=0,
-              callbacks=[LearningRateScheduler(scheduler)])
+    model.fit(
+        x,
+        np.zeros((5, 10)),
+        epochs=15,
+        verbose=0,
+        callbacks=[LearningRateScheduler(scheduler)],
+    )
     assert round(lr_of(model), 5) == 0.00607
 
 
@@ -32,15 +36,18 @@ def test_rate_is_set_before_each_epoch_and_logged(regression_data):
     model = dense_model()
     seen = []
     spy = LambdaCallback(
-        on_train_batch_begin=lambda batch, logs: seen.append(lr_of(model))
-        if batch == 0 else None
+        on_train_batch_begin=lambda batch, logs: (
+            seen.append(lr_of(model)) if batch == 0 else None
+        )
     )
     sched = LearningRateScheduler(lambda epoch, lr: 0.1 / (epoch + 1))
-    history = model.fit(x, y, epochs=3, batch_size=16, verbose=0,
-                        callbacks=[sched, spy])
+    history = model.fit(
+        x, y, epochs=3, batch_size=16, verbose=0, callbacks=[sched, spy]
+    )
     np.testing.assert_allclose(seen, [0.1, 0.05, 0.1 / 3], rtol=1e-6)
-    np.testing.assert_allclose(history.history["learning_rate"],
-                               [0.1, 0.05, 0.1 / 3], rtol=1e-6)
+    np.testing.assert_allclose(
+        history.history["learning_rate"], [0.1, 0.05, 0.1 / 3], rtol=1e-6
+    )
 
 
 def test_one_argument_schedule_and_initial_epoch(regression_data):
@@ -52,8 +59,14 @@ def test_one_argument_schedule_and_initial_epoch(regression_data):
         epochs.append(epoch)
         return 0.001 * (epoch + 1)
 
-    model.fit(x, y, epochs=4, initial_epoch=2, verbose=0,
-              callbacks=[LearningRateScheduler(schedule)])
+    model.fit(
+        x,
+        y,
+        epochs=4,
+        initial_epoch=2,
+        verbose=0,
+        callbacks=[LearningRateScheduler(schedule)],
+    )
     assert epochs == [2, 3]
     assert lr_of(model) == pytest.approx(0.004)
 
@@ -78,16 +91,25 @@ def test_zero_rate_freezes_the_weights(regression_data):
     model = dense_model()
     model.build((None, 3))
     before = model.get_weights()
-    model.fit(x, y, epochs=2, verbose=0,
-              callbacks=[LearningRateScheduler(lambda e, lr: 0.0)])
+    model.fit(
+        x,
+        y,
+        epochs=2,
+        verbose=0,
+        callbacks=[LearningRateScheduler(lambda e, lr: 0.0)],
+    )
     for a, b in zip(before, model.get_weights()):
         np.testing.assert_array_equal(a, b)
 
 
 def test_numpy_and_tensor_scalars_are_accepted():
     model = dense_model()
-    for value in (np.float32(0.25), np.float64(0.5), 1,
-                  keras.ops.convert_to_tensor(np.float32(0.125))):
+    for value in (
+        np.float32(0.25),
+        np.float64(0.5),
+        1,
+        keras.ops.convert_to_tensor(np.float32(0.125)),
+    ):
         sched = LearningRateScheduler(lambda e, lr, v=value: v)
         sched.set_model(model)
         sched.on_epoch_begin(0)

@@ -2,8 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import dense_model
-
+from callback_helpers import dense_model
 from kerasnet.callbacks import ReduceLROnPlateau
 
 
@@ -26,16 +25,19 @@ def drive(callback, model, values, monitor="val_loss"):
 
 def test_patience_cooldown_and_min_lr():
     model = dense_model(learning_rate=1.0)
-    rlr = ReduceLROnPlateau(factor=0.5, patience=2, cooldown=1, min_lr=0.2,
-                            min_delta=0.0)
+    rlr = ReduceLROnPlateau(
+        factor=0.5, patience=2, cooldown=1, min_lr=0.2, min_delta=0.0
+    )
     logged, after = drive(rlr, model, [1.0] * 9)
     # Epoch 0 sets the best; 2 flat epochs reduce; one cooldown epoch resets
     # the wait; min_lr clamps 0.25 * 0.5 to 0.2 and stops reductions.
-    np.testing.assert_allclose(after, [1, 1, .5, .5, .25, .25, .2, .2, .2],
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        after, [1, 1, 0.5, 0.5, 0.25, 0.25, 0.2, 0.2, 0.2], rtol=1e-6
+    )
     # Logs hold the rate used during the epoch (before its reduction).
-    np.testing.assert_allclose(logged, [1, 1, 1, .5, .5, .25, .25, .2, .2],
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        logged, [1, 1, 1, 0.5, 0.5, 0.25, 0.25, 0.2, 0.2], rtol=1e-6
+    )
 
 
 def test_improvements_reset_the_wait():
@@ -59,8 +61,9 @@ def test_auto_mode_maximizes_acc_metrics():
     _, after = drive(rlr, model, [0.5, 0.6, 0.7, 0.6], monitor="val_accuracy")
     np.testing.assert_allclose(after, [1, 1, 1, 0.5], rtol=1e-6)
     model = dense_model(learning_rate=1.0)
-    rlr = ReduceLROnPlateau(monitor="val_loss", mode="max", factor=0.5,
-                            patience=1)
+    rlr = ReduceLROnPlateau(
+        monitor="val_loss", mode="max", factor=0.5, patience=1
+    )
     _, after = drive(rlr, model, [0.5, 0.4])
     np.testing.assert_allclose(after, [1, 0.5], rtol=1e-6)
 
@@ -70,8 +73,9 @@ def test_in_fit_on_a_flat_loss(flat_data):
     model = dense_model(use_bias=False, learning_rate=0.1)
     rlr = ReduceLROnPlateau(monitor="loss", factor=0.5, patience=1)
     history = model.fit(x, y, epochs=3, verbose=0, callbacks=[rlr])
-    np.testing.assert_allclose(history.history["learning_rate"],
-                               [0.1, 0.1, 0.05], rtol=1e-6)
+    np.testing.assert_allclose(
+        history.history["learning_rate"], [0.1, 0.1, 0.05], rtol=1e-6
+    )
     assert lr_of(model) == pytest.approx(0.025)
 
 
@@ -86,8 +90,9 @@ def test_missing_monitor_warns():
 
 def test_verbose_message(capsys):
     model = dense_model(learning_rate=1.0)
-    drive(ReduceLROnPlateau(factor=0.5, patience=0, verbose=1), model,
-          [1.0, 1.0])
+    drive(
+        ReduceLROnPlateau(factor=0.5, patience=0, verbose=1), model, [1.0, 1.0]
+    )
     assert "Epoch 2: ReduceLROnPlateau reducing learning rate to 0.5" in (
         capsys.readouterr().out
     )

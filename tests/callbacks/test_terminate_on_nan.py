@@ -2,8 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import dense_model
-
+from callback_helpers import dense_model
 from kerasnet.callbacks import LambdaCallback, TerminateOnNaN
 
 
@@ -11,9 +10,11 @@ def counting():
     state = {"batches": 0, "train_end": 0}
     cb = LambdaCallback(
         on_train_batch_end=lambda b, logs: state.__setitem__(
-            "batches", state["batches"] + 1),
+            "batches", state["batches"] + 1
+        ),
         on_train_end=lambda logs: state.__setitem__(
-            "train_end", state["train_end"] + 1),
+            "train_end", state["train_end"] + 1
+        ),
     )
     return state, cb
 
@@ -25,8 +26,15 @@ def test_stops_after_the_bad_batch(regression_data, bad, capsys):
     y[0] = bad
     state, spy = counting()
     model = dense_model()
-    history = model.fit(x, y, epochs=5, batch_size=8, verbose=0,
-                        shuffle=False, callbacks=[TerminateOnNaN(), spy])
+    history = model.fit(
+        x,
+        y,
+        epochs=5,
+        batch_size=8,
+        verbose=0,
+        shuffle=False,
+        callbacks=[TerminateOnNaN(), spy],
+    )
     assert state["batches"] == 1 and state["train_end"] == 1
     assert len(history.history["loss"]) == 1
     assert not np.isfinite(history.history["loss"][0])
@@ -38,8 +46,14 @@ def test_stops_after_the_bad_batch(regression_data, bad, capsys):
 def test_finite_losses_train_to_the_end(regression_data):
     x, y = regression_data
     state, spy = counting()
-    history = dense_model().fit(x, y, epochs=2, batch_size=8, verbose=0,
-                                callbacks=[TerminateOnNaN(), spy])
+    history = dense_model().fit(
+        x,
+        y,
+        epochs=2,
+        batch_size=8,
+        verbose=0,
+        callbacks=[TerminateOnNaN(), spy],
+    )
     assert state["batches"] == 8 and len(history.history["loss"]) == 2
 
 
@@ -48,10 +62,18 @@ def test_raise_error_skips_cleanup(regression_data):
     y = y.copy()
     y[9] = np.nan
     state, spy = counting()
-    with pytest.raises(RuntimeError, match="NaN or Inf loss encountered at batch 1"):
-        dense_model().fit(x, y, epochs=2, batch_size=8, verbose=0,
-                          shuffle=False,
-                          callbacks=[TerminateOnNaN(raise_error=True), spy])
+    with pytest.raises(
+        RuntimeError, match="NaN or Inf loss encountered at batch 1"
+    ):
+        dense_model().fit(
+            x,
+            y,
+            epochs=2,
+            batch_size=8,
+            verbose=0,
+            shuffle=False,
+            callbacks=[TerminateOnNaN(raise_error=True), spy],
+        )
     assert state["train_end"] == 0
 
 

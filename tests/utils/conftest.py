@@ -22,12 +22,13 @@ class LocalServer:
 
     def __init__(self, root):
         self.root = str(root)
-        handler = lambda *a, **k: _Handler(*a, directory=self.root, **k)  # noqa: E731
+        handler = lambda *a, **k: _Handler(*a, directory=self.root, **k)
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.httpd.hits = []
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02},
+            target=self.httpd.serve_forever,
+            kwargs={"poll_interval": 0.02},
             daemon=True,
         )
         self.thread.start()

@@ -1,9 +1,8 @@
 """split_dataset: sizes as fractions or counts, structures, shuffling."""
 
+import kerasnet as keras
 import numpy as np
 import pytest
-
-import kerasnet as keras
 from kerasnet.utils import split_dataset
 
 
@@ -37,8 +36,9 @@ def test_both_sizes_drop_the_middle():
 def test_tuple_structure_is_kept_and_aligned():
     x = np.arange(20).reshape(10, 2)
     y = np.arange(10) * 10
-    (xl, yl), (xr, yr) = split_dataset((x, y), left_size=0.6, shuffle=True,
-                                       seed=3)
+    (xl, yl), (xr, yr) = split_dataset(
+        (x, y), left_size=0.6, shuffle=True, seed=3
+    )
     assert xl.shape == (6, 2) and yl.shape == (6,) and len(xr) == 4
     np.testing.assert_array_equal(xl[:, 0] * 5, yl)
     np.testing.assert_array_equal(xr[:, 0] * 5, yr)
@@ -60,6 +60,7 @@ def test_tensor_input():
     t = keras.ops.convert_to_tensor(np.arange(6, dtype="float32"))
     left, right = split_dataset(t, left_size=0.5)
     np.testing.assert_array_equal(left, [0, 1, 2])
+    np.testing.assert_array_equal(right, [3, 4, 5])
 
 
 def test_shuffle_is_seeded_and_a_permutation():
@@ -68,9 +69,7 @@ def test_shuffle_is_seeded_and_a_permutation():
     b = split_dataset(x, left_size=0.7, shuffle=True, seed=42)
     np.testing.assert_array_equal(a[0], b[0])
     assert not np.array_equal(a[0], np.arange(70))
-    np.testing.assert_array_equal(
-        np.sort(np.concatenate(a)), np.arange(100)
-    )
+    np.testing.assert_array_equal(np.sort(np.concatenate(a)), np.arange(100))
     expected = np.random.RandomState(42).permutation(100)
     np.testing.assert_array_equal(a[0], expected[:70])
 

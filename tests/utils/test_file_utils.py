@@ -10,9 +10,7 @@ import tarfile
 import zipfile
 
 import pytest
-
-from kerasnet.utils import get_file
-from kerasnet.utils import file_utils
+from kerasnet.utils import file_utils, get_file
 
 DATA = b"kerasnet test payload\n" * 1000
 
@@ -53,12 +51,20 @@ def test_default_cache_is_home_dot_keras(local_server, tmp_path, monkeypatch):
 
 def test_cache_dir_and_subdir_arguments(local_server, tmp_path):
     local_server.write("a.txt", b"abc")
-    path = get_file("b.txt", origin=local_server.url("a.txt"),
-                    cache_dir=tmp_path / "c", cache_subdir="sub")
+    path = get_file(
+        "b.txt",
+        origin=local_server.url("a.txt"),
+        cache_dir=tmp_path / "c",
+        cache_subdir="sub",
+    )
     assert path == str(tmp_path / "c" / "sub" / "b.txt")
     absolute = tmp_path / "elsewhere"
-    path = get_file("b.txt", origin=local_server.url("a.txt"),
-                    cache_dir=tmp_path / "c", cache_subdir=str(absolute))
+    path = get_file(
+        "b.txt",
+        origin=local_server.url("a.txt"),
+        cache_dir=tmp_path / "c",
+        cache_subdir=str(absolute),
+    )
     assert path == str(absolute / "b.txt")
 
 
@@ -72,36 +78,49 @@ def test_fname_defaults_to_the_url_name(local_server, keras_home):
 def test_hash_check_passes(local_server, keras_home, algorithm):
     local_server.write("data.bin", DATA)
     digest = md5(DATA) if algorithm == "md5" else sha256(DATA)
-    path = get_file("data.bin", origin=local_server.url("data.bin"),
-                    file_hash=digest, hash_algorithm=algorithm)
+    path = get_file(
+        "data.bin",
+        origin=local_server.url("data.bin"),
+        file_hash=digest,
+        hash_algorithm=algorithm,
+    )
     assert read(path) == DATA
 
 
 def test_auto_hash_detects_md5_by_length(local_server, keras_home):
     local_server.write("data.bin", DATA)
-    path = get_file("data.bin", origin=local_server.url("data.bin"),
-                    file_hash=md5(DATA))
+    path = get_file(
+        "data.bin", origin=local_server.url("data.bin"), file_hash=md5(DATA)
+    )
     assert read(path) == DATA
     # The deprecated md5_hash argument too.
-    get_file("data.bin", origin=local_server.url("data.bin"), md5_hash=md5(DATA))
+    get_file(
+        "data.bin", origin=local_server.url("data.bin"), md5_hash=md5(DATA)
+    )
 
 
 def test_hash_mismatch_raises_and_keeps_nothing(local_server, keras_home):
     local_server.write("data.bin", DATA)
     with pytest.raises(ValueError, match="does not match the provided value"):
-        get_file("data.bin", origin=local_server.url("data.bin"),
-                 file_hash=sha256(b"something else"))
+        get_file(
+            "data.bin",
+            origin=local_server.url("data.bin"),
+            file_hash=sha256(b"something else"),
+        )
     folder = os.path.join(str(keras_home), "datasets")
     assert os.listdir(folder) == []
 
 
-def test_corrupt_cached_file_is_downloaded_again(local_server, keras_home, capsys):
+def test_corrupt_cached_file_is_downloaded_again(
+    local_server, keras_home, capsys
+):
     local_server.write("data.bin", DATA)
     path = get_file("data.bin", origin=local_server.url("data.bin"))
     with open(path, "wb") as f:
         f.write(b"truncated")
-    path = get_file("data.bin", origin=local_server.url("data.bin"),
-                    file_hash=sha256(DATA))
+    path = get_file(
+        "data.bin", origin=local_server.url("data.bin"), file_hash=sha256(DATA)
+    )
     assert read(path) == DATA
     assert len(local_server.hits) == 2
     assert "re-download" in capsys.readouterr().out
@@ -111,8 +130,9 @@ def test_force_download(local_server, keras_home):
     local_server.write("data.bin", DATA)
     get_file("data.bin", origin=local_server.url("data.bin"))
     local_server.write("data.bin", b"new content")
-    path = get_file("data.bin", origin=local_server.url("data.bin"),
-                    force_download=True)
+    path = get_file(
+        "data.bin", origin=local_server.url("data.bin"), force_download=True
+    )
     assert read(path) == b"new content"
 
 
@@ -125,7 +145,9 @@ def test_offline_raises_connection_error_with_advice(dead_url, keras_home):
     assert os.listdir(os.path.join(str(keras_home), "datasets")) == []
 
 
-def test_offline_with_a_cached_file_still_works(local_server, dead_url, keras_home):
+def test_offline_with_a_cached_file_still_works(
+    local_server, dead_url, keras_home
+):
     local_server.write("file.bin", DATA)
     get_file("file.bin", origin=local_server.url("file.bin"))
     assert read(get_file("file.bin", origin=dead_url)) == DATA
@@ -154,8 +176,9 @@ def test_argument_errors(keras_home):
     with pytest.raises(ValueError, match="Paths are not accepted"):
         get_file(os.path.join("a", "b.bin"), origin="http://127.0.0.1/b.bin")
     with pytest.raises(ValueError, match="hash_algorithm"):
-        get_file("x.bin", origin="http://127.0.0.1/x.bin",
-                 hash_algorithm="sha1")
+        get_file(
+            "x.bin", origin="http://127.0.0.1/x.bin", hash_algorithm="sha1"
+        )
     with pytest.raises(ValueError, match="file name"):
         get_file(origin="http://127.0.0.1/")
 
@@ -182,23 +205,30 @@ def _zip(members):
 def test_extract_tar_named_without_extension(local_server, keras_home):
     archive = _tar_gz({"top/a.txt": b"A", "top/sub/b.txt": b"B"})
     local_server.write("pack.tar.gz", archive)
-    path = get_file("pack", origin=local_server.url("pack.tar.gz"),
-                    extract=True, file_hash=sha256(archive))
+    path = get_file(
+        "pack",
+        origin=local_server.url("pack.tar.gz"),
+        extract=True,
+        file_hash=sha256(archive),
+    )
     datasets = os.path.join(str(keras_home), "datasets")
     assert path == os.path.join(datasets, "pack")
     assert read(os.path.join(path, "top", "a.txt")) == b"A"
     assert read(os.path.join(path, "top", "sub", "b.txt")) == b"B"
     assert os.path.exists(os.path.join(datasets, "pack_archive"))
     # Cached: neither downloaded nor extracted again.
-    assert get_file("pack", origin=local_server.url("pack.tar.gz"),
-                    extract=True) == path
+    assert (
+        get_file("pack", origin=local_server.url("pack.tar.gz"), extract=True)
+        == path
+    )
     assert len(local_server.hits) == 1
 
 
 def test_extract_zip_named_with_extension(local_server, keras_home):
     local_server.write("pack.zip", _zip({"x/y.txt": b"Y"}))
-    path = get_file("pack.zip", origin=local_server.url("pack.zip"),
-                    extract=True)
+    path = get_file(
+        "pack.zip", origin=local_server.url("pack.zip"), extract=True
+    )
     datasets = os.path.join(str(keras_home), "datasets")
     assert path == os.path.join(datasets, "pack_extracted")
     assert read(os.path.join(path, "x", "y.txt")) == b"Y"

@@ -1,9 +1,8 @@
 """to_categorical and normalize against numpy / hand computation."""
 
+import kerasnet as keras
 import numpy as np
 import pytest
-
-import kerasnet as keras
 from kerasnet.utils import normalize, to_categorical
 
 
@@ -90,8 +89,9 @@ def test_normalize_numpy(rng, order, axis):
 def test_normalize_hand_values():
     out = normalize(np.array([[3.0, 4.0], [0.0, 0.0]]))
     np.testing.assert_allclose(out, [[0.6, 0.8], [0.0, 0.0]])
-    np.testing.assert_allclose(normalize(np.array([1.0, -3.0]), order=1),
-                               [0.25, -0.75])
+    np.testing.assert_allclose(
+        normalize(np.array([1.0, -3.0]), order=1), [0.25, -0.75]
+    )
 
 
 @pytest.mark.parametrize("order", [1, 2, 3, np.inf])
@@ -102,8 +102,9 @@ def test_normalize_tensor_matches_numpy(rng, order, axis):
     x[:, 3] = 0.0
     out = normalize(keras.ops.convert_to_tensor(x), axis=axis, order=order)
     assert isinstance(out, keras.Tensor)
-    np.testing.assert_allclose(out.numpy(), _reference(x, axis, order),
-                               rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(
+        out.numpy(), _reference(x, axis, order), rtol=1e-5, atol=1e-7
+    )
 
 
 def test_normalize_bad_order():

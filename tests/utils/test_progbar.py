@@ -1,7 +1,6 @@
 """Progbar: what it prints for each verbose level (stdout not a terminal)."""
 
 import numpy as np
-
 from kerasnet.utils import Progbar
 
 

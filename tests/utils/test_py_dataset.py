@@ -2,10 +2,9 @@
 
 import math
 
+import kerasnet as keras
 import numpy as np
 import pytest
-
-import kerasnet as keras
 from kerasnet.utils import PyDataset
 
 
@@ -31,10 +30,24 @@ class ArrayDataset(PyDataset):
 
 def test_constructor_arguments_and_defaults():
     ds = ArrayDataset(np.zeros((5, 2)), np.zeros(5), 2)
-    assert (ds.workers, ds.use_multiprocessing, ds.max_queue_size) == (1, False, 10)
-    ds = ArrayDataset(np.zeros((5, 2)), np.zeros(5), 2, workers=4,
-                      use_multiprocessing=True, max_queue_size=3)
-    assert (ds.workers, ds.use_multiprocessing, ds.max_queue_size) == (4, True, 3)
+    assert (ds.workers, ds.use_multiprocessing, ds.max_queue_size) == (
+        1,
+        False,
+        10,
+    )
+    ds = ArrayDataset(
+        np.zeros((5, 2)),
+        np.zeros(5),
+        2,
+        workers=4,
+        use_multiprocessing=True,
+        max_queue_size=3,
+    )
+    assert (ds.workers, ds.use_multiprocessing, ds.max_queue_size) == (
+        4,
+        True,
+        3,
+    )
     assert ds.num_batches == 3
 
 
@@ -47,7 +60,11 @@ def test_subclass_without_super_init_gets_defaults():
             return np.zeros((1, 1)), np.zeros((1,))
 
     ds = Bare()
-    assert (ds.workers, ds.use_multiprocessing, ds.max_queue_size) == (1, False, 10)
+    assert (ds.workers, ds.use_multiprocessing, ds.max_queue_size) == (
+        1,
+        False,
+        10,
+    )
 
 
 def test_base_class_methods_must_be_implemented():

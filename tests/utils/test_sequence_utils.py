@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-
 from kerasnet.utils import pad_sequences
 
 SEQ = [[1], [2, 3], [4, 5, 6]]

@@ -24,7 +24,11 @@ def _check_mode(owner, mode):
 
 
 def _check_count(owner, name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, np.integer))
+        or value < 0
+    ):
         raise ValueError(
             f"{owner}: `{name}` must be a non-negative integer. "
             f"Received: {name}={value!r}"
@@ -33,7 +37,7 @@ def _check_count(owner, name, value):
 
 
 def monitor_direction(owner, model, monitor, mode):
-    """"min" or "max": from `mode`, else from the monitored metric.
+    """ "min" or "max": from `mode`, else from the monitored metric.
 
     In "auto" mode a name ending in "loss" (after an optional "val_" prefix) is
     minimized; any other name is looked up among the model's metrics, whose
@@ -43,7 +47,7 @@ def monitor_direction(owner, model, monitor, mode):
     """
     if mode in ("min", "max"):
         return mode
-    name = monitor[4:] if monitor.startswith("val_") else monitor
+    name = monitor.removeprefix("val_")
     if name == "loss" or name.endswith("_loss"):
         return "min"
     for metric in getattr(model, "metrics", None) or []:

@@ -5,9 +5,11 @@
 cache (`~/.keras/datasets`, or `$KERAS_HOME/datasets`) and check their hashes.
 """
 
-from kerasnet.datasets import cifar10  # noqa: F401
-from kerasnet.datasets import cifar100  # noqa: F401
-from kerasnet.datasets import digits  # noqa: F401
-from kerasnet.datasets import fashion_mnist  # noqa: F401
-from kerasnet.datasets import imdb  # noqa: F401
-from kerasnet.datasets import mnist  # noqa: F401
+from kerasnet.datasets import (
+    cifar10,  # noqa: F401
+    cifar100,  # noqa: F401
+    digits,  # noqa: F401
+    fashion_mnist,  # noqa: F401
+    imdb,  # noqa: F401
+    mnist,  # noqa: F401
+)

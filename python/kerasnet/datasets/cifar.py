@@ -17,7 +17,9 @@ def load_batch(fpath, label_key="labels"):
         d = _npz.load_pickle(f, encoding="bytes")
     if not isinstance(d, dict):
         raise ValueError(f"{fpath} is not a CIFAR batch (a pickled dict).")
-    d = {k.decode("utf8") if isinstance(k, bytes) else k: v for k, v in d.items()}
+    d = {
+        k.decode("utf8") if isinstance(k, bytes) else k: v for k, v in d.items()
+    }
     if "data" not in d or label_key not in d:
         raise ValueError(
             f"{fpath} is not a CIFAR batch with `data` and `{label_key}` "

@@ -42,7 +42,9 @@ def _read_idx(path, magic, offset):
 def _labels(path):
     labels, count = _read_idx(path, 0x0801, 8)
     if labels.size != count:
-        raise ValueError(f"{path}: expected {count} labels, found {labels.size}")
+        raise ValueError(
+            f"{path}: expected {count} labels, found {labels.size}"
+        )
     return labels
 
 

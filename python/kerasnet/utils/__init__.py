@@ -8,7 +8,7 @@ from kerasnet.utils.dataset_utils import split_dataset  # noqa: F401
 from kerasnet.utils.file_utils import get_file  # noqa: F401
 from kerasnet.utils.numerical_utils import normalize, to_categorical  # noqa: F401
 from kerasnet.utils.progbar import Progbar  # noqa: F401
-from kerasnet.utils.py_dataset import PyDataset  # noqa: F401
+from kerasnet.utils.py_dataset import PyDataset
 from kerasnet.utils.seeding import set_random_seed  # noqa: F401
 from kerasnet.utils.sequence_utils import pad_sequences  # noqa: F401
 

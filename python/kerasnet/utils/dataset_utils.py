@@ -58,13 +58,13 @@ def _rescale_sizes(left_size, right_size, total):
                 f"{total} (the dataset length), or a float within the range "
                 f"(0, 1). Received: {name}={size}"
             )
-    if type(left_size) is float and type(right_size) is float:
-        if left_size + right_size > 1:
-            raise ValueError(
-                "The sum of `left_size` and `right_size` is greater than 1. "
-                "It must be less than or equal to 1. Received: "
-                f"left_size={left_size}, right_size={right_size}"
-            )
+    both_float = type(left_size) is float and type(right_size) is float
+    if both_float and left_size + right_size > 1:
+        raise ValueError(
+            "The sum of `left_size` and `right_size` is greater than 1. "
+            "It must be less than or equal to 1. Received: "
+            f"left_size={left_size}, right_size={right_size}"
+        )
     left = round(left_size * total) if type(left_size) is float else left_size
     right = (
         round(right_size * total) if type(right_size) is float else right_size

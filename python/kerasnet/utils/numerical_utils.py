@@ -34,9 +34,11 @@ def to_categorical(x, num_classes=None):
            [0., 0., 0., 1.]])
     """
     if num_classes is not None:
-        if isinstance(num_classes, bool) or not isinstance(
-            num_classes, (int, np.integer)
-        ) or num_classes < 1:
+        if (
+            isinstance(num_classes, bool)
+            or not isinstance(num_classes, (int, np.integer))
+            or num_classes < 1
+        ):
             raise ValueError(
                 "`num_classes` must be a positive integer or None. "
                 f"Received: num_classes={num_classes!r}"
