@@ -140,12 +140,18 @@ def test_defaults_match_keras():
         "scale": 1.0,
         "mode": "fan_in",
         "distribution": "truncated_normal",
+        "input_axes": None,  # Keras 3.12+
+        "output_axes": None,
     }
     assert initializers.Orthogonal().get_config() == {"seed": None, "gain": 1.0}
     assert initializers.Constant().get_config() == {"value": 0.0}
     assert initializers.Identity().get_config() == {"gain": 1.0}
     for cls, *_ in NAMED.values():
-        assert cls(seed=4).get_config() == {"seed": 4}
+        assert cls(seed=4).get_config() == {
+            "seed": 4,
+            "input_axes": None,
+            "output_axes": None,
+        }
 
 
 def test_dtypes():

@@ -187,6 +187,8 @@ class VarianceScaling(RandomInitializer):
         mode="fan_in",
         distribution="truncated_normal",
         seed=None,
+        input_axes=None,
+        output_axes=None,
     ):
         if not isinstance(scale, (int, float)) or scale <= 0.0:
             raise ValueError(
@@ -213,12 +215,14 @@ class VarianceScaling(RandomInitializer):
         self.scale = scale
         self.mode = mode
         self.distribution = distribution
+        self.input_axes = input_axes
+        self.output_axes = output_axes
         super().__init__(seed=seed)
 
     def __call__(self, shape, dtype=None):
         shape = check_shape(shape)
         dtype = _float_dtype(dtype, self)
-        fan_in, fan_out = compute_fans(shape)
+        fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
         if self.mode == "fan_in":
             n = fan_in
         elif self.mode == "fan_out":
@@ -250,6 +254,8 @@ class VarianceScaling(RandomInitializer):
             "scale": self.scale,
             "mode": self.mode,
             "distribution": self.distribution,
+            "input_axes": self.input_axes,
+            "output_axes": self.output_axes,
         }
 
 
@@ -258,14 +264,19 @@ class _NamedVarianceScaling(VarianceScaling):
 
     _ARGS = None  # (scale, mode, distribution)
 
-    def __init__(self, seed=None):
+    def __init__(self, seed=None, input_axes=None, output_axes=None):
         scale, mode, distribution = self._ARGS
         super().__init__(
-            scale=scale, mode=mode, distribution=distribution, seed=seed
+            scale=scale, mode=mode, distribution=distribution, seed=seed,
+            input_axes=input_axes, output_axes=output_axes,
         )
 
     def get_config(self):
-        return {"seed": serialize_keras_object(self._init_seed)}
+        return {
+            "seed": serialize_keras_object(self._init_seed),
+            "input_axes": self.input_axes,
+            "output_axes": self.output_axes,
+        }
 
 
 class GlorotUniform(_NamedVarianceScaling):
@@ -332,8 +343,11 @@ class HeUniform(_NamedVarianceScaling):
     _ARGS = (2.0, "fan_in", "uniform")
 
 
-def compute_fans(shape):
+def compute_fans(shape, input_axes=None, output_axes=None):
     """(fan_in, fan_out) of a weight shape, as Keras computes them.
+
+    With `input_axes` and `output_axes` (lists of axes), the fans are the
+    products of those dimensions. Otherwise:
 
     Rank 0: (1, 1); rank 1: (n, n); rank 2 (dense kernels): (rows, cols);
     higher ranks are convolution kernels (..., input_depth, depth): both fans
@@ -341,6 +355,9 @@ def compute_fans(shape):
     dimensions.
     """
     shape = tuple(shape)
+    if input_axes is not None and output_axes is not None:
+        return (int(math.prod(shape[a] for a in input_axes)),
+                int(math.prod(shape[a] for a in output_axes)))
     if len(shape) < 1:
         fan_in = fan_out = 1
     elif len(shape) == 1:

@@ -23,10 +23,16 @@ class Embedding(Layer):
     """
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
-                 embeddings_constraint=None, mask_zero=False, weights=None, lora_rank=None, **kwargs):
+                 embeddings_constraint=None, mask_zero=False, weights=None, lora_rank=None,
+                 quantization_config=None, **kwargs):
         input_length = kwargs.pop("input_length", None)
         del input_length
         super().__init__(**kwargs)
+        if quantization_config is not None:
+            raise ValueError(
+                "kerasnet does not support quantized layers. Received: "
+                f"quantization_config={quantization_config}"
+            )
         for name, value in (("input_dim", input_dim), ("output_dim", output_dim)):
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 raise ValueError(
@@ -81,5 +87,6 @@ class Embedding(Layer):
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
             "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
             "mask_zero": self.mask_zero,
+            "quantization_config": None,
         })
         return config

@@ -89,6 +89,7 @@ class InputLayer(Layer):
             "batch_shape": list(self._batch_shape),
             "dtype": self._dtype,
             "sparse": False,
+            "ragged": False,
             "name": self.name,
             "optional": self.optional,
         }

@@ -1,0 +1,318 @@
+"""Writes tests/fixtures/: small models saved by real Keras, with predictions.
+
+The saving tests load these files in kerasnet and compare its predictions
+with the ones Keras stored beside them, so the tests need no TensorFlow or
+Keras. This script is run by hand, never by the tests, in virtual
+environments outside the project:
+
+    python3 -m venv /tmp/venv-k3
+    /tmp/venv-k3/bin/pip install keras "jax[cpu]" h5py
+    KERAS_BACKEND=jax /tmp/venv-k3/bin/python tests/saving/make_fixtures.py keras3
+
+    python3 -m venv /tmp/venv-tf2
+    /tmp/venv-tf2/bin/pip install "tensorflow-cpu==2.15.1"   # tf.keras 2
+    /tmp/venv-tf2/bin/python tests/saving/make_fixtures.py tf2
+
+`keras3` writes tests/fixtures/keras3/<name>.keras (and .weights.h5 files);
+`tf2` writes tests/fixtures/tf2/<name>.h5 (legacy full models and weights).
+Each model has <name>.npz with the inputs `x*`, Keras' predictions `y*` and,
+for compiled models, the training batch `tx*` / `ty*` and the predictions
+`after*` following one more `train_on_batch` (to check that the optimizer
+state was restored). manifest.json lists the files with the Keras version
+and the kerasnet layers each model needs.
+"""
+
+import json
+import os
+import sys
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURES = os.path.join(os.path.dirname(HERE), "fixtures")
+PACKAGE = "kerasnet_fixtures"  # registration package of the custom objects
+
+
+def _rng(seed):
+    return np.random.default_rng(seed)
+
+
+def _save_arrays(path, **arrays):
+    np.savez(path, **{k: np.asarray(v) for k, v in arrays.items()})
+
+
+def _flat(x):
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def _arrays(prefix, values):
+    return {f"{prefix}{i}": v for i, v in enumerate(_flat(values))}
+
+
+class Writer:
+    """Saves a model and its reference arrays; records the manifest entry."""
+
+    def __init__(self, keras, folder, version):
+        self.keras = keras
+        self.folder = folder
+        self.version = version
+        self.manifest = {"keras_version": version, "models": {}}
+        os.makedirs(folder, exist_ok=True)
+
+    def write(self, name, model, x, needs, train=None, formats=(".keras",), weights=False):
+        arrays = _arrays("x", x)
+        arrays.update(_arrays("y", model.predict(x, verbose=0)))
+        files = []
+        for ext in formats:
+            path = os.path.join(self.folder, name + ext)
+            model.save(path)
+            files.append(name + ext)
+        if weights:
+            path = os.path.join(self.folder, name + weights)
+            model.save_weights(path)
+            files.append(name + weights)
+        if train is not None:
+            tx, ty = train
+            arrays.update(_arrays("tx", tx))
+            arrays.update(_arrays("ty", ty))
+            model.train_on_batch(tx, ty)
+            arrays.update(_arrays("after", model.predict(x, verbose=0)))
+        _save_arrays(os.path.join(self.folder, name + ".npz"), **arrays)
+        files.append(name + ".npz")
+        self.manifest["models"][name] = {"files": files, "needs": sorted(needs),
+                                         "trained": train is not None}
+
+    def close(self):
+        with open(os.path.join(self.folder, "manifest.json"), "w") as f:
+            json.dump(self.manifest, f, indent=1, sort_keys=True)
+
+
+# -- Keras 3 ------------------------------------------------------------------------------
+def keras3_custom_objects(keras):
+    """The registered custom layer and model (kerasnet's tests define the same)."""
+    ops = keras.ops
+
+    @keras.saving.register_keras_serializable(package=PACKAGE)
+    class ScaledDense(keras.layers.Layer):
+        """x @ kernel * scale + bias, `scale` a non-trainable weight."""
+
+        def __init__(self, units, scale=2.0, **kwargs):
+            super().__init__(**kwargs)
+            self.units = units
+            self.scale_value = scale
+
+        def build(self, input_shape):
+            self.kernel = self.add_weight(shape=(input_shape[-1], self.units),
+                                          initializer="glorot_uniform", name="kernel")
+            self.bias = self.add_weight(shape=(self.units,), initializer="ones", name="bias")
+            self.scale = self.add_weight(shape=(), initializer="ones", trainable=False,
+                                         name="scale")
+            self.scale.assign(self.scale_value)
+
+        def call(self, x):
+            return ops.matmul(x, self.kernel) * self.scale + self.bias
+
+        def get_config(self):
+            config = super().get_config()
+            config.update({"units": self.units, "scale": self.scale_value})
+            return config
+
+    @keras.saving.register_keras_serializable(package=PACKAGE)
+    class TwoTower(keras.Model):
+        """A subclassed model: two Dense towers, a list of heads, own weight."""
+
+        def __init__(self, units=4, **kwargs):
+            super().__init__(**kwargs)
+            self.units = units
+            self.left = keras.layers.Dense(units, activation="tanh")
+            self.right = ScaledDense(units)
+            self.heads = [keras.layers.Dense(2), keras.layers.Dense(2)]
+            self.norm = keras.layers.LayerNormalization()
+            self.offset = self.add_weight(shape=(2,), initializer="zeros", name="offset")
+
+        def call(self, x):
+            h = self.norm(self.left(x) + self.right(x))
+            return self.heads[0](h) - self.heads[1](h) + self.offset
+
+        def get_config(self):
+            config = super().get_config()
+            config["units"] = self.units
+            return config
+
+    return ScaledDense, TwoTower
+
+
+def make_keras3():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    L = keras.layers
+    out = Writer(keras, os.path.join(FIXTURES, "keras3"), keras.__version__)
+    rng = _rng(0)
+    ScaledDense, TwoTower = keras3_custom_objects(keras)
+
+    def data(n, *shape):
+        return rng.normal(size=(n,) + shape).astype("float32")
+
+    # Sequential, trained with Adam (optimizer state saved).
+    model = keras.Sequential([
+        keras.Input((6,)), L.Dense(8, activation="relu"), L.Dropout(0.2),
+        L.Dense(4, activation="softmax"),
+    ], name="seq_dense")
+    model.compile(keras.optimizers.Adam(0.01), "categorical_crossentropy", metrics=["accuracy"])
+    tx, ty = data(16, 6), np.eye(4, dtype="float32")[rng.integers(0, 4, 16)]
+    model.fit(tx, ty, epochs=2, batch_size=8, verbose=0)
+    out.write("seq_dense", model, data(5, 6), {"Dense", "Dropout"}, train=(tx, ty),
+              weights=".weights.h5")
+
+    # Normalization and activation layers; moving statistics trained.
+    model = keras.Sequential([
+        keras.Input((5,)), L.Dense(6), L.BatchNormalization(), L.ReLU(),
+        L.Dense(6), L.LayerNormalization(), L.LeakyReLU(0.1), L.Dense(6), L.ELU(),
+        L.Dense(6), L.PReLU(), L.Dense(3), L.Softmax(), L.Activation("tanh"),
+        L.Identity(),
+    ], name="seq_norm")
+    model.compile(keras.optimizers.SGD(0.05, momentum=0.9), "mse")
+    tx, ty = data(32, 5), data(32, 3)
+    model.fit(tx, ty, epochs=3, batch_size=8, verbose=0)
+    out.write("seq_norm", model, data(4, 5),
+              {"Dense", "BatchNormalization", "ReLU", "LayerNormalization", "LeakyReLU",
+               "ELU", "PReLU", "Softmax", "Activation", "Identity"}, train=(tx, ty))
+
+    # Functional: two inputs, a shared layer, every merging layer, two outputs.
+    a = keras.Input((4,), name="a")
+    b = keras.Input((4,), name="b")
+    shared = L.Dense(4, activation="tanh", name="shared")
+    sa, sb = shared(a), shared(b)
+    merged = [L.Add()([sa, sb]), L.Subtract()([sa, sb]), L.Multiply()([sa, sb]),
+              L.Average()([sa, sb]), L.Maximum()([sa, sb]), L.Minimum()([sa, sb])]
+    cat = L.Concatenate(name="cat")(merged)
+    dot = L.Dot(axes=1, normalize=True)([sa, sb])
+    y1 = L.Dense(3, name="out_a")(cat)
+    y2 = L.Dense(1, name="out_b")(L.Concatenate()([cat, dot]))
+    model = keras.Model([a, b], [y1, y2], name="functional_multi")
+    model.compile(keras.optimizers.RMSprop(0.01), ["mse", "mae"])
+    tx, ty = [data(16, 4), data(16, 4)], [data(16, 3), data(16, 1)]
+    model.fit(tx, ty, epochs=2, batch_size=8, verbose=0)
+    out.write("functional_multi", model, [data(3, 4), data(3, 4)],
+              {"Dense", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum",
+               "Concatenate", "Dot"}, train=(tx, ty))
+
+    # Nested: a Sequential and a Functional model used as layers.
+    inner_seq = keras.Sequential([keras.Input((6,)), L.Dense(5, activation="relu"),
+                                  L.Dense(4)], name="inner_seq")
+    ii = keras.Input((4,))
+    inner_fun = keras.Model(ii, L.Dense(3)(L.BatchNormalization()(ii)), name="inner_fun")
+    x = keras.Input((6,), name="x")
+    h = inner_seq(x)
+    y = inner_fun(h)
+    model = keras.Model(x, L.Dense(2)(L.Concatenate()([h, y])), name="nested")
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    tx, ty = data(16, 6), data(16, 2)
+    model.fit(tx, ty, epochs=2, batch_size=8, verbose=0)
+    out.write("nested", model, data(3, 6), {"Dense", "BatchNormalization", "Concatenate"},
+              train=(tx, ty), weights=".weights.h5")
+
+    # Embedding and reshaping layers.
+    tokens = keras.Input((5,), dtype="int32", name="tokens")
+    e = L.Embedding(12, 4)(tokens)
+    p = L.Permute((2, 1))(e)
+    r = L.Reshape((20,))(p)
+    f = L.Flatten()(L.RepeatVector(2)(L.Dense(3)(r)))
+    model = keras.Model(tokens, L.Dense(2)(f), name="embedding")
+    out.write("embedding", model, rng.integers(0, 12, (4, 5)).astype("int32"),
+              {"Embedding", "Permute", "Reshape", "RepeatVector", "Flatten", "Dense"})
+
+    # A registered custom layer inside a Sequential.
+    model = keras.Sequential([keras.Input((3,)), ScaledDense(4, scale=0.5, name="scaled"),
+                              L.Dense(2)], name="custom_layer")
+    model.compile("adam", "mse")
+    tx, ty = data(8, 3), data(8, 2)
+    model.fit(tx, ty, epochs=1, verbose=0)
+    out.write("custom_layer", model, data(3, 3), {"Dense"}, train=(tx, ty))
+
+    # A registered subclassed model.
+    model = TwoTower(units=4, name="two_tower")
+    model(data(2, 3))
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    tx, ty = data(8, 3), data(8, 2)
+    model.fit(tx, ty, epochs=1, verbose=0)
+    out.write("subclassed", model, data(3, 3), {"Dense", "LayerNormalization"},
+              train=(tx, ty), weights=".weights.h5")
+
+    # Convolutions and pooling (kerasnet's tests skip it while it lacks them).
+    img = keras.Input((8, 8, 2))
+    c = L.Conv2D(4, 3, padding="same", activation="relu")(img)
+    c = L.MaxPooling2D()(c)
+    c = L.Conv2D(3, 3, strides=1, padding="valid")(c)
+    g1 = L.GlobalAveragePooling2D()(c)
+    g2 = L.GlobalMaxPooling2D()(c)
+    a2 = L.Flatten()(L.AveragePooling2D(pool_size=2)(c))
+    model = keras.Model(img, L.Dense(3)(L.Concatenate()([g1, g2, a2])), name="conv")
+    model.compile("adam", "mse")
+    tx, ty = data(8, 8, 8, 2), data(8, 3)
+    model.fit(tx, ty, epochs=1, verbose=0)
+    out.write("conv", model, data(2, 8, 8, 2),
+              {"Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D",
+               "GlobalMaxPooling2D", "Flatten", "Dense", "Concatenate"}, train=(tx, ty))
+    out.close()
+
+
+# -- tf.keras 2 (legacy .h5) ----------------------------------------------------------------
+def make_tf2():
+    import tensorflow as tf
+
+    keras = tf.keras
+    keras.utils.set_random_seed(0)
+    L = keras.layers
+    out = Writer(keras, os.path.join(FIXTURES, "tf2"), tf.__version__)
+    rng = _rng(1)
+
+    def data(n, *shape):
+        return rng.normal(size=(n,) + shape).astype("float32")
+
+    model = keras.Sequential([
+        L.Dense(8, activation="relu", input_shape=(6,)), L.Dropout(0.2),
+        L.BatchNormalization(), L.Dense(4, activation="softmax"),
+    ], name="seq_dense")
+    model.compile(keras.optimizers.Adam(0.01), "categorical_crossentropy")
+    tx, ty = data(16, 6), np.eye(4, dtype="float32")[rng.integers(0, 4, 16)]
+    model.fit(tx, ty, epochs=2, batch_size=8, verbose=0)
+    out.write("seq_dense", model, data(5, 6), {"Dense", "Dropout", "BatchNormalization"},
+              formats=(".h5",), weights="_weights.h5")
+
+    a = keras.Input((4,), name="a")
+    b = keras.Input((4,), name="b")
+    shared = L.Dense(4, activation="tanh", name="shared")
+    sa, sb = shared(a), shared(b)
+    cat = L.Concatenate()([L.Add()([sa, sb]), L.Multiply()([sa, sb])])
+    y1 = L.Dense(3, name="out_a")(cat)
+    y2 = L.Dense(1, name="out_b")(L.LayerNormalization()(cat))
+    model = keras.Model([a, b], [y1, y2], name="functional_multi")
+    out.write("functional_multi", model, [data(3, 4), data(3, 4)],
+              {"Dense", "Add", "Multiply", "Concatenate", "LayerNormalization"},
+              formats=(".h5",), weights="_weights.h5")
+
+    inner = keras.Sequential([L.Dense(5, activation="relu", input_shape=(6,)), L.Dense(4)],
+                             name="inner")
+    x = keras.Input((6,), name="x")
+    model = keras.Model(x, L.Dense(2, name="head")(inner(x)), name="nested")
+    out.write("nested", model, data(3, 6), {"Dense"}, formats=(".h5",),
+              weights="_weights.h5")
+
+    tokens = keras.Input((5,), dtype="int32")
+    e = L.Flatten()(L.Embedding(12, 4)(tokens))
+    model = keras.Model(tokens, L.Dense(2)(e), name="embedding")
+    out.write("embedding", model, rng.integers(0, 12, (4, 5)).astype("int32"),
+              {"Embedding", "Flatten", "Dense"}, formats=(".h5",))
+    out.close()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2 or sys.argv[1] not in ("keras3", "tf2"):
+        sys.exit(__doc__)
+    if sys.argv[1] == "keras3":
+        os.environ.setdefault("KERAS_BACKEND", "jax")
+        make_keras3()
+    else:
+        make_tf2()
