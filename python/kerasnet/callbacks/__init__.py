@@ -14,3 +14,5 @@ from kerasnet.callbacks.reduce_lr_on_plateau import (  # noqa: F401
     ReduceLROnPlateau,
 )
 from kerasnet.callbacks.terminate_on_nan import TerminateOnNaN  # noqa: F401
+from kerasnet.callbacks.backup_and_restore import BackupAndRestore  # noqa: F401
+from kerasnet.callbacks.model_checkpoint import ModelCheckpoint  # noqa: F401

@@ -370,11 +370,17 @@ def functional_from_config(cls, config, custom_objects=None):
         created[name] = layer
         pending.append((layer, list(layer_data.get("inbound_nodes", []))))
 
+    # Keras 2 configs count a nested model's own construction as its node 0.
+    legacy = any(isinstance(node, list) for layer_data in config["layers"]
+                 for node in layer_data.get("inbound_nodes", []))
+
     def tensor_from_history(hist):
         layer_name, node_index, tensor_index = hist[0], hist[1], hist[2]
         layer = created[layer_name]
         if isinstance(layer, InputLayer):
             return layer.output
+        if legacy and node_index > 0 and _has_own_graph(layer):
+            node_index -= 1
         nodes = getattr(layer, "_kn_rebuilt_nodes", [])
         if node_index >= len(nodes):
             return None
@@ -454,3 +460,11 @@ def functional_from_config(cls, config, custom_objects=None):
 
 class _NotReady(Exception):
     pass
+
+
+def _has_own_graph(layer):
+    """A Functional model, or a Sequential built with an input (Keras 2 gave
+    both a node of their own before their first call)."""
+    if isinstance(layer, Functional):
+        return True
+    return getattr(layer, "_functional", None) is not None

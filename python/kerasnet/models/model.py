@@ -130,6 +130,12 @@ class Model(Trainer, Layer):
 
         return saving_api.load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
 
+    def __reduce__(self):
+        # Pickle through the .keras bytes (so models cross multiprocessing).
+        from kerasnet.saving import saving_lib
+
+        return (saving_lib.model_from_bytes, (saving_lib.model_to_bytes(self),))
+
     def to_json(self, **kwargs):
         import json
 

@@ -202,6 +202,8 @@ def _compile_from_training_config(model, training_config, custom_objects, f, sou
         name = opt_config.get("class_name", "")
         if ">" in name:  # "Custom>Adam" from tf.keras 2.11+
             opt_config["class_name"] = name.split(">")[-1]
+        opt_config.setdefault("module", "keras.optimizers")
+        opt_config.setdefault("registered_name", None)
         optimizer = optimizers.deserialize(opt_config)
 
         def restore(value):

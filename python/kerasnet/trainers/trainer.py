@@ -41,6 +41,7 @@ class Trainer:
         self._compile_config = None
         self._run_eagerly = False
         self.steps_per_execution = 1
+        self._initial_epoch = None
 
     # -- compile -----------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
@@ -234,6 +235,9 @@ class Trainer:
         self.stop_training = False
         self._train_vars = None
         cbs.on_train_begin()
+        # BackupAndRestore may set the epoch to resume from in on_train_begin.
+        initial_epoch = self._initial_epoch or initial_epoch
+        self._initial_epoch = None
         training_logs = None
         epoch_logs = {}
         for epoch in range(initial_epoch, epochs):
