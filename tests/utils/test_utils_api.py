@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import kerasnet as keras
+import pytest
 
 NAMES = [
     "PyDataset",
@@ -18,6 +19,12 @@ NAMES = [
     "to_categorical",
     "pack_x_y_sample_weight",
     "unpack_x_y_sample_weight",
+    "custom_object_scope",
+    "get_custom_objects",
+    "register_keras_serializable",
+    "serialize_keras_object",
+    "deserialize_keras_object",
+    "is_keras_tensor",
 ]
 
 
@@ -50,3 +57,8 @@ def test_import_kerasnet_does_not_load_network_or_archive_modules():
     assert result.returncode == 0, result.stderr
     out = result.stdout.strip().splitlines()[-1]
     assert out == "[]"
+
+
+def test_unknown_attribute():
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        keras.utils.nope  # noqa: B018

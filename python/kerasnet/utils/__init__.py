@@ -15,9 +15,19 @@ from kerasnet.utils.sequence_utils import pad_sequences  # noqa: F401
 # Keras' older name of PyDataset.
 Sequence = PyDataset
 
+# Keras re-exports these from keras.utils; they load on first use.
 _LAZY_ATTRS = {
     "pack_x_y_sample_weight": "kerasnet.trainers.data_adapters",
     "unpack_x_y_sample_weight": "kerasnet.trainers.data_adapters",
+    "CustomObjectScope": "kerasnet.saving",
+    "custom_object_scope": "kerasnet.saving",
+    "get_custom_objects": "kerasnet.saving",
+    "get_registered_name": "kerasnet.saving",
+    "get_registered_object": "kerasnet.saving",
+    "register_keras_serializable": "kerasnet.saving",
+    "serialize_keras_object": "kerasnet.saving",
+    "deserialize_keras_object": "kerasnet.saving",
+    "is_keras_tensor": "kerasnet.backend.keras_tensor",
 }
 
 
