@@ -1,0 +1,126 @@
+"""Models and custom objects shared by the saving tests.
+
+`ScaledDense` and `TwoTower` mirror the custom objects that
+make_fixtures.py registers in real Keras (same package, names, weights and
+computation), so the Keras-written fixtures load here.
+"""
+
+import numpy as np
+
+import kerasnet as keras
+from kerasnet import ops
+
+PACKAGE = "kerasnet_fixtures"
+L = keras.layers
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class ScaledDense(keras.layers.Layer):
+    """x @ kernel * scale + bias, `scale` a non-trainable weight."""
+
+    def __init__(self, units, scale=2.0, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.scale_value = scale
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(shape=(input_shape[-1], self.units),
+                                      initializer="glorot_uniform", name="kernel")
+        self.bias = self.add_weight(shape=(self.units,), initializer="ones", name="bias")
+        self.scale = self.add_weight(shape=(), initializer="ones", trainable=False,
+                                     name="scale")
+        self.scale.assign(np.float32(self.scale_value))
+
+    def call(self, x):
+        return ops.matmul(x, self.kernel) * self.scale + self.bias
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"units": self.units, "scale": self.scale_value})
+        return config
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class TwoTower(keras.Model):
+    """A subclassed model: two towers, a list of heads, an own weight."""
+
+    def __init__(self, units=4, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.left = L.Dense(units, activation="tanh")
+        self.right = ScaledDense(units)
+        self.heads = [L.Dense(2), L.Dense(2)]
+        self.norm = L.LayerNormalization()
+        self.offset = self.add_weight(shape=(2,), initializer="zeros", name="offset")
+
+    def call(self, x):
+        h = self.norm(self.left(x) + self.right(x))
+        return self.heads[0](h) - self.heads[1](h) + self.offset
+
+    def get_config(self):
+        config = super().get_config()
+        config["units"] = self.units
+        return config
+
+
+def sequential():
+    return keras.Sequential([
+        keras.Input((6,)), L.Dense(8, activation="relu"), L.Dropout(0.2),
+        L.BatchNormalization(), L.Dense(4, activation="softmax"),
+    ], name="seq")
+
+
+def functional_multi():
+    a = keras.Input((4,), name="a")
+    b = keras.Input((4,), name="b")
+    shared = L.Dense(4, activation="tanh", name="shared")
+    sa, sb = shared(a), shared(b)
+    cat = L.Concatenate()([L.Add()([sa, sb]), L.Multiply()([sa, sb]), L.Maximum()([sa, sb])])
+    y1 = L.Dense(3, name="out_a")(cat)
+    y2 = L.Dense(1, name="out_b")(L.LayerNormalization()(cat))
+    return keras.Model([a, b], [y1, y2], name="functional_multi")
+
+
+def nested():
+    inner_seq = keras.Sequential([keras.Input((6,)), L.Dense(5, activation="relu"), L.Dense(4)],
+                                 name="inner_seq")
+    ii = keras.Input((4,))
+    inner_fun = keras.Model(ii, L.Dense(3)(L.BatchNormalization()(ii)), name="inner_fun")
+    x = keras.Input((6,), name="x")
+    h = inner_seq(x)
+    y = inner_fun(h)
+    return keras.Model(x, L.Dense(2)(L.Concatenate()([h, y])), name="nested")
+
+
+def subclassed():
+    model = TwoTower(units=4, name="two_tower")
+    model(np.zeros((2, 3), "float32"))
+    return model
+
+
+def custom_layer():
+    return keras.Sequential([keras.Input((3,)), ScaledDense(4, scale=0.5, name="scaled"),
+                             L.Dense(2)], name="custom_layer")
+
+
+def data_for(model, n=8, seed=0):
+    """Inputs and targets matching a model's inputs and outputs."""
+    rng = np.random.default_rng(seed)
+
+    def draw(shape):
+        return rng.normal(size=(n,) + tuple(shape[1:])).astype("float32")
+
+    if isinstance(model, TwoTower):
+        return draw((None, 3)), draw((None, 2))
+    xs = [draw(t.shape) for t in model.inputs]
+    ys = [draw(t.shape) for t in model.outputs]
+    return (xs if len(xs) > 1 else xs[0]), (ys if len(ys) > 1 else ys[0])
+
+
+BUILDERS = {
+    "sequential": sequential,
+    "functional_multi": functional_multi,
+    "nested": nested,
+    "subclassed": subclassed,
+    "custom_layer": custom_layer,
+}
