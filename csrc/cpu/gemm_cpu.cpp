@@ -42,6 +42,10 @@ constexpr int kNR = kNV * VF::size;
 // Packs rows [i0, i0+mc) x cols [k0, k0+kc) of A into MR-row panels: panel p, step k holds
 // A(i0 + p*MR + r, k0 + k) at [p*kc*MR + k*MR + r]; rows past M are zero.
 void pack_a(const GemmArgs<float>& g, int64_t i0, int64_t mc, int64_t k0, int64_t kc, float* dst) {
+  if (g.pack_a) {
+    g.pack_a(g.pack_a_ctx, i0, mc, k0, kc, kMR, dst);
+    return;
+  }
   for (int64_t p = 0; p < mc; p += kMR) {
     const int64_t rows = std::min<int64_t>(kMR, mc - p);
     float* out = dst + (p / kMR) * kc * kMR;
@@ -217,37 +221,26 @@ void gemm_small(const GemmArgs<T>& g) {
   }
 }
 
-void sgemm_kernel(const GemmArgs<float>& g) {
-  if (g.M == 0 || g.N == 0) return;
-  if (g.K == 0) {
-    GemmArgs<float> z = g;
-    gemm_small(z);
-    return;
-  }
-  if (g.M * g.N * g.K < 32768) {
-    gemm_small(g);
-    return;
-  }
-  const int nthreads = get_num_threads();
-  const int64_t kc_max = std::min<int64_t>(kKC, g.K);
+// The blocked algorithm over K in [k_begin, k_end) (see Note [GEMM blocking]).
+void gemm_blocked(const GemmArgs<float>& g, int64_t k_begin, int64_t k_end, bool parallel) {
+  const int nthreads = parallel ? get_num_threads() : 1;
+  const int64_t K = k_end - k_begin;
+  const int64_t kc_max = std::min<int64_t>(kKC, K);
   const int64_t nc_max = std::min<int64_t>(kNC, (g.N + kNR - 1) / kNR * kNR);
   const int64_t mc_max = std::min<int64_t>(kMC, (g.M + kMR - 1) / kMR * kMR);
   const size_t b_bytes = size_t(kc_max * nc_max) * sizeof(float);
-  const size_t a_bytes = size_t(kc_max * mc_max) * sizeof(float);
+  const size_t a_floats = size_t(kc_max * mc_max);
   float* bp = static_cast<float*>(allocate(b_bytes, Device{}));
-  float* ap_all = static_cast<float*>(allocate(a_bytes * size_t(nthreads), Device{}));
+  float* ap_all = static_cast<float*>(allocate(a_floats * sizeof(float) * size_t(nthreads), Device{}));
   const int64_t m_blocks = (g.M + mc_max - 1) / mc_max;
-  const double flops = 2.0 * double(g.M) * double(g.N) * double(g.K);
-  const bool parallel = nthreads > 1 && flops > 4e6;
 
   for (int64_t j0 = 0; j0 < g.N; j0 += kNC) {
     const int64_t nc = std::min<int64_t>(kNC, g.N - j0);
     const int64_t npanels = (nc + kNR - 1) / kNR;
-    for (int64_t k0 = 0; k0 < g.K; k0 += kKC) {
-      const int64_t kc = std::min<int64_t>(kKC, g.K - k0);
-      const bool add = g.accumulate || k0 > 0;
-      const bool last = k0 + kc >= g.K;
-      // Pack B: panels handed out dynamically.
+    for (int64_t k0 = k_begin; k0 < k_end; k0 += kKC) {
+      const int64_t kc = std::min<int64_t>(kKC, k_end - k0);
+      const bool add = g.accumulate || k0 > k_begin;
+      const bool last = k0 + kc >= k_end;
       auto pack_b = [&](int64_t q0, int64_t q1) {
         for (int64_t q = q0; q < q1; ++q) {
           pack_b_panel(g, k0, kc, j0 + q * kNR, std::min<int64_t>(kNR, nc - q * kNR), bp + q * kc * kNR);
@@ -265,7 +258,7 @@ void sgemm_kernel(const GemmArgs<float>& g) {
       } else if (m_blocks >= 2 * nthreads) {
         // Enough row blocks: each task is one MC block over all panels.
         parallel_for_dynamic(0, m_blocks, 1, [&](int64_t b0, int64_t b1) {
-          float* ap = ap_all + size_t(thread_index()) * (a_bytes / sizeof(float));
+          float* ap = ap_all + size_t(thread_index()) * a_floats;
           for (int64_t b = b0; b < b1; ++b) {
             const int64_t i0 = b * mc_max, mc = std::min<int64_t>(mc_max, g.M - i0);
             pack_a(g, i0, mc, k0, kc, ap);
@@ -278,7 +271,7 @@ void sgemm_kernel(const GemmArgs<float>& g) {
         const int64_t tasks_per_block = std::max<int64_t>(1, std::min<int64_t>(npanels, 4 * nthreads / m_blocks));
         const int64_t panels_per_task = (npanels + tasks_per_block - 1) / tasks_per_block;
         parallel_for_dynamic(0, m_blocks * tasks_per_block, 1, [&](int64_t t0, int64_t t1) {
-          float* ap = ap_all + size_t(thread_index()) * (a_bytes / sizeof(float));
+          float* ap = ap_all + size_t(thread_index()) * a_floats;
           int64_t packed_block = -1;
           for (int64_t t = t0; t < t1; ++t) {
             const int64_t b = t / tasks_per_block, part = t % tasks_per_block;
@@ -294,8 +287,55 @@ void sgemm_kernel(const GemmArgs<float>& g) {
       }
     }
   }
-  deallocate(ap_all, a_bytes * size_t(nthreads), Device{});
+  deallocate(ap_all, a_floats * sizeof(float) * size_t(nthreads), Device{});
   deallocate(bp, b_bytes, Device{});
+}
+
+void sgemm_kernel(const GemmArgs<float>& g) {
+  if (g.M == 0 || g.N == 0) return;
+  if (g.K == 0 || (g.M * g.N * g.K < 32768 && !g.pack_a)) {
+    gemm_small(g);
+    return;
+  }
+  const int nthreads = get_num_threads();
+  const double flops = 2.0 * double(g.M) * double(g.N) * double(g.K);
+  const bool parallel = nthreads > 1 && flops > 4e6 && !in_parallel_region();
+  const int64_t tiles = ((g.M + kMR - 1) / kMR) * ((g.N + kNR - 1) / kNR);
+  if (!parallel || tiles >= 4 * nthreads || g.K < 4 * kKC) {
+    gemm_blocked(g, 0, g.K, parallel);
+    return;
+  }
+  // Few output tiles but a long K (filter gradients, skinny products): each thread reduces a
+  // slice of K into its own buffer, and the buffers are summed (in a fixed order) at the end.
+  const int64_t parts = std::min<int64_t>(nthreads * 2, g.K / kKC);
+  const int64_t chunk = (g.K + parts - 1) / parts;
+  const size_t c_floats = size_t(g.M * g.N);
+  float* partial = static_cast<float*>(allocate(c_floats * sizeof(float) * size_t(parts), Device{}));
+  GemmArgs<float> sub = g;
+  sub.C = nullptr;
+  sub.ldc = g.N;
+  sub.accumulate = false;
+  sub.bias = nullptr;
+  sub.activation = GemmActivation::None;
+  parallel_for_dynamic(0, parts, 1, [&](int64_t p0, int64_t p1) {
+    for (int64_t p = p0; p < p1; ++p) {
+      GemmArgs<float> mine = sub;
+      mine.C = partial + size_t(p) * c_floats;
+      gemm_blocked(mine, p * chunk, std::min(g.K, (p + 1) * chunk), false);
+    }
+  });
+  parallel_for(0, g.M, std::max<int64_t>(1, 16384 / std::max<int64_t>(1, g.N)), [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      float* c = g.C + r * g.ldc;
+      for (int64_t j = 0; j < g.N; ++j) {
+        float acc = g.accumulate ? c[j] : 0.0f;
+        for (int64_t p = 0; p < parts; ++p) acc += partial[size_t(p) * c_floats + size_t(r * g.N + j)];
+        c[j] = acc;
+      }
+      epilogue(g, c, 1, g.N, 0);
+    }
+  });
+  deallocate(partial, c_floats * sizeof(float) * size_t(parts), Device{});
 }
 
 // float64: a cache-blocked loop (correctness first; float64 is for checks, not speed).

@@ -19,6 +19,7 @@ void init_ops_shape(py::module_& m);
 void init_ops_index(py::module_& m);
 void init_ops_matmul(py::module_& m);
 void init_ops_optim(py::module_& m);
+void init_ops_conv(py::module_& m);
 
 namespace {
 const char* kind_name(OpKind k) {
@@ -46,6 +47,7 @@ PYBIND11_MODULE(_C, m) {
   init_ops_index(m);
   init_ops_matmul(m);
   init_ops_optim(m);
+  init_ops_conv(m);
 
   m.def("build_info", []() {
     py::dict d;

@@ -1,0 +1,62 @@
+// Convolutions, channels_last, 1 to 3 spatial dimensions, with strides, dilation, explicit
+// (asymmetric) padding and groups.
+//
+// Shape glossary: N batch, S... spatial (up to 3), C input channels, F output channels (filters),
+// G groups, K... kernel size, Cg = C / G, Fg = F / G.
+//   input  x: [N, S..., C]      kernel w: [K..., Cg, F]      output y: [N, O..., F]
+// O_d = floor((S_d + pad_before_d + pad_after_d - ((K_d - 1) dil_d + 1)) / stride_d) + 1.
+//
+// conv is a GEMM whose A matrix is the im2col of x, packed on the fly (never materialised):
+// rows (n, o...) x columns (k..., c). Its gradients are conv_backprop_input and
+// conv_backprop_filter; the three ops' gradients close over each other (all bilinear).
+#pragma once
+
+#include <string>
+
+#include "core/tensor.h"
+
+namespace kn {
+
+struct ConvGeometry {
+  int nd = 2;                 // spatial dimensions
+  int64_t N = 0, C = 0, F = 0, G = 1;
+  int64_t in[3] = {1, 1, 1};  // spatial sizes padded with 1 to three dims
+  int64_t out[3] = {1, 1, 1};
+  int64_t k[3] = {1, 1, 1};
+  int64_t stride[3] = {1, 1, 1};
+  int64_t dil[3] = {1, 1, 1};
+  int64_t pad[3] = {0, 0, 0};  // before; the after-padding only shapes `out`
+  int64_t pad_after[3] = {0, 0, 0};
+
+  int64_t in_spatial() const { return in[0] * in[1] * in[2]; }
+  int64_t out_spatial() const { return out[0] * out[1] * out[2]; }
+  int64_t kvol() const { return k[0] * k[1] * k[2]; }
+};
+
+// x [N, S..., C] * w [K..., Cg, F] -> y [N, O..., F]
+using ConvKernelFn = void (*)(const ConvGeometry& geo, const void* x, const void* w, void* y, DType dtype);
+// dy [N, O..., F], w -> dx [N, S..., C]
+using ConvBackpropInputKernelFn = void (*)(const ConvGeometry& geo, const void* dy, const void* w, void* dx,
+                                           DType dtype);
+// x, dy -> dw [K..., Cg, F]
+using ConvBackpropFilterKernelFn = void (*)(const ConvGeometry& geo, const void* x, const void* dy, void* dw,
+                                            DType dtype);
+
+namespace ops {
+
+// padding: explicit (before, after) per spatial axis.
+Tensor conv(const Tensor& x, const Tensor& w, const Dims& strides, const Dims& pads, const Dims& dilation,
+            int64_t groups);
+Tensor conv_backprop_input(const Tensor& dy, const Tensor& w, const Shape& x_shape, const Dims& strides,
+                           const Dims& pads, const Dims& dilation, int64_t groups);
+Tensor conv_backprop_filter(const Tensor& x, const Tensor& dy, const Shape& w_shape, const Dims& strides,
+                            const Dims& pads, const Dims& dilation, int64_t groups);
+
+}  // namespace ops
+
+// Keras padding rules: the (before, after) pads of one axis for "valid", "same" (the extra cell
+// at the end) or "causal" (everything before).
+void keras_padding(const std::string& padding, int64_t size, int64_t k, int64_t stride, int64_t dil,
+                   int64_t* before, int64_t* after, const char* op);
+
+}  // namespace kn
