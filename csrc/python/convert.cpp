@@ -99,6 +99,18 @@ Tensor from_numpy(py::array arr, bool copy) {
   return Tensor::from_storage(storage, shape, strides, 0, dtype);
 }
 
+// A Python int as int64; OverflowError when it does not fit.
+int64_t python_int(py::handle obj) {
+  int overflow = 0;
+  const long long v = PyLong_AsLongLongAndOverflow(obj.ptr(), &overflow);
+  if (overflow != 0) {
+    PyErr_SetString(PyExc_OverflowError,
+                    ("Python int " + std::string(py::repr(obj)) + " is too large for a kerasnet tensor (int64)").c_str());
+    throw py::error_already_set();
+  }
+  return int64_t(v);
+}
+
 }  // namespace
 
 bool is_python_scalar(py::handle obj) {
@@ -115,7 +127,7 @@ Tensor to_tensor(py::handle obj, const std::optional<std::string>& dtype, bool c
     t = ops::full(Shape{}, obj.ptr() == Py_True ? 1.0 : 0.0, DType::bool_, default_device());
   } else if (PyLong_Check(obj.ptr())) {
     // Keras: Python ints become int32 (int64 only when the value needs it).
-    const int64_t v = obj.cast<int64_t>();
+    const int64_t v = python_int(obj);
     const DType dt = (v >= INT32_MIN && v <= INT32_MAX) ? DType::int32 : DType::int64;
     t = Tensor::empty(Shape{}, dt, Device{});
     if (dt == DType::int32) *t.data<int32_t>() = int32_t(v); else *t.data<int64_t>() = v;
@@ -170,9 +182,11 @@ Tensor weak_scalar(py::handle s, DType other, Device device) {
     v = s.ptr() == Py_True ? 1.0 : 0.0;
     dt = other;
   } else if (PyLong_Check(s.ptr())) {
-    v = s.cast<double>();
+    v = is_floating(other) ? s.cast<double>() : double(python_int(s));
     dt = other == DType::bool_ ? DType::int32 : other;
+    // An int the integer dtype cannot hold widens it (uint8 -> int32 -> int64) instead of wrapping.
     if (dt == DType::uint8 && (v < 0 || v > 255)) dt = DType::int32;
+    if (dt == DType::int32 && (v < INT32_MIN || v > INT32_MAX)) dt = DType::int64;
   } else if (PyFloat_Check(s.ptr())) {
     v = s.cast<double>();
     dt = is_floating(other) ? other : DType::float32;
@@ -188,6 +202,8 @@ Tensor weak_scalar(py::handle s, DType other, Device device) {
     } else if (kind == 'i' || kind == 'u') {
       v = s.attr("item")().cast<double>();
       dt = other == DType::bool_ ? DType::int32 : other;
+      if (dt == DType::uint8 && (v < 0 || v > 255)) dt = DType::int32;
+      if (dt == DType::int32 && (v < INT32_MIN || v > INT32_MAX)) dt = DType::int64;
     } else {
       return to_tensor(s);
     }
@@ -241,7 +257,8 @@ Dims to_dims(py::handle obj, const char* what) {
   }
   Dims d;
   for (auto v : py::reinterpret_borrow<py::sequence>(obj)) {
-    if (v.is_none()) {
+    const bool integer = !PyBool_Check(v.ptr()) && (PyLong_Check(v.ptr()) || PyIndex_Check(v.ptr()));
+    if (!integer) {
       throw py::type_error(std::string("Expected `") + what + "` to contain only ints, got " +
                            std::string(py::repr(obj)));
     }

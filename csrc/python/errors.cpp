@@ -1,5 +1,6 @@
 // Maps engine errors to Python exceptions: kn::Error kinds to ValueError / TypeError /
-// IndexError / RuntimeError (the message is passed through unchanged).
+// IndexError / RuntimeError (the message is passed through unchanged), and failed argument
+// conversions (py::cast_error) to TypeError.
 #include "core/errors.h"
 #include "python/convert.h"
 
@@ -18,6 +19,10 @@ void init_errors(py::module_& m) {
         case ErrorKind::Runtime: type = PyExc_RuntimeError; break;
       }
       PyErr_SetString(type, e.what());
+    } catch (const py::cast_error& e) {
+      // An argument of the wrong Python type reached a C++ conversion: a TypeError, not pybind11's
+      // default RuntimeError.
+      PyErr_SetString(PyExc_TypeError, e.what());
     }
   });
   (void)m;

@@ -11,7 +11,9 @@
 namespace kn {
 namespace {
 
-enum class ItemKind { Int, Slice, NewAxis, Advanced };
+// NewAxisAdvanced: a 0-d boolean index (numpy: a new axis of length 1 for True, 0 for False,
+// selected like an advanced index).
+enum class ItemKind { Int, Slice, NewAxis, Advanced, NewAxisAdvanced };
 
 struct Item {
   ItemKind kind;
@@ -47,7 +49,7 @@ Tensor getitem(const Tensor& x, py::handle index_obj) {
     KN_CHECK_TYPE(is_integral(arrays[i].dtype()) || is_bool_array(arrays[i]),
                   "Tensor indices must be integers, slices, None, Ellipsis, or integer/boolean arrays; got an "
                   "array of dtype ", dtype_name(arrays[i].dtype()));
-    consumed += is_bool_array(arrays[i]) ? std::max(1, arrays[i].ndim()) : 1;
+    consumed += is_bool_array(arrays[i]) ? arrays[i].ndim() : 1;
   }
   KN_CHECK_INDEX(ellipses <= 1, "An index can only have a single ellipsis ('...')");
   KN_CHECK_INDEX(consumed <= x.ndim(), "Too many indices for a tensor of rank ", x.ndim(), " (shape ", x.shape(),
@@ -79,6 +81,13 @@ Tensor getitem(const Tensor& x, py::handle index_obj) {
       if (v < 0) v += n;
       plan.push_back({ItemKind::Int, v, v + 1, 1});
       ++axis;
+      continue;
+    }
+    if (is_bool_array(arr) && arr.ndim() == 0) {
+      const Tensor nz = ops::nonzero(ops::reshape(arr, Shape{1}));
+      Item item{ItemKind::NewAxisAdvanced};
+      item.index = ops::reshape(nz, Shape{nz.shape()[0]});
+      plan.push_back(item);
       continue;
     }
     if (is_bool_array(arr)) {
@@ -114,7 +123,7 @@ Tensor getitem(const Tensor& x, py::handle index_obj) {
   // Basic part: one strided view over every input axis.
   Dims starts, stops, steps;
   for (const Item& it : plan) {
-    if (it.kind == ItemKind::NewAxis) continue;
+    if (it.kind == ItemKind::NewAxis || it.kind == ItemKind::NewAxisAdvanced) continue;
     if (it.kind == ItemKind::Advanced) {
       starts.push_back(0);
       stops.push_back(x.shape()[starts.size() - 1]);
@@ -134,6 +143,11 @@ Tensor getitem(const Tensor& x, py::handle index_obj) {
   for (const Item& it : plan) {
     switch (it.kind) {
       case ItemKind::NewAxis: shape.push_back(1); break;
+      case ItemKind::NewAxisAdvanced:
+        adv_axes.push_back(int(shape.size()));
+        adv_index.push_back(it.index);
+        shape.push_back(1);
+        break;
       case ItemKind::Int: ++in_axis; break;
       case ItemKind::Slice: shape.push_back(view.shape()[in_axis++]); break;
       case ItemKind::Advanced:

@@ -78,6 +78,8 @@ Tensor take_along_axis(const Tensor& x, const Tensor& indices, int64_t axis_arg)
 Tensor scatter_add_along_axis(const Shape& shape, const Tensor& indices, const Tensor& updates, int64_t axis_arg) {
   const Device dev = common_device(OpId::scatter_add_along_axis, {&indices, &updates});
   const int64_t axis = normalize_axis("scatter_add_along_axis", axis_arg, shape);
+  KN_CHECK_TYPE(is_integral(indices.dtype()), "scatter_add_along_axis: indices must be integers, got ",
+                dtype_name(indices.dtype()));
   KN_CHECK(indices.shape() == updates.shape() && int(shape.size()) == updates.ndim(),
            "scatter_add_along_axis: indices ", indices.shape(), " and updates ", updates.shape(),
            " must have the same shape, of the rank of ", shape);

@@ -1,5 +1,6 @@
 // matmul: checks, batch broadcasting, dispatch and the gradient rule
 //   dA = g @ B^T, dB = A^T @ g (the engine sums broadcast batch axes back).
+#include <algorithm>
 #include <vector>
 
 #include "autograd/tape.h"
@@ -43,6 +44,11 @@ Tensor matmul_nd(const Tensor& a, const Tensor& b) {
   KN_CHECK(K == K2, "matmul: incompatible shapes ", a.shape(), " and ", b.shape(), ": the last axis of the first (",
            K, ") must equal the second-to-last axis of the second (", K2, ")");
   Shape ab(a.shape().begin(), size_t(a.ndim() - 2)), bb(b.shape().begin(), size_t(b.ndim() - 2));
+  for (size_t i = 1; i <= std::min(ab.size(), bb.size()); ++i) {
+    const int64_t da = ab[ab.size() - i], db = bb[bb.size() - i];
+    KN_CHECK(da == db || da == 1 || db == 1, "matmul: the batch axes of shapes ", a.shape(), " and ", b.shape(),
+             " do not broadcast");
+  }
   const Shape batch = broadcast_shapes(ab, bb, "matmul");
   Shape out_shape = batch;
   out_shape.push_back(M);

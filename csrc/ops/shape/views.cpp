@@ -127,6 +127,8 @@ Tensor expand_dims(const Tensor& x, const Dims& axes) {
     norm.push_back(a < 0 ? a + out_nd : a);
   }
   std::sort(norm.begin(), norm.end());
+  KN_CHECK(std::adjacent_find(norm.begin(), norm.end()) == norm.end(), "expand_dims: repeated axis in ",
+           axes, " (input shape ", x.shape(), ")");
   Shape shape = x.shape();
   for (int64_t a : norm) shape.insert(size_t(a), 1);
   return reshape(x, shape);

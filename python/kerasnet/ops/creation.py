@@ -1,5 +1,7 @@
 """Creation ops: zeros, ones, full, *_like, arange, linspace, eye."""
 
+import operator
+
 from kerasnet import _C
 from kerasnet.backend.dtypes import standardize_dtype
 
@@ -7,7 +9,7 @@ from kerasnet.backend.dtypes import standardize_dtype
 def _shape(shape):
     if isinstance(shape, int):
         return (shape,)
-    return tuple(int(d) for d in shape)
+    return tuple(operator.index(d) for d in shape)  # TypeError for 2.5, "a", None
 
 
 def _value_dtype(value):
@@ -35,6 +37,10 @@ def full(shape, fill_value, dtype=None):
     dtype = standardize_dtype(dtype) if dtype else _value_dtype(fill_value)
     if isinstance(fill_value, _C.Tensor):
         return _C.broadcast_to(_C.cast(fill_value, dtype), _shape(shape))
+    if isinstance(fill_value, (str, bytes)) or fill_value is None:
+        raise TypeError(
+            f"`fill_value` must be a number. Received: fill_value={fill_value!r}"
+        )
     return _C.full(_shape(shape), float(fill_value), dtype)
 
 

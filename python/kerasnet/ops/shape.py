@@ -28,6 +28,10 @@ def repeat(x, repeats, axis=None):
         axis = 0
     n = x.shape[axis]
     reps = np.asarray(repeats).reshape(-1)
+    if reps.dtype.kind not in "iu":
+        raise TypeError(
+            f"`repeats` must be an int or a sequence of ints. Received: repeats={repeats!r}"
+        )
     if reps.size == 1:
         return _C.repeat(x, int(reps[0]), axis)
     if reps.size != n:

@@ -1,5 +1,7 @@
 """Random ops with Keras' keras.random signatures (see seed_generator.py for seeds)."""
 
+import operator
+
 import numpy as np
 
 from kerasnet import _C
@@ -10,7 +12,7 @@ from kerasnet.random.seed_generator import SeedGenerator, draw_seed
 def _shape(shape):
     if isinstance(shape, int):
         return (shape,)
-    return tuple(int(d) for d in shape)
+    return tuple(operator.index(d) for d in shape)  # TypeError for 2.5, "a", None
 
 
 def _count(shape):
