@@ -5,9 +5,8 @@ make_fixtures.py registers in real Keras (same package, names, weights and
 computation), so the Keras-written fixtures load here.
 """
 
-import numpy as np
-
 import kerasnet as keras
+import numpy as np
 from kerasnet import ops
 
 PACKAGE = "kerasnet_fixtures"

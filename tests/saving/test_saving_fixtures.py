@@ -7,11 +7,10 @@ import os
 import zipfile
 
 import h5py
+import kerasnet as keras
 import numpy as np
 import pytest
 import saving_models  # noqa: F401  (registers the fixtures' custom objects)
-
-import kerasnet as keras
 
 FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures")
 
@@ -95,7 +94,7 @@ def test_keras3_file_resaves_with_the_same_layout(name, info, tmp_path):
         theirs = _tree(io.BytesIO(a.read("model.weights.h5")))
         ours = _tree(io.BytesIO(b.read("model.weights.h5")))
     # Names of auto-named objects differ between processes; paths must not.
-    strip = lambda t: {k: (v if isinstance(v, tuple) else sorted(v)) for k, v in t.items()}  # noqa: E731
+    strip = lambda t: {k: (v if isinstance(v, tuple) else sorted(v)) for k, v in t.items()}
     assert strip(ours) == strip(theirs)
 
 

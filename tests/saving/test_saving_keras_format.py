@@ -7,12 +7,11 @@ import pickle
 import zipfile
 
 import h5py
+import kerasnet as keras
 import numpy as np
 import pytest
 import saving_models
 from saving_models import BUILDERS, data_for
-
-import kerasnet as keras
 
 
 def _compiled(name, optimizer="adam"):
@@ -263,7 +262,7 @@ def test_lambda_layers_need_safe_mode_off(tmp_path):
 
 
 def test_uncompiled_and_compile_false(tmp_path):
-    model, x, _ = _compiled("sequential")
+    model, _, _ = _compiled("sequential")
     model.save(tmp_path / "m.keras")
     loaded = keras.models.load_model(tmp_path / "m.keras", compile=False)
     assert not loaded.compiled

@@ -118,9 +118,8 @@ class BackupAndRestore(Callback):
                     with atomic_path(dst) as tmp:
                         shutil.copyfile(src, tmp)
         self.model.save_weights(self._weights_path, overwrite=True)
-        with atomic_path(self._metadata_path) as tmp:
-            with open(tmp, "w") as f:
-                f.write(json.dumps({"epoch": self._current_epoch, "batch": self._last_batch_seen}))
+        with atomic_path(self._metadata_path) as tmp, open(tmp, "w") as f:
+            f.write(json.dumps({"epoch": self._current_epoch, "batch": self._last_batch_seen}))
 
     def on_train_end(self, logs=None):
         if self.delete_checkpoint and os.path.exists(self.backup_dir):

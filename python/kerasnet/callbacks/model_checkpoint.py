@@ -163,7 +163,7 @@ class ModelCheckpoint(Callback):
         if not self._should_save(epoch, logs, filepath):
             return
         if os.path.isdir(filepath):
-            raise IOError(
+            raise OSError(
                 "Please specify a non-directory filepath for ModelCheckpoint. "
                 f"Filepath used is an existing directory: {filepath}"
             )

@@ -109,8 +109,7 @@ def _obj_type(obj):
         return "Sequential"
     if isinstance(obj, Functional):
         return "Functional"
-    Layer, Optimizer, Metric, Loss = _classes()
-    if isinstance(obj, Layer):
+    if isinstance(obj, _classes()[0]):  # a Layer
         return "Layer"
     return "Leaf"  # optimizers, metrics, losses: no saveable children
 
@@ -346,9 +345,8 @@ def save_model(model, filepath):
             "Invalid `filepath` argument: expected a `.keras` extension. "
             f"Received: filepath={filepath}"
         )
-    with file_io.atomic_path(filepath) as tmp:
-        with open(tmp, "wb") as f:
-            save_model_to_fileobj(model, f)
+    with file_io.atomic_path(filepath) as tmp, open(tmp, "wb") as f:
+        save_model_to_fileobj(model, f)
 
 
 def _open_zip(fileobj, source):
