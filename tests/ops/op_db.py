@@ -1856,3 +1856,312 @@ _add(OpEntry("softmax", ops.softmax, _softmax_samples, reference(_softmax_ref), 
 _add(OpEntry("log_softmax", ops.log_softmax, _softmax_samples, reference(_log_softmax_ref),
              rule_float, grad_samples=_softmax_grad, rtol={"float32": 2e-5},
              atol={"float32": 2e-5}))
+
+
+# ---------------------------------------------------------------------------------------------
+# conv (channels_last: x [N, S..., C], kernel [K..., C/groups, F]; pads (before, after) per axis)
+# ---------------------------------------------------------------------------------------------
+def _conv_geometry(x_shape, w_shape, strides, pads, dilation):
+    nd = len(x_shape) - 2
+    k = w_shape[:nd]
+    out = [(x_shape[1 + i] + pads[2 * i] + pads[2 * i + 1] - ((k[i] - 1) * dilation[i] + 1))
+           // strides[i] + 1 for i in range(nd)]
+    return nd, k, out
+
+
+def _conv_windows(nd, kidx, out, strides, dilation):
+    """The strided window of the padded input that kernel offset `kidx` multiplies."""
+    return (slice(None),) + tuple(
+        slice(kidx[i] * dilation[i], kidx[i] * dilation[i] + (out[i] - 1) * strides[i] + 1,
+              strides[i]) for i in range(nd)) + (slice(None),)
+
+
+def _conv_ref(x, w, strides, pads, dilation, groups=1):
+    x, w = np.asarray(x, np.float64), np.asarray(w, np.float64)
+    nd, k, out = _conv_geometry(x.shape, w.shape, strides, pads, dilation)
+    xp = np.pad(x, [(0, 0)] + [(pads[2 * i], pads[2 * i + 1]) for i in range(nd)] + [(0, 0)])
+    cg, f = w.shape[nd], w.shape[nd + 1]
+    fg = f // groups
+    y = np.zeros((x.shape[0], *out, f))
+    for kidx in np.ndindex(*k):
+        patch = xp[_conv_windows(nd, kidx, out, strides, dilation)]
+        for g in range(groups):
+            y[..., g * fg:(g + 1) * fg] += (patch[..., g * cg:(g + 1) * cg]
+                                            @ w[kidx][:, g * fg:(g + 1) * fg])
+    return y
+
+
+def _conv_backprop_input_ref(dy, w, x_shape, strides, pads, dilation, groups=1):
+    dy, w = np.asarray(dy, np.float64), np.asarray(w, np.float64)
+    nd, k, out = _conv_geometry(x_shape, w.shape, strides, pads, dilation)
+    padded = [x_shape[0]] + [x_shape[1 + i] + pads[2 * i] + pads[2 * i + 1] for i in range(nd)]
+    dxp = np.zeros(padded + [x_shape[-1]])
+    cg, f = w.shape[nd], w.shape[nd + 1]
+    fg = f // groups
+    for kidx in np.ndindex(*k):
+        win = _conv_windows(nd, kidx, out, strides, dilation)
+        for g in range(groups):
+            dxp[win][..., g * cg:(g + 1) * cg] += (dy[..., g * fg:(g + 1) * fg]
+                                                   @ w[kidx][:, g * fg:(g + 1) * fg].T)
+    crop = (slice(None),) + tuple(slice(pads[2 * i], pads[2 * i] + x_shape[1 + i])
+                                  for i in range(nd)) + (slice(None),)
+    return dxp[crop]
+
+
+def _conv_backprop_filter_ref(x, dy, w_shape, strides, pads, dilation, groups=1):
+    x, dy = np.asarray(x, np.float64), np.asarray(dy, np.float64)
+    nd, k, out = _conv_geometry(x.shape, w_shape, strides, pads, dilation)
+    xp = np.pad(x, [(0, 0)] + [(pads[2 * i], pads[2 * i + 1]) for i in range(nd)] + [(0, 0)])
+    cg, f = w_shape[nd], w_shape[nd + 1]
+    fg = f // groups
+    dw = np.zeros(w_shape)
+    for kidx in np.ndindex(*k):
+        patch = xp[_conv_windows(nd, kidx, out, strides, dilation)]
+        for g in range(groups):
+            a = patch[..., g * cg:(g + 1) * cg].reshape(-1, cg)
+            b = dy[..., g * fg:(g + 1) * fg].reshape(-1, fg)
+            dw[kidx][:, g * fg:(g + 1) * fg] = a.T @ b
+    return dw
+
+
+# (x shape, kernel shape, strides, pads, dilation, groups, name)
+_CONV_CASES = [
+    ((2, 6, 6, 3), (3, 3, 3, 4), (1, 1), (0, 0, 0, 0), (1, 1), 1, "2d-valid"),
+    ((2, 6, 7, 3), (3, 3, 3, 4), (1, 1), (1, 1, 1, 1), (1, 1), 1, "2d-same"),
+    ((1, 7, 8, 2), (3, 2, 2, 3), (2, 3), (1, 0, 0, 2), (1, 1), 1, "2d-strided-asym-pad"),
+    ((1, 9, 9, 2), (3, 3, 2, 2), (1, 2), (2, 2, 0, 1), (2, 3), 1, "2d-dilated"),
+    ((2, 5, 5, 4), (3, 3, 2, 6), (1, 1), (1, 1, 1, 1), (1, 1), 2, "2d-groups"),
+    ((2, 5, 5, 4), (3, 3, 1, 4), (1, 1), (1, 1, 1, 1), (1, 1), 4, "2d-depthwise"),
+    ((2, 5, 5, 8), (1, 1, 8, 5), (1, 1), (0, 0, 0, 0), (1, 1), 1, "2d-1x1"),
+    ((3, 10, 4), (3, 4, 5), (1,), (2, 0), (1,), 1, "1d-causal"),
+    ((2, 9, 3), (2, 3, 2), (3,), (0, 0), (2,), 1, "1d-strided-dilated"),
+    ((1, 4, 5, 3, 2), (2, 2, 2, 2, 3), (1, 2, 1), (0, 1, 1, 0, 1, 1), (1, 1, 1), 1, "3d"),
+    ((0, 5, 5, 2), (3, 3, 2, 2), (1, 1), (1, 1, 1, 1), (1, 1), 1, "empty-batch"),
+    ((4, 17, 19, 16), (3, 3, 16, 24), (1, 1), (1, 1, 1, 1), (1, 1), 1, "larger"),
+]
+
+
+def _conv_samples(kind):
+    def make(rng):
+        out = []
+        for xs, ws, st, pd, dl, gr, name in _CONV_CASES:
+            _, _, osz = _conv_geometry(xs, ws, st, pd, dl)
+            ys = (xs[0], *osz, ws[-1])
+            for dt in (FLOATS if name == "2d-same" else ("float32",)):
+                x, w = rand(rng, xs, dt, -1, 1), rand(rng, ws, dt, -1, 1)
+                dy = rand(rng, ys, dt, -1, 1)
+                geo = (list(st), list(pd), list(dl), gr)
+                layout = "transposed" if name in ("2d-valid", "1d-causal") else "contiguous"
+                if kind == "conv":
+                    args = (Arg(x, layout), Arg(w)) + geo
+                elif kind == "conv_backprop_input":
+                    args = (Arg(dy, layout), Arg(w), xs) + geo
+                else:
+                    args = (Arg(x), Arg(dy, layout), ws) + geo
+                out.append(Sample(args, {}, f"{name}-{dt}" if dt != "float32" else name))
+        return out
+
+    return make
+
+
+def _conv_grad_samples(kind):
+    cases = [
+        ((1, 3, 4, 2), (2, 2, 2, 2), (1, 1), (1, 0, 0, 1), (1, 1), 1, "2d"),
+        ((1, 5, 4, 2), (2, 2, 1, 2), (2, 1), (0, 1, 1, 1), (1, 2), 2, "2d-groups-strided"),
+        ((2, 5, 2), (3, 2, 2), (1,), (2, 0), (1,), 1, "1d"),
+        ((1, 3, 3, 3, 1), (2, 2, 2, 1, 2), (1, 1, 1), (0, 0, 0, 1, 0, 0), (1, 1, 1), 1, "3d"),
+    ]
+
+    def make(rng):
+        out = []
+        for xs, ws, st, pd, dl, gr, name in cases:
+            _, _, osz = _conv_geometry(xs, ws, st, pd, dl)
+            ys = (xs[0], *osz, ws[-1])
+            x, w, dy = (rand(rng, s, "float64", -1, 1) for s in (xs, ws, ys))
+            geo = (list(st), list(pd), list(dl), gr)
+            if kind == "conv":
+                args = (Arg(x, "transposed"), Arg(w)) + geo
+            elif kind == "conv_backprop_input":
+                args = (Arg(dy), Arg(w, "transposed"), xs) + geo
+            else:
+                args = (Arg(x), Arg(dy, "transposed"), ws) + geo
+            out.append(Sample(args, {}, name))
+        return out
+
+    return make
+
+
+for _name, _ref in [("conv", _conv_ref), ("conv_backprop_input", _conv_backprop_input_ref),
+                    ("conv_backprop_filter", _conv_backprop_filter_ref)]:
+    _add(OpEntry(_name, getattr(_C, _name), _conv_samples(_name), reference(_ref), rule_float,
+                 grad_samples=_conv_grad_samples(_name), rtol={"float32": 1e-4},
+                 atol={"float32": 1e-5}))
+
+
+# ---------------------------------------------------------------------------------------------
+# optim: fused in-place optimizer updates (Keras 3's formulas); the test sees the updated
+# variables and slots. Inputs are copied first: the update must not touch the samples.
+# ---------------------------------------------------------------------------------------------
+def _optim_fn(name):
+    update = getattr(_C, f"{name}_update")
+
+    def fn(variables, grads, slots, hyper, step):
+        vs = [_C.copy(ops.convert_to_tensor(v)) for v in variables]
+        ss = [[_C.copy(ops.convert_to_tensor(t)) for t in per] for per in slots]
+        assert update(vs, grads, ss, hyper, step) is None
+        return vs + [t for per in ss for t in per]
+
+    return fn
+
+
+def _sgd_ref(w, g, s, h, t):
+    lr, mom, nesterov = h
+    if mom == 0:
+        return [w - lr * g]
+    m = mom * s[0] - lr * g
+    return [w + (mom * m - lr * g if nesterov else m), m]
+
+
+def _adam_ref(w, g, s, h, t):
+    lr, b1, b2, eps, amsgrad = h
+    m = s[0] + (g - s[0]) * (1 - b1)
+    v = s[1] + (g * g - s[1]) * (1 - b2)
+    alpha = lr * math.sqrt(1 - b2**t) / (1 - b1**t)
+    out = [m, v]
+    if amsgrad:
+        vhat = np.maximum(s[2], v)
+        out.append(vhat)
+        v = vhat
+    return [w - m * alpha / (np.sqrt(v) + eps)] + out
+
+
+def _rmsprop_ref(w, g, s, h, t):
+    lr, rho, mom, eps, centered = h
+    vel = rho * s[0] + (1 - rho) * g * g
+    out = [vel, s[1], s[2]]
+    denom = vel + eps
+    if centered:
+        avg = rho * s[2] + (1 - rho) * g
+        out[2] = avg
+        denom = vel - avg * avg + eps
+    inc = lr * g / np.sqrt(denom)
+    if mom > 0:
+        m = mom * s[1] + inc
+        out[1] = m
+        return [w - m] + out
+    return [w - inc] + out
+
+
+def _adagrad_ref(w, g, s, h, t):
+    lr, eps = h
+    acc = s[0] + g * g
+    return [w - lr * g / np.sqrt(acc + eps), acc]
+
+
+def _adadelta_ref(w, g, s, h, t):
+    lr, rho, eps = h
+    ag = rho * s[0] + (1 - rho) * g * g
+    delta = -np.sqrt(s[1] + eps) / np.sqrt(ag + eps) * g
+    ad = rho * s[1] + (1 - rho) * delta * delta
+    return [w + lr * delta, ag, ad]
+
+
+def _adamax_ref(w, g, s, h, t):
+    lr, b1, b2, eps = h
+    m = s[0] + (g - s[0]) * (1 - b1)
+    u = np.maximum(b2 * s[1], np.abs(g))
+    return [w - lr * m / ((1 - b1**t) * (u + eps)), m, u]
+
+
+def _nadam_hyper(lr, b1, b2, eps, t, u_product_prev):
+    """Keras 3 Nadam's momentum-cache schedule for step t (u_product_prev: the product so far)."""
+    decay = 0.96
+    u_t = b1 * (1 - 0.5 * decay ** (0.004 * t))
+    u_t1 = b1 * (1 - 0.5 * decay ** (0.004 * (t + 1)))
+    up_t = u_product_prev * u_t
+    return [lr, b1, b2, eps, u_t, u_t1, up_t, up_t * u_t1]
+
+
+def _nadam_ref(w, g, s, h, t):
+    lr, b1, b2, eps, u_t, u_t1, up_t, up_t1 = h
+    m = s[0] + (g - s[0]) * (1 - b1)
+    v = s[1] + (g * g - s[1]) * (1 - b2)
+    m_hat = u_t1 * m / (1 - up_t1) + (1 - u_t) * g / (1 - up_t)
+    v_hat = v / (1 - b2**t)
+    return [w - m_hat * lr / (np.sqrt(v_hat) + eps), m, v]
+
+
+def _lion_ref(w, g, s, h, t):
+    lr, b1, b2 = h
+    c = s[0] * b1 + g * (1 - b1)
+    return [w - lr * np.sign(c), s[0] * b2 + g * (1 - b2)]
+
+
+# name: (reference, slot count, hyperparameter sets, slots that must be >= 0)
+_OPTIM = {
+    "sgd": (_sgd_ref, [0, 1, 1], [[0.1, 0.0, 0.0], [0.05, 0.9, 0.0], [0.05, 0.9, 1.0]], ()),
+    "adam": (_adam_ref, [2, 3], [[1e-2, 0.9, 0.999, 1e-7, 0.0], [1e-2, 0.8, 0.99, 1e-3, 1.0]],
+             (1, 2)),
+    "rmsprop": (_rmsprop_ref, [3, 3, 3], [[1e-2, 0.9, 0.0, 1e-7, 0.0], [1e-2, 0.8, 0.5, 1e-7, 0.0],
+                                           [1e-2, 0.9, 0.3, 1e-3, 1.0]], (0,)),
+    "adagrad": (_adagrad_ref, [1, 1], [[1e-2, 1e-7], [0.5, 1e-3]], (0,)),
+    "adadelta": (_adadelta_ref, [2, 2], [[1.0, 0.95, 1e-7], [0.5, 0.9, 1e-3]], (0, 1)),
+    "adamax": (_adamax_ref, [2, 2], [[2e-3, 0.9, 0.999, 1e-7], [1e-2, 0.8, 0.9, 1e-3]], (1,)),
+    "nadam": (_nadam_ref, [2, 2], [_nadam_hyper(2e-3, 0.9, 0.999, 1e-7, 1, 1.0),
+                                   _nadam_hyper(1e-2, 0.8, 0.99, 1e-3, 3, 0.5)], (1,)),
+    "lion": (_lion_ref, [1, 1], [[1e-3, 0.9, 0.99], [1e-2, 0.5, 0.7]], ()),
+}
+
+
+def _optim_samples(name):
+    _, nslots, hypers, positive = _OPTIM[name]
+
+    def make(rng):
+        out = []
+        shapes_sets = [[(3, 4)], [(5,), (2, 3, 4), ()], [(0, 3), (130, 200)]]
+        for k, (hyper, ns) in enumerate(zip(hypers, nslots)):
+            for dt in FLOATS:
+                for shapes in shapes_sets[:2] if dt == "float64" else shapes_sets:
+                    variables = [Arg(rand(rng, s, dt)) for s in shapes]
+                    grads = [Arg(rand(rng, s, dt), "transposed" if len(s) >= 2 else "contiguous")
+                             for s in shapes]
+                    # Second moments positive; rmsprop's centred average small next to them
+                    # (the variance estimate vel - avg^2 stays positive, as in training).
+                    slots = [[Arg(np.abs(rand(rng, s, dt)) + np.asarray(0.5, dt) if j in positive
+                                  else rand(rng, s, dt, -0.3, 0.3) if (name, j) == ("rmsprop", 2)
+                                  else rand(rng, s, dt))
+                              for s in shapes] for j in range(ns)]
+                    step = 1 + 2 * k
+                    out.append(Sample((variables, grads, slots, hyper, step), {},
+                                      f"{dt}-{len(shapes)}vars-hyper{k}"))
+        return out
+
+    return make
+
+
+def _optim_reference(name):
+    ref = _OPTIM[name][0]
+
+    def run(variables, grads, slots, hyper, step):
+        results = []
+        per_var = [ref(np.asarray(w, np.float64), np.asarray(g, np.float64),
+                       [np.asarray(s[i], np.float64) for s in slots], hyper, step)
+                   for i, (w, g) in enumerate(zip(variables, grads))]
+        results = [r[0] for r in per_var]
+        for j in range(len(slots)):
+            results += [r[1 + j] if 1 + j < len(r) else np.asarray(slots[j][i], np.float64)
+                        for i, r in enumerate(per_var)]
+        return results
+
+    return run
+
+
+def _optim_dtype(s):
+    return s.args[0][0].dtype
+
+
+for _name in _OPTIM:
+    _add(OpEntry(f"{_name}_update", _optim_fn(_name), _optim_samples(_name),
+                 reference(_optim_reference(_name)), _optim_dtype, grad=None,
+                 nograd="in-place optimizer update", rtol={"float32": 1e-5},
+                 atol={"float32": 1e-6}))
