@@ -141,7 +141,6 @@ def _skipset(obj_type):
 
         bare = Layer(name="kerasnet_saving_probe")
         skip = set(dir(bare)) | _KERAS_LAYER_NAMES | _KERASNET_MODEL_INTERNALS
-        skip.discard("metrics")  # Keras' Model walks `metrics` (nothing is saved there)
         if obj_type == "Functional":
             skip |= {"operations", "_operations"}
         _SKIPSETS[obj_type] = skip
