@@ -36,7 +36,7 @@ if ! command -v nvcc >/dev/null && [ -x /usr/local/cuda/bin/nvcc ]; then
   export PATH=/usr/local/cuda/bin:$PATH
 fi
 t0=$(date +%s)
-if "$PY" -m pip install --no-build-isolation --no-deps -v . -Ccmake.define.KERASNET_CUDA=ON; then
+if "$PY" -m pip install --no-build-isolation --no-deps -v . --config-settings=cmake.define.KERASNET_CUDA=ON; then
   echo "build + install: $(( $(date +%s) - t0 )) s"
 else
   echo "BUILD FAILED after $(( $(date +%s) - t0 )) s"

@@ -172,6 +172,16 @@ def both(fn, *arrays):
     return c.numpy(), g.numpy()
 
 
+def values(rng, shape, dtype, scale=50):
+    """Random values of any dtype (integers within the dtype's range)."""
+    if dtype == "bool":
+        return rng.random(shape) < 0.5
+    if dtype.startswith("float"):
+        return (rng.normal(size=shape) * scale).astype(dtype)
+    lo = 0 if dtype == "uint8" else -scale
+    return rng.integers(lo, scale, size=shape).astype(dtype)
+
+
 def assert_same(c, g, rtol=0.0, atol=0.0):
     if c.dtype.kind == "f":
         np.testing.assert_allclose(g, c, rtol=rtol, atol=atol, equal_nan=True)
@@ -222,7 +232,7 @@ def test_without_a_gpu_device_count_is_zero_and_gpu_tensors_raise():
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_round_trip_every_dtype(dtype, rng):
     for shape in [(), (0,), (1,), (7, 5), (3, 0, 2), (1000, 33)]:
-        x = (rng.normal(size=shape) * 50).astype(dtype)
+        x = values(rng, shape, dtype)
         t = on_gpu(x)
         assert t.device == EXPECTED and t.dtype == dtype and t.shape == shape
         np.testing.assert_array_equal(t.numpy(), x)
@@ -488,7 +498,7 @@ def test_binary_matches_cpu(name, dtype, rng):
 def test_where_broadcasts_three_ways(rng):
     cond = rng.random((4, 1, 6)) < 0.5
     for dt in DTYPES:
-        x = (rng.normal(size=(5, 1)) * 9).astype(dt)
+        x = values(rng, (5, 1), dt, 9)
         y = (rng.normal(size=(6,)) * 9).astype("float32")
         c, g = both(_C.where, cond, x, y)
         assert_same(c, g)
