@@ -131,7 +131,7 @@ Tensor to_tensor(py::handle obj, const std::optional<std::string>& dtype, bool c
     const DType dt = (v >= INT32_MIN && v <= INT32_MAX) ? DType::int32 : DType::int64;
     t = Tensor::empty(Shape{}, dt, Device{});
     if (dt == DType::int32) *t.data<int32_t>() = int32_t(v); else *t.data<int64_t>() = v;
-  } else if (PyFloat_Check(obj.ptr())) {
+  } else if (PyFloat_CheckExact(obj.ptr())) {  // not numpy.float64 (a float subclass): it keeps its dtype
     t = ops::full(Shape{}, obj.cast<double>(), DType::float32, Device{});
   } else if (py::isinstance<py::array>(obj)) {
     t = from_numpy(py::reinterpret_borrow<py::array>(obj), copy);

@@ -119,6 +119,18 @@ Tensor getitem(const Tensor& x, py::handle index_obj) {
     ++axis;
   }
   for (; axis < x.ndim(); ++axis) plan.push_back({ItemKind::Slice, 0, x.shape()[axis], 1});
+  // numpy: next to an advanced index, an integer is an advanced (0-d) index too, which matters for
+  // where the advanced axes go (x[0, :, [1, 2]] has shape (2, x.shape[1], ...)).
+  const bool any_advanced = std::any_of(plan.begin(), plan.end(), [](const Item& it) {
+    return it.kind == ItemKind::Advanced || it.kind == ItemKind::NewAxisAdvanced;
+  });
+  if (any_advanced) {
+    for (Item& it : plan) {
+      if (it.kind != ItemKind::Int) continue;
+      it.kind = ItemKind::Advanced;
+      it.index = ops::full(Shape{}, double(it.start), DType::int64, x.device());
+    }
+  }
 
   // Basic part: one strided view over every input axis.
   Dims starts, stops, steps;
