@@ -1,16 +1,31 @@
-// Thread count for parallel_for. Defaults to OpenMP's (OMP_NUM_THREADS or the core count).
+// Thread count for parallel_for: OMP_NUM_THREADS when set (the convention the peers follow),
+// else the number of cores this process may run on.
 #include "core/parallel.h"
+
+#include <cstdlib>
+#include <thread>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "core/errors.h"
 
 namespace kn {
 namespace {
-int& num_threads_setting() {
+int default_threads() {
 #ifdef _OPENMP
-  static int n = omp_get_max_threads();
+  return std::max(1, omp_get_max_threads());
 #else
-  static int n = 1;
+  if (const char* env = std::getenv("OMP_NUM_THREADS")) {
+    const int n = std::atoi(env);
+    if (n > 0) return n;
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
 #endif
+}
+int& num_threads_setting() {
+  static int n = default_threads();
   return n;
 }
 }  // namespace
@@ -22,20 +37,8 @@ void set_num_threads(int n) {
   num_threads_setting() = n;
 }
 
-int thread_index() {
-#ifdef _OPENMP
-  return omp_get_thread_num();
-#else
-  return 0;
-#endif
-}
+bool in_parallel_region() { return pool_in_job(); }
 
-bool in_parallel_region() {
-#ifdef _OPENMP
-  return omp_in_parallel();
-#else
-  return false;
-#endif
-}
+int thread_index() { return pool_thread_index(); }
 
 }  // namespace kn

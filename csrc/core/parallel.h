@@ -1,20 +1,17 @@
-// parallel_for: the only place kerasnet opens an OpenMP parallel region (one region per
-// kernel, never nested). Small ranges (<= grain) run inline on the calling thread.
+// parallel_for: how every kernel runs on several threads. Small ranges (<= grain) run inline on
+// the calling thread; larger ones are cut into chunks run by the work-claiming thread pool
+// (csrc/core/thread_pool.h), never nested.
 //
 //   parallel_for(0, rows, /*grain=*/64, [&](int64_t r0, int64_t r1) { ... rows [r0, r1) ... });
 //
-// parallel_for splits the range into one contiguous block per thread. parallel_for_dynamic hands
-// out chunks on demand: when another process takes a core away from one of our threads, the
-// other threads take over its remaining chunks instead of waiting for it.
+// parallel_for makes a few chunks per thread, so a thread that another process slows down
+// leaves its share to the others; parallel_for_dynamic takes the chunk size from the caller.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
-#include <exception>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
+#include "core/thread_pool.h"
 
 namespace kn {
 
@@ -22,42 +19,21 @@ int get_num_threads();
 void set_num_threads(int n);  // n >= 1
 bool in_parallel_region();
 // Index of the calling thread inside a parallel_for body (0 outside), for per-thread scratch.
+// Indices are below get_num_threads().
 int thread_index();
 
+namespace detail {
 template <class F>
-void parallel_for(int64_t begin, int64_t end, int64_t grain, const F& f) {
-  const int64_t n = end - begin;
-  if (n <= 0) return;
-  grain = std::max<int64_t>(grain, 1);
-  const int64_t max_chunks = (n + grain - 1) / grain;
-  const int nt = static_cast<int>(std::min<int64_t>(get_num_threads(), max_chunks));
-  if (nt <= 1 || in_parallel_region()) {
-    f(begin, end);
-    return;
+struct ChunkJob {
+  const F* f;
+  int64_t begin, end, chunk;
+  static void run(void* ctx, int64_t c) {
+    auto* job = static_cast<ChunkJob*>(ctx);
+    const int64_t b = job->begin + c * job->chunk;
+    (*job->f)(b, std::min(job->end, b + job->chunk));
   }
-#ifdef _OPENMP
-  std::exception_ptr error;
-#pragma omp parallel num_threads(nt)
-  {
-    const int t = omp_get_thread_num();
-    const int nthreads = omp_get_num_threads();
-    const int64_t block = (n + nthreads - 1) / nthreads;
-    const int64_t b = begin + t * block;
-    const int64_t e = std::min(end, b + block);
-    if (b < e) {
-      try {
-        f(b, e);
-      } catch (...) {
-#pragma omp critical(kn_parallel_error)
-        if (!error) error = std::current_exception();
-      }
-    }
-  }
-  if (error) std::rethrow_exception(error);
-#else
-  f(begin, end);
-#endif
-}
+};
+}  // namespace detail
 
 // Calls f(i0, i1) on chunks of `chunk` indices, handed out first come first served.
 template <class F>
@@ -71,22 +47,24 @@ void parallel_for_dynamic(int64_t begin, int64_t end, int64_t chunk, const F& f)
     f(begin, end);
     return;
   }
-#ifdef _OPENMP
-  std::exception_ptr error;
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
-  for (int64_t c = 0; c < nchunks; ++c) {
-    const int64_t b = begin + c * chunk;
-    try {
-      f(b, std::min(end, b + chunk));
-    } catch (...) {
-#pragma omp critical(kn_parallel_error)
-      if (!error) error = std::current_exception();
-    }
+  detail::ChunkJob<F> job{&f, begin, end, chunk};
+  pool_run(nchunks, nt, &detail::ChunkJob<F>::run, &job);
+}
+
+template <class F>
+void parallel_for(int64_t begin, int64_t end, int64_t grain, const F& f) {
+  const int64_t n = end - begin;
+  if (n <= 0) return;
+  grain = std::max<int64_t>(grain, 1);
+  const int nthreads = get_num_threads();
+  if (n <= grain || nthreads <= 1 || in_parallel_region()) {
+    f(begin, end);
+    return;
   }
-  if (error) std::rethrow_exception(error);
-#else
-  f(begin, end);
-#endif
+  // About four chunks per thread, none smaller than the grain.
+  const int64_t max_chunks = (n + grain - 1) / grain;
+  const int64_t nchunks = std::min<int64_t>(max_chunks, 4 * int64_t(nthreads));
+  parallel_for_dynamic(begin, end, (n + nchunks - 1) / nchunks, f);
 }
 
 }  // namespace kn

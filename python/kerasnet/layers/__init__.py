@@ -28,3 +28,36 @@ from kerasnet.layers.reshaping.flatten import Flatten
 from kerasnet.layers.reshaping.permute import Permute
 from kerasnet.layers.reshaping.repeat_vector import RepeatVector
 from kerasnet.layers.reshaping.reshape import Reshape
+from kerasnet.layers.convolutional.conv1d import Conv1D
+from kerasnet.layers.convolutional.conv2d import Conv2D
+from kerasnet.layers.convolutional.conv3d import Conv3D
+from kerasnet.layers.convolutional.depthwise_conv2d import DepthwiseConv1D, DepthwiseConv2D
+from kerasnet.layers.pooling.average_pooling1d import AveragePooling1D
+from kerasnet.layers.pooling.average_pooling2d import AveragePooling2D
+from kerasnet.layers.pooling.average_pooling3d import AveragePooling3D
+from kerasnet.layers.pooling.global_average_pooling1d import GlobalAveragePooling1D
+from kerasnet.layers.pooling.global_average_pooling2d import GlobalAveragePooling2D
+from kerasnet.layers.pooling.global_average_pooling3d import GlobalAveragePooling3D
+from kerasnet.layers.pooling.global_max_pooling1d import GlobalMaxPooling1D
+from kerasnet.layers.pooling.global_max_pooling2d import GlobalMaxPooling2D
+from kerasnet.layers.pooling.global_max_pooling3d import GlobalMaxPooling3D
+from kerasnet.layers.pooling.max_pooling1d import MaxPooling1D
+from kerasnet.layers.pooling.max_pooling2d import MaxPooling2D
+from kerasnet.layers.pooling.max_pooling3d import MaxPooling3D
+
+# Keras' aliases.
+Convolution1D = Conv1D
+Convolution2D = Conv2D
+Convolution3D = Conv3D
+MaxPool1D = MaxPooling1D
+MaxPool2D = MaxPooling2D
+MaxPool3D = MaxPooling3D
+AvgPool1D = AveragePooling1D
+AvgPool2D = AveragePooling2D
+AvgPool3D = AveragePooling3D
+GlobalAvgPool1D = GlobalAveragePooling1D
+GlobalAvgPool2D = GlobalAveragePooling2D
+GlobalAvgPool3D = GlobalAveragePooling3D
+GlobalMaxPool1D = GlobalMaxPooling1D
+GlobalMaxPool2D = GlobalMaxPooling2D
+GlobalMaxPool3D = GlobalMaxPooling3D

@@ -1,0 +1,155 @@
+// The work-claiming thread pool (see Note [Work claiming] in thread_pool.h).
+#include "core/thread_pool.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+#define KN_PAUSE() _mm_pause()
+#else
+#define KN_PAUSE() std::this_thread::yield()
+#endif
+
+namespace kn {
+namespace {
+
+thread_local int t_index = 0;
+thread_local bool t_in_job = false;
+
+constexpr int kSpinBeforeSleep = 20000;  // pause instructions: a few tens of microseconds
+
+class Pool {
+ public:
+  void run(int64_t nchunks, int nthreads, ChunkFn fn, void* ctx) {
+    std::unique_lock<std::mutex> busy(run_mu_, std::try_to_lock);
+    if (!busy.owns_lock() || t_in_job || nthreads <= 1 || nchunks <= 1) {
+      run_inline(nchunks, fn, ctx);
+      return;
+    }
+    ensure_workers(nthreads - 1);
+    fn_ = fn;
+    ctx_ = ctx;
+    nchunks_ = nchunks;
+    active_limit_ = nthreads - 1;
+    done_.store(0, std::memory_order_relaxed);
+    error_ = nullptr;
+    const uint64_t gen = (state_.load(std::memory_order_relaxed) >> 32) + 1;
+    state_.store(gen << 32, std::memory_order_release);  // publish: generation gen, next chunk 0
+    if (sleepers_.load(std::memory_order_acquire) > 0) {
+      std::lock_guard<std::mutex> lock(sleep_mu_);
+      cv_.notify_all();
+    }
+    t_in_job = true;
+    work(gen);
+    // Wait for chunks claimed by workers (never for workers that claimed nothing).
+    int spins = 0;
+    while (done_.load(std::memory_order_acquire) < nchunks) {
+      if (++spins < kSpinBeforeSleep) KN_PAUSE();
+      else std::this_thread::yield();
+    }
+    t_in_job = false;
+    if (error_) std::rethrow_exception(error_);
+  }
+
+  ~Pool() {
+    stop_.store(true);
+    {
+      std::lock_guard<std::mutex> lock(sleep_mu_);
+      cv_.notify_all();
+    }
+    for (auto& t : workers_) t.join();
+  }
+
+ private:
+  static void run_inline(int64_t nchunks, ChunkFn fn, void* ctx) {
+    for (int64_t c = 0; c < nchunks; ++c) fn(ctx, c);
+  }
+
+  // Claims and runs chunks of generation `gen` until none are left.
+  void work(uint64_t gen) {
+    for (;;) {
+      uint64_t s = state_.load(std::memory_order_acquire);
+      if ((s >> 32) != gen) return;
+      const int64_t next = int64_t(s & 0xffffffffu);
+      if (next >= nchunks_) return;
+      if (!state_.compare_exchange_weak(s, s + 1, std::memory_order_acq_rel)) continue;
+      try {
+        fn_(ctx_, next);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(error_mu_);
+        if (!error_) error_ = std::current_exception();
+      }
+      done_.fetch_add(1, std::memory_order_acq_rel);
+    }
+  }
+
+  void ensure_workers(int n) {
+    while (int(workers_.size()) < n) {
+      const int index = int(workers_.size()) + 1;
+      workers_.emplace_back([this, index] { worker_loop(index); });
+    }
+  }
+
+  void worker_loop(int index) {
+    t_index = index;
+    uint64_t seen = 0;
+    for (;;) {
+      // Wait for a new generation: spin, then sleep.
+      uint64_t gen = 0;
+      for (int spin = 0;; ++spin) {
+        if (stop_.load(std::memory_order_relaxed)) return;
+        gen = state_.load(std::memory_order_acquire) >> 32;
+        if (gen != seen) break;
+        if (spin < kSpinBeforeSleep) {
+          KN_PAUSE();
+          continue;
+        }
+        std::unique_lock<std::mutex> lock(sleep_mu_);
+        sleepers_.fetch_add(1, std::memory_order_acq_rel);
+        cv_.wait(lock, [&] { return stop_.load() || (state_.load(std::memory_order_acquire) >> 32) != seen; });
+        sleepers_.fetch_sub(1, std::memory_order_acq_rel);
+        spin = 0;
+      }
+      seen = gen;
+      if (index > active_limit_) continue;  // this job asked for fewer threads
+      t_in_job = true;
+      work(gen);
+      t_in_job = false;
+    }
+  }
+
+  std::mutex run_mu_;
+  std::vector<std::thread> workers_;
+  std::atomic<uint64_t> state_{0};
+  std::atomic<int64_t> done_{0};
+  std::atomic<int> sleepers_{0};
+  std::atomic<bool> stop_{false};
+  std::mutex sleep_mu_;
+  std::condition_variable cv_;
+  std::mutex error_mu_;
+  std::exception_ptr error_;
+  ChunkFn fn_ = nullptr;
+  void* ctx_ = nullptr;
+  int64_t nchunks_ = 0;
+  int active_limit_ = 0;
+};
+
+Pool& pool() {
+  // Leaked on purpose: worker threads must not be joined during static destruction, when
+  // Python may still be tearing down objects that hold tensors.
+  static Pool* p = new Pool();
+  return *p;
+}
+
+}  // namespace
+
+void pool_run(int64_t nchunks, int nthreads, ChunkFn fn, void* ctx) { pool().run(nchunks, nthreads, fn, ctx); }
+int pool_thread_index() { return t_index; }
+bool pool_in_job() { return t_in_job; }
+
+}  // namespace kn

@@ -1,0 +1,16 @@
+"""GlobalMaxPooling1D: max over the spatial axes of 1D inputs."""
+
+from kerasnet.layers.pooling.base_pooling import BaseGlobalPooling
+
+
+class GlobalMaxPooling1D(BaseGlobalPooling):
+    """Global max pooling for 1D inputs: (batch, spatial..., channels) -> (batch, channels).
+
+    Args:
+        data_format: "channels_last" (default) or "channels_first".
+        keepdims: keep the spatial axes with size 1.
+    """
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(pool_dimensions=1, pool_mode="max", data_format=data_format, keepdims=keepdims,
+                         **kwargs)

@@ -1,0 +1,16 @@
+"""GlobalMaxPooling2D: max over the spatial axes of 2D inputs."""
+
+from kerasnet.layers.pooling.base_pooling import BaseGlobalPooling
+
+
+class GlobalMaxPooling2D(BaseGlobalPooling):
+    """Global max pooling for 2D inputs: (batch, spatial..., channels) -> (batch, channels).
+
+    Args:
+        data_format: "channels_last" (default) or "channels_first".
+        keepdims: keep the spatial axes with size 1.
+    """
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(pool_dimensions=2, pool_mode="max", data_format=data_format, keepdims=keepdims,
+                         **kwargs)
