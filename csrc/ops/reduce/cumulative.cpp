@@ -1,7 +1,8 @@
 // cumsum / cumprod along one axis (or the flattened tensor when axis is None).
-// Gradients: cumsum -> reversed cumsum of g; cumprod -> reversed cumsum(g * y) / x (TensorFlow's
-// rule; like TensorFlow it is not defined where x has zeros).
+// Gradients: cumsum -> reversed cumsum of g; cumprod -> reversed cumsum(g * y) / x, made exact
+// where x has zeros (see cumprod_backward).
 #include "autograd/tape.h"
+#include "ops/creation/creation.h"
 #include "ops/dispatch.h"
 #include "ops/elementwise/elementwise.h"
 #include "ops/reduce/reduce.h"
@@ -40,11 +41,24 @@ TensorList cumsum_backward(const Node& n, const GradContext& ctx) {
   return {reverse_cumsum(ctx.grad(), n.ints[0])};
 }
 
+// dx_j = sum_{i >= j} g_i prod_{k <= i, k != j} x_k. Along each row, with z its first zero:
+//   j < z:  reversed cumsum(g * y)_j / x_j (no zero up to j, so the division is exact);
+//   j = z:  reversed cumsum(g * y')_z, y' the cumprod of x with x_z replaced by 1;
+//   j > z:  0 (every product holds x_z).
 TensorList cumprod_backward(const Node& n, const GradContext& ctx) {
   const Tensor& x = n.saved_tensor(0);
   const Tensor& y = n.saved_tensor(1);
-  if (x.ndim() == 0) return {ctx.grad()};
-  return {divide(reverse_cumsum(multiply(ctx.grad(), y), n.ints[0]), x)};
+  const Tensor& g = ctx.grad();
+  if (x.ndim() == 0) return {g};
+  const int64_t axis = n.ints[0];
+  const Tensor zero = scalar_like(0, x), one = scalar_like(1, x);
+  const Tensor is_zero = equal(x, zero);
+  const Tensor zeros_upto = cumsum(cast(is_zero, x.dtype()), axis);  // zeros in x[..., :j+1]
+  const Tensor first_zero = logical_and(is_zero, equal(zeros_upto, one));
+  const Tensor before_zero = equal(zeros_upto, zero);
+  const Tensor plain = divide(reverse_cumsum(multiply(g, y), axis), where(is_zero, one, x));
+  const Tensor at_zero = reverse_cumsum(multiply(g, cumprod(where(first_zero, one, x), axis)), axis);
+  return {where(first_zero, at_zero, where(before_zero, plain, zero))};
 }
 
 }  // namespace
