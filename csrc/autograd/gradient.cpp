@@ -58,8 +58,11 @@ TensorList Tape::gradient(const TensorList& targets, const TensorList& sources,
            output_gradients.size());
   PauseTape pause(*this);
 
+  // Only what this tape tracks (watched tensors, variables read under it, outputs of its nodes)
+  // is differentiated: like TF, an unwatched source gets no gradient even when a recorded op
+  // used it next to a watched input.
   std::unordered_set<uint64_t> source_ids;
-  for (const Tensor& s : sources) if (s.defined()) source_ids.insert(s.id());
+  for (const Tensor& s : sources) if (s.defined() && tracks(s.id())) source_ids.insert(s.id());
 
   // Forward marking: which node outputs depend on a source.
   std::unordered_set<uint64_t> reaches(source_ids);

@@ -55,6 +55,8 @@ class GradientTape:
         self._persistent = bool(persistent)
         self._watch_accessed_variables = bool(watch_accessed_variables)
         self._tape = _C.Tape(self._persistent, self._watch_accessed_variables)
+        # What watched_variables() returns once a non-persistent tape has released its record.
+        self._released_variables = None
 
     def __enter__(self):
         self._tape.push()
@@ -92,9 +94,12 @@ class GradientTape:
     def reset(self):
         """Clears everything recorded so far."""
         self._tape.reset()
+        self._released_variables = None
 
     def watched_variables(self):
         """The Variables watched by this tape, in the order they were watched."""
+        if self._released_variables is not None:
+            return self._released_variables
         out = []
         for tid in self._tape.watched_variable_ids():
             v = variable_by_id(tid)
@@ -140,6 +145,10 @@ class GradientTape:
         og = None
         if output_gradients is not None:
             og = tree.flatten(output_gradients)
+        if not self._persistent and self._released_variables is None:
+            # The engine drops the record (watched variables included) after this call; TF
+            # still lists the watched variables afterwards.
+            self._released_variables = self.watched_variables()
         grads = self._tape.gradient(targets, flat_sources, og)
         if unconnected == "zero":
             grads = [
