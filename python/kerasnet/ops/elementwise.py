@@ -117,6 +117,7 @@ def logaddexp(x1, x2):
 def isclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):
     diff = _C.abs(_C.subtract(x1, x2))
     close = _C.less_equal(diff, _C.add(_C.multiply(_C.abs(x2), rtol), atol))
+    close = _C.logical_or(close, _C.equal(x1, x2))  # equal infinities (inf - inf is nan)
     if equal_nan:
         close = _C.logical_or(close, _C.logical_and(_C.isnan(x1), _C.isnan(x2)))
     return close
