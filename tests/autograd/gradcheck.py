@@ -14,9 +14,8 @@ records, must itself pass `gradcheck` (gradient rules are made of
 differentiable engine ops).
 """
 
-import numpy as np
-
 import kerasnet
+import numpy as np
 from kerasnet import ops
 
 

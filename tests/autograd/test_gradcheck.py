@@ -10,16 +10,15 @@ import os
 import sys
 import zlib
 
+import kerasnet
 import numpy as np
 import pytest
-
-import kerasnet
 from kerasnet import _C, ops
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "ops"))
 
-from op_db import OP_DB, FLOATS, Arg, Sample, _flatten, _map  # noqa: E402
-from gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402
+from gradcheck import GradcheckError, gradcheck, gradgradcheck
+from op_db import FLOATS, OP_DB, Arg, Sample, _flatten, _map
 
 DIFFERENTIABLE_KINDS = ("KERNEL", "VIEW", "COMPOSITE")
 MAX_ELEMENTS = 72  # per sample: central differences cost two calls per element
@@ -117,7 +116,7 @@ def _run(name, check):
                       atol=entry.grad_atol, seed=k, what=f"{name} {sample!r}")
         except GradcheckError as e:
             failures.append(str(e))
-        except Exception as e:  # an error raised by the op or the tape
+        except Exception as e:  # noqa: BLE001 (an error raised by the op or the tape)
             failures.append(f"{name} {sample!r}: {type(e).__name__}: {e}")
     return failures
 

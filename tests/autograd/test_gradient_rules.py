@@ -2,10 +2,9 @@
 bounds, singular points and non-float inputs (TensorFlow's choices, which
 Keras users rely on). Values are hand-computed."""
 
+import kerasnet
 import numpy as np
 import pytest
-
-import kerasnet
 from kerasnet import _C, ops
 
 T = ops.convert_to_tensor

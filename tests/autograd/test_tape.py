@@ -5,10 +5,9 @@ custom_gradient, in-place updates, memory, and a small training loop."""
 import gc
 import weakref
 
+import kerasnet
 import numpy as np
 import pytest
-
-import kerasnet
 from kerasnet import _C, ops
 
 T = ops.convert_to_tensor
@@ -173,9 +172,8 @@ def test_stop_recording_and_stop_gradient():
         c = ops.stop_gradient(ops.multiply(x, 7.0))
         y = ops.add(ops.add(a, b), ops.multiply(c, x))
     np.testing.assert_allclose(tape.gradient(y, x).numpy(), 2.0 + 7.0 * x.numpy())
-    with pytest.raises(ValueError):
-        with tape.stop_recording():
-            pass
+    with pytest.raises(ValueError), tape.stop_recording():
+        pass
 
 
 def test_reset_drops_the_record():

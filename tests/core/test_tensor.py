@@ -5,13 +5,12 @@ import gc
 import operator
 import weakref
 
+import kerasnet
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-
-import kerasnet
 from kerasnet import _C, ops
 
 T = ops.convert_to_tensor
@@ -373,7 +372,7 @@ def test_operators_with_unsupported_operands():
         None * t
     with pytest.raises(TypeError):
         t @ object()
-    assert (t == None) is False or not isinstance(t == None, _C.Tensor)  # noqa: E711
+    assert (t == None) is False or not isinstance(t == None, _C.Tensor)
     with pytest.raises(ValueError):
         t + np.ones((3, 2))
 

@@ -3,7 +3,6 @@ values, shapes and dtypes against numpy, on every ISA level."""
 
 import numpy as np
 import pytest
-
 from kerasnet import _C, ops
 
 T = ops.convert_to_tensor

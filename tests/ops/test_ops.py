@@ -4,9 +4,7 @@ import zlib
 
 import numpy as np
 import pytest
-
 from kerasnet import _C
-
 from op_db import OP_DB
 
 OP_NAMES = sorted(OP_DB)
@@ -61,14 +59,17 @@ def run_entry(entry, rng):
                     )
             out = entry.fn(*args, **kwargs)
             if entry.check is not None:
-                entry.check(out, sample, lambda **kw: entry.fn(*args, **{**kwargs, **kw}))
+                def call(args=args, kwargs=kwargs, **kw):
+                    return entry.fn(*args, **{**kwargs, **kw})
+
+                entry.check(out, sample, call)
                 want = entry.dtype(sample)
                 assert out.dtype == want, f"dtype {out.dtype}, expected {want}"
                 continue
             ref_args, ref_kwargs = sample.ref_args()
             expected = entry.ref(*ref_args, **ref_kwargs)
             compare(entry, sample, out, expected)
-        except Exception as e:  # collect every failing sample of the op
+        except Exception as e:  # noqa: BLE001 (collect every failing sample of the op)
             failures.append(f"{sample!r}: {type(e).__name__}: {e}")
     return failures
 

@@ -10,9 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-
 from kerasnet import _C, ops
-
 from op_db import OP_DB, Arg, Sample
 from test_ops import compare
 

@@ -1,0 +1,70 @@
+"""matmul: batched, broadcast batch axes, vector operands, blocked-kernel tails."""
+
+import numpy as np
+from kerasnet import ops
+
+from op_db.core import (
+    NUMERIC,
+    Arg,
+    C,
+    OpEntry,
+    Sample,
+    _add,
+    promote,
+    rand,
+    reference,
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# matmul and norm
+# ---------------------------------------------------------------------------------------------
+def _matmul_samples(rng):
+    out = []
+    for dt in NUMERIC:
+        out.append(Sample((Arg(rand(rng, (3, 4), dt, 0, 3)), Arg(rand(rng, (4, 5), dt, 0, 3))),
+                          {}, dt))
+    f = "float32"
+    x = lambda shape, layout=C, dt=f: Arg(rand(rng, shape, dt), layout)
+    out += [
+        Sample((x((4,)), x((4, 5))), {}, "vec-mat"),
+        Sample((x((3, 4)), x((4,))), {}, "mat-vec"),
+        Sample((x((4,)), x((4,))), {}, "vec-vec"),
+        Sample((x((2, 3, 4)), x((4, 5))), {}, "batched-mat"),
+        Sample((x((3, 4)), x((2, 4, 5))), {}, "mat-batched"),
+        Sample((x((2, 1, 3, 4)), x((5, 4, 2))), {}, "broadcast-batch"),
+        Sample((x((2, 3, 4)), x((4,))), {}, "batched-vec"),
+        Sample((x((3, 0)), x((0, 5))), {}, "k=0"),
+        Sample((x((0, 4)), x((4, 5))), {}, "m=0"),
+        Sample((x((4, 3), "transposed"), x((3, 5), "transposed")), {}, "transposed"),
+        Sample((x((4, 6), "sliced"), x((6, 5), "flipped")), {}, "sliced-flipped"),
+        Sample((x((3, 4), "numpy"), x((4, 2))), {}, "numpy"),
+        Sample((x((2, 3), dt="int32"), x((3, 4))), {}, "int32+float32"),
+        Sample((x((2, 3), dt="bool"), x((3, 4), dt="bool")), {}, "bool"),
+        Sample((x((67, 131)), x((131, 45))), {}, "blocked-tails"),
+        Sample((x((33, 70), dt="float64"), x((70, 29), dt="float64")), {}, "f64-tails"),
+        Sample((x((8, 17, 9)), x((8, 9, 13), "transposed")), {}, "batched-strided"),
+    ]
+    return out
+
+
+def _matmul_dtype(s):  # bool and uint8 accumulate in int32
+    d = promote(*s.in_dtypes())
+    return "int32" if d in ("bool", "uint8") else d
+
+
+def _matmul_grad(rng):
+    d = "float64"
+    x = lambda shape, layout=C: Arg(rand(rng, shape, d), layout)
+    return [
+        Sample((x((3, 4)), x((4, 5))), {}, "mat"),
+        Sample((x((4,)), x((4, 3))), {}, "vec-mat"),
+        Sample((x((3, 4)), x((4,))), {}, "mat-vec"),
+        Sample((x((4,)), x((4,))), {}, "vec-vec"),
+        Sample((x((2, 1, 3, 4)), x((2, 4, 2))), {}, "broadcast-batch"),
+        Sample((x((4, 3), "transposed"), x((3, 2), "sliced")), {}, "strided"),
+    ]
+
+
+_add(OpEntry("matmul", ops.matmul, _matmul_samples, reference(np.matmul), _matmul_dtype,
+             grad_samples=_matmul_grad, rtol={"float32": 1e-5}, atol={"float32": 1e-4}))
