@@ -27,7 +27,16 @@ from kerasnet.layers.regularization.dropout import Dropout
 from kerasnet.layers.reshaping.flatten import Flatten
 from kerasnet.layers.reshaping.permute import Permute
 from kerasnet.layers.reshaping.repeat_vector import RepeatVector
+from kerasnet.layers.reshaping.cropping1d import Cropping1D
+from kerasnet.layers.reshaping.cropping2d import Cropping2D
+from kerasnet.layers.reshaping.cropping3d import Cropping3D
 from kerasnet.layers.reshaping.reshape import Reshape
+from kerasnet.layers.reshaping.up_sampling1d import UpSampling1D
+from kerasnet.layers.reshaping.up_sampling2d import UpSampling2D
+from kerasnet.layers.reshaping.up_sampling3d import UpSampling3D
+from kerasnet.layers.reshaping.zero_padding1d import ZeroPadding1D
+from kerasnet.layers.reshaping.zero_padding2d import ZeroPadding2D
+from kerasnet.layers.reshaping.zero_padding3d import ZeroPadding3D
 from kerasnet.layers.convolutional.conv1d import Conv1D
 from kerasnet.layers.convolutional.conv2d import Conv2D
 from kerasnet.layers.convolutional.conv3d import Conv3D
@@ -61,3 +70,17 @@ GlobalAvgPool3D = GlobalAveragePooling3D
 GlobalMaxPool1D = GlobalMaxPooling1D
 GlobalMaxPool2D = GlobalMaxPooling2D
 GlobalMaxPool3D = GlobalMaxPooling3D
+
+
+def serialize(layer):
+    """The Keras config dict of a layer (`{"module", "class_name", "config", ...}`)."""
+    from kerasnet.saving.serialization_lib import serialize_keras_object
+
+    return serialize_keras_object(layer)
+
+
+def deserialize(config, custom_objects=None):
+    """A layer instance from a config made by `serialize`."""
+    from kerasnet.saving.serialization_lib import deserialize_keras_object
+
+    return deserialize_keras_object(config, custom_objects=custom_objects)

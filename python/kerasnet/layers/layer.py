@@ -147,7 +147,7 @@ class Layer:
     def _direct_layers(self):
         found = []
         for name, value in self.__dict__.items():
-            if name in ("_inbound_nodes", "_init_args", "_parent_layers"):
+            if name in ("_inbound_nodes", "_init_args", "_parent_layers", "_last_output_shapes"):
                 continue
             if isinstance(value, Layer):
                 found.append(value)
@@ -406,6 +406,11 @@ class Layer:
         finally:
             call_context.restore(prev)
 
+        if "_last_output_shapes" not in self.__dict__:
+            # Output shapes of the first eager call, for model.summary() of
+            # subclassed models (whose layers have no graph nodes).
+            self._last_output_shapes = [tuple(o.shape) for o in tree.flatten(outputs)
+                                        if hasattr(o, "shape")]
         if self.activity_regularizer is not None:
             for out in tree.flatten(outputs):
                 if isinstance(out, Tensor):

@@ -110,7 +110,8 @@ class Sequential(Model):
             except NotImplementedError:
                 # A layer that cannot run symbolically: build eagerly on first call.
                 return
-        self._functional = Functional(inputs=inputs, outputs=x, name=self.name + "_functional")
+        # Named as the Sequential: its errors ("Input 0 of layer ...") are the model's.
+        self._functional = Functional(inputs=inputs, outputs=x, name=self.name)
         self.built = True
         self._build_shapes = tuple(input_shape)
 

@@ -33,3 +33,13 @@ def _wrap_public_ops():
 
 
 _wrap_public_ops()
+
+
+def __getattr__(name):
+    # The op-node layer of Functional graphs, found here when a saved graph
+    # is loaded (it is created on first use, see symbolic.py).
+    if name == "OpLayer":
+        from kerasnet.ops.symbolic import op_layer_class
+
+        return op_layer_class()
+    raise AttributeError(f"module 'kerasnet.ops' has no attribute '{name}'")

@@ -37,7 +37,8 @@ def _op_layer_class():
             name = config.pop("op_name")
             config.pop("trainable", None)
             config.pop("dtype", None)
-            return cls(getattr(ops, name), name, **config)
+            fn = _getitem if name == "__getitem__" else getattr(ops, name)
+            return cls(fn, name, **config)
 
     return OpLayer
 
@@ -71,10 +72,13 @@ def symbolic_aware(fn, op_name):
     return wrapper
 
 
-def symbolic_getitem(x, key):
-    from kerasnet import _C
+def _getitem(x, key):
+    # A tuple key comes back from a saved config as a list (as Keras' GetItem).
+    return x[tuple(key) if isinstance(key, list) else key]
 
-    return symbolic_call(_C.Tensor.__getitem__, "__getitem__", (x, key), {})
+
+def symbolic_getitem(x, key):
+    return symbolic_call(_getitem, "__getitem__", (x, key), {})
 
 
 def is_symbolic(x):

@@ -27,9 +27,15 @@ class Softmax(Layer):
             inputs = ops.add(inputs, adder)
         if isinstance(self.axis, (tuple, list)):
             if len(self.axis) > 1:
-                return ops.exp(ops.subtract(inputs, ops.logsumexp(inputs, axis=self.axis, keepdims=True)))
-            return ops.softmax(inputs, axis=self.axis[0])
-        return ops.softmax(inputs, axis=self.axis)
+                outputs = ops.exp(ops.subtract(inputs, ops.logsumexp(inputs, axis=self.axis, keepdims=True)))
+            else:
+                outputs = ops.softmax(inputs, axis=self.axis[0])
+        else:
+            outputs = ops.softmax(inputs, axis=self.axis)
+        if mask is not None:
+            # As Keras: masked positions are exactly 0, also where a whole axis is masked.
+            outputs = ops.multiply(outputs, ops.cast(mask, outputs.dtype))
+        return outputs
 
     def compute_output_shape(self, input_shape):
         return input_shape

@@ -34,8 +34,8 @@ class Lambda(Layer):
         self._output_shape = output_shape
         self.mask = mask
         self.supports_masking = mask is not None
-        self._fn_takes_mask = "mask" in inspect.signature(function).parameters
-        self._fn_takes_training = "training" in inspect.signature(function).parameters
+        self._fn_takes_mask = _takes_argument(function, "mask")
+        self._fn_takes_training = _takes_argument(function, "training")
         self.built = True
 
     def call(self, inputs, mask=None, training=None):
@@ -86,6 +86,13 @@ class Lambda(Layer):
         if isinstance(config.get("mask"), dict):
             config["mask"] = _deserialize_fn(config["mask"], custom_objects)
         return cls(**config)
+
+
+def _takes_argument(fn, name):
+    try:
+        return name in inspect.signature(fn).parameters
+    except (TypeError, ValueError):  # engine functions have no Python signature
+        return False
 
 
 def _serialize_fn(fn):
