@@ -58,18 +58,17 @@ class Concatenate(Layer):
     def compute_mask(self, inputs, mask=None):
         if mask is None or all(m is None for m in mask):
             return None
+        # As Keras: every mask at the rank of its input (ones where an input
+        # has none), concatenated, then "any" over the last axis.
         masks = []
         for x, m in zip(inputs, mask):
             if m is None:
-                masks.append(ops.ones(tuple(x.shape[:-1]) if self.axis in (-1, len(x.shape) - 1) else x.shape, "bool"))
+                masks.append(ops.ones(tuple(x.shape), "bool"))
+            elif m.ndim < x.ndim:
+                masks.append(ops.broadcast_to(ops.expand_dims(m, -1), tuple(x.shape)))
             else:
                 masks.append(m)
-        if self.axis in (-1, len(inputs[0].shape) - 1):
-            out = masks[0]
-            for m in masks[1:]:
-                out = ops.logical_and(out, m)
-            return out
-        return ops.concatenate(masks, axis=self.axis)
+        return ops.any(ops.concatenate(masks, axis=self.axis), axis=-1)
 
     def get_config(self):
         config = super().get_config()
