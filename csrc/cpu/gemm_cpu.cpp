@@ -11,6 +11,7 @@
 // last K block). Edge tiles go through a small buffer. Problems of under ~32K multiply-adds use
 // a direct loop without packing.
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 #include "core/allocator.h"
@@ -25,16 +26,23 @@ namespace {
 #if defined(__AVX512F__)
 constexpr int kMR = 12;
 constexpr int kNV = 2;  // vectors per row of the tile
-constexpr int64_t kKC = 256, kMC = 192, kNC = 4096;
+int64_t kKC = 256, kMC = 192, kNC = 4096;
 #elif defined(__AVX2__)
 constexpr int kMR = 6;
 constexpr int kNV = 2;
-constexpr int64_t kKC = 256, kMC = 96, kNC = 4096;
+int64_t kKC = 256, kMC = 96, kNC = 4096;
 #else
 constexpr int kMR = 4;
 constexpr int kNV = 4;
-constexpr int64_t kKC = 256, kMC = 64, kNC = 2048;
+int64_t kKC = 256, kMC = 64, kNC = 2048;
 #endif
+struct TuneFromEnv {
+  TuneFromEnv() {
+    if (const char* e = std::getenv("KN_GEMM_KC")) kKC = std::atoll(e);
+    if (const char* e = std::getenv("KN_GEMM_MC")) kMC = std::atoll(e);
+    if (const char* e = std::getenv("KN_GEMM_NC")) kNC = std::atoll(e);
+  }
+} tune_from_env;
 
 using VF = Vec<float>;
 constexpr int kNR = kNV * VF::size;

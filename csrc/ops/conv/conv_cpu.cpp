@@ -14,6 +14,7 @@
 #include "core/parallel.h"
 #include "cpu/gemm.h"
 #include "ops/conv/conv.h"
+#include "ops/conv/conv_tiles.h"
 #include "ops/op_registry.h"
 
 namespace kn {
@@ -131,53 +132,289 @@ bool is_pointwise(const ConvGeometry& g) {
   return true;
 }
 
+// Kernel taps as per-axis offsets (q -> (q0 dil0, q1 dil1, q2 dil2)), so that the pointer of a
+// tap needs no division.
+struct Taps {
+  int64_t n = 0;
+  int64_t* d = nullptr;  // [n][3]
+  explicit Taps(const ConvGeometry& g) : n(g.kvol()), d(new int64_t[size_t(3 * g.kvol())]) {
+    for (int64_t q = 0; q < n; ++q) {
+      d[3 * q + 0] = (q / (g.k[1] * g.k[2])) * g.dil[0];
+      d[3 * q + 1] = ((q / g.k[2]) % g.k[1]) * g.dil[1];
+      d[3 * q + 2] = (q % g.k[2]) * g.dil[2];
+    }
+  }
+  ~Taps() { delete[] d; }
+  Taps(const Taps&) = delete;
+  Taps& operator=(const Taps&) = delete;
+};
+
+// Address of the input channels at output position o (n's image starting at xn) under each tap,
+// or `zero` in the padding: out[q * stride_out].
+inline void tap_pointers(const ConvGeometry& g, const Taps& taps, const float* xn, const int64_t* o,
+                         const float* zero, const float** out, int64_t stride_out) {
+  const int64_t b0 = o[0] * g.stride[0] - g.pad[0], b1 = o[1] * g.stride[1] - g.pad[1],
+                b2 = o[2] * g.stride[2] - g.pad[2];
+  for (int64_t q = 0; q < taps.n; ++q) {
+    const int64_t i0 = b0 + taps.d[3 * q], i1 = b1 + taps.d[3 * q + 1], i2 = b2 + taps.d[3 * q + 2];
+    const bool inside = uint64_t(i0) < uint64_t(g.in[0]) && uint64_t(i1) < uint64_t(g.in[1]) &&
+                        uint64_t(i2) < uint64_t(g.in[2]);
+    out[q * stride_out] = inside ? xn + ((i0 * g.in[1] + i1) * g.in[2] + i2) * g.C : zero;
+  }
+}
+
+// Output position odometer: row index -> (n, o0, o1, o2), advanced without divisions.
+struct OutPos {
+  const ConvGeometry& g;
+  int64_t n = 0, o[3] = {0, 0, 0};
+  OutPos(const ConvGeometry& geo, int64_t row) : g(geo) {
+    o[2] = row % g.out[2];
+    row /= g.out[2];
+    o[1] = row % g.out[1];
+    row /= g.out[1];
+    o[0] = row % g.out[0];
+    n = row / g.out[0];
+  }
+  void next() {
+    if (++o[2] < g.out[2]) return;
+    o[2] = 0;
+    if (++o[1] < g.out[1]) return;
+    o[1] = 0;
+    if (++o[0] < g.out[0]) return;
+    o[0] = 0;
+    ++n;
+  }
+};
+
+// Fills rows[q * MR + r] with the address of the input channels (from channel `cbase`) that
+// output position row0 + r reads under kernel tap q, or `zero` in the padding / past the end.
+void fill_row_pointers(const ConvGeometry& g, const Taps& taps, const float* x, int64_t cbase, int64_t row0,
+                       int mr_valid, const float* zero, const float** rows) {
+  OutPos pos(g, row0);
+  const int64_t image = g.in_spatial() * g.C;
+  for (int r = 0; r < kConvMR; ++r) {
+    if (r >= mr_valid) {
+      for (int64_t q = 0; q < taps.n; ++q) rows[q * kConvMR + r] = zero;
+      continue;
+    }
+    tap_pointers(g, taps, x + pos.n * image + cbase, pos.o, zero, rows + r, kConvMR);
+    pos.next();
+  }
+}
+
+// Weights of one group packed for conv_tile: panel p holds filters [p*NR, p*NR + NR) as
+// [kvol][Cg][NR], zero past the group's last filter.
+float* pack_weight_panels(const ConvGeometry& g, const float* w, int64_t grp, int64_t& panels) {
+  const int64_t Cg = g.C / g.G, Fg = g.F / g.G, kvol = g.kvol();
+  panels = (Fg + kConvNR - 1) / kConvNR;
+  const size_t n = size_t(panels * kvol * Cg * kConvNR);
+  float* wp = static_cast<float*>(allocate(n * sizeof(float), Device{}));
+  for (int64_t p = 0; p < panels; ++p) {
+    for (int64_t q = 0; q < kvol; ++q) {
+      for (int64_t c = 0; c < Cg; ++c) {
+        float* dst = wp + ((p * kvol + q) * Cg + c) * kConvNR;
+        const float* src = w + (q * Cg + c) * g.F + grp * Fg + p * kConvNR;
+        const int64_t nr = std::min<int64_t>(kConvNR, Fg - p * kConvNR);
+        for (int64_t j = 0; j < kConvNR; ++j) dst[j] = j < nr ? src[j] : 0.0f;
+      }
+    }
+  }
+  return wp;
+}
+
+// Forward convolution of one group as an indirect GEMM: tiles of MR output positions x NR filters.
+void conv_forward_group(const ConvGeometry& g, const float* x, const float* w, float* y, int64_t grp) {
+  const int64_t Cg = g.C / g.G, Fg = g.F / g.G, kvol = g.kvol();
+  const int64_t M = g.N * g.out_spatial();
+  int64_t panels;
+  float* wp = pack_weight_panels(g, w, grp, panels);
+  float* zero = static_cast<float*>(allocate(size_t(Cg) * sizeof(float), Device{}));
+  std::memset(zero, 0, size_t(Cg) * sizeof(float));
+  const int64_t tiles = (M + kConvMR - 1) / kConvMR;
+  const double flops_per_tile = 2.0 * kConvMR * kConvNR * double(kvol * Cg * panels);
+  const int64_t grain = std::max<int64_t>(1, int64_t(2e5 / flops_per_tile));
+  const Taps taps(g);
+  parallel_for(0, tiles, grain, [&](int64_t t0, int64_t t1) {
+    const float** rows = new const float*[size_t(kvol * kConvMR)];
+    alignas(64) float edge[kConvMR * kConvNR];
+    for (int64_t t = t0; t < t1; ++t) {
+      const int64_t row0 = t * kConvMR;
+      const int mr = int(std::min<int64_t>(kConvMR, M - row0));
+      fill_row_pointers(g, taps, x, grp * Cg, row0, mr, zero, rows);
+      for (int64_t p = 0; p < panels; ++p) {
+        const float* wpp = wp + p * kvol * Cg * kConvNR;
+        float* out = y + row0 * g.F + grp * Fg + p * kConvNR;
+        const int64_t nr = std::min<int64_t>(kConvNR, Fg - p * kConvNR);
+        if (mr == kConvMR && nr == kConvNR) {
+          conv_tile(rows, kvol, Cg, wpp, out, g.F, false);
+        } else {
+          conv_tile(rows, kvol, Cg, wpp, edge, kConvNR, false);
+          for (int r = 0; r < mr; ++r) std::memcpy(out + r * g.F, edge + r * kConvNR, size_t(nr) * sizeof(float));
+        }
+      }
+    }
+    delete[] rows;
+  });
+  deallocate(zero, size_t(Cg) * sizeof(float), Device{});
+  deallocate(wp, size_t(panels * kvol * Cg * kConvNR) * sizeof(float), Device{});
+}
+
 void conv_forward_f32(const ConvGeometry& g, const float* x, const float* w, float* y) {
   const int64_t Cg = g.C / g.G, Fg = g.F / g.G;
   for (int64_t grp = 0; grp < g.G; ++grp) {
-    PatchCtx ctx{x, g, grp};
-    GemmArgs<float> a;
-    a.M = g.N * g.out_spatial();
-    a.N = Fg;
-    a.K = g.kvol() * Cg;
-    a.B = w + grp * Fg;
-    a.rsb = g.F;
-    a.csb = 1;
-    a.C = y + grp * Fg;
-    a.ldc = g.F;
     if (is_pointwise(g)) {
+      GemmArgs<float> a;
+      a.M = g.N * g.out_spatial();
+      a.N = Fg;
+      a.K = Cg;
       a.A = x + grp * Cg;
       a.rsa = g.C;
       a.csa = 1;
+      a.B = w + grp * Fg;
+      a.rsb = g.F;
+      a.csb = 1;
+      a.C = y + grp * Fg;
+      a.ldc = g.F;
+      sgemm(a);
     } else {
-      a.pack_a = pack_patches;
-      a.pack_a_ctx = &ctx;
+      conv_forward_group(g, x, w, y, grp);
     }
-    sgemm(a);
   }
+}
+
+// Filter gradient of one group: dw[q, c, f] = sum over output positions k of
+// x(k, q)[c] * dy[k, f], the positions split among tasks that each accumulate their own copy.
+void conv_filter_group(const ConvGeometry& g, const float* x, const float* dy, float* dw, int64_t grp) {
+  const int64_t Cg = g.C / g.G, Fg = g.F / g.G, kvol = g.kvol();
+  const int64_t M = g.N * g.out_spatial();
+  const int64_t panels = (Fg + kConvNR - 1) / kConvNR, ldp = panels * kConvNR;
+  const int64_t ctiles = (Cg + kConvMR - 1) / kConvMR;
+  constexpr int64_t kRows = 128;  // output positions per block (dy block stays in L2)
+  const int nthreads = get_num_threads();
+  const double flops = 2.0 * double(M) * double(kvol * Cg * Fg);
+  const int64_t parts = flops < 4e6 ? 1 : std::min<int64_t>(int64_t(nthreads) * 2, (M + kRows - 1) / kRows);
+  const size_t wsize = size_t(kvol * Cg * ldp);
+  float* partial = static_cast<float*>(allocate(wsize * size_t(parts) * sizeof(float), Device{}));
+  std::memset(partial, 0, wsize * size_t(parts) * sizeof(float));
+  float* zero = static_cast<float*>(allocate(size_t(Cg + kConvMR) * sizeof(float), Device{}));
+  std::memset(zero, 0, size_t(Cg + kConvMR) * sizeof(float));
+  const bool pad_dy = Fg % kConvNR != 0;
+
+  const Taps taps(g);
+  const int64_t image = g.in_spatial() * g.C;
+  // Inputs with fewer channels than a tile: tile rows are (tap, channel) pairs instead.
+  const bool gather = Cg < kConvMR;
+  const int64_t grows = kvol * Cg, gtiles = (grows + kConvMR - 1) / kConvMR;
+  parallel_for_dynamic(0, parts, 1, [&](int64_t p0, int64_t p1) {
+    const float** tapp = new const float*[size_t(kRows * kvol)];  // [k][q]
+    const float** gptr = gather ? new const float*[size_t(kRows * kConvMR)] : nullptr;
+    float* dyblk = pad_dy ? new float[size_t(kRows * ldp)] : nullptr;
+    alignas(64) float tmp[kConvMR * kConvNR];
+    const float** xrows = new const float*[size_t(kRows)];
+    for (int64_t part = p0; part < p1; ++part) {
+      float* acc = partial + size_t(part) * wsize;
+      const int64_t kb = M * part / parts, ke = M * (part + 1) / parts;
+      for (int64_t k0 = kb; k0 < ke; k0 += kRows) {
+        const int64_t nk = std::min(kRows, ke - k0);
+        const float* dyp = dy + k0 * g.F + grp * Fg;
+        int64_t ldy = g.F;
+        if (pad_dy) {
+          for (int64_t k = 0; k < nk; ++k) {
+            for (int64_t j = 0; j < ldp; ++j) dyblk[k * ldp + j] = j < Fg ? dyp[k * g.F + j] : 0.0f;
+          }
+          dyp = dyblk;
+          ldy = ldp;
+        }
+        OutPos pos(g, k0);
+        for (int64_t k = 0; k < nk; ++k, pos.next()) {
+          tap_pointers(g, taps, x + pos.n * image + grp * Cg, pos.o, zero, tapp + k * kvol, 1);
+        }
+        if (gather) {
+          for (int64_t gt = 0; gt < gtiles; ++gt) {
+            const int64_t r0 = gt * kConvMR;
+            for (int64_t k = 0; k < nk; ++k) {
+              for (int r = 0; r < kConvMR; ++r) {
+                const int64_t idx = r0 + r;
+                gptr[k * kConvMR + r] = idx < grows ? tapp[k * kvol + idx / Cg] + idx % Cg : zero;
+              }
+            }
+            for (int64_t p = 0; p < panels; ++p) {
+              std::memset(tmp, 0, sizeof(tmp));
+              dw_tile_gather(gptr, nk, dyp + p * kConvNR, ldy, tmp, kConvNR);
+              for (int r = 0; r < kConvMR && r0 + r < grows; ++r) {
+                float* o = acc + (r0 + r) * ldp + p * kConvNR;
+                for (int64_t j = 0; j < kConvNR; ++j) o[j] += tmp[r * kConvNR + j];
+              }
+            }
+          }
+          continue;
+        }
+        for (int64_t q = 0; q < kvol; ++q) {
+          for (int64_t k = 0; k < nk; ++k) xrows[k] = tapp[k * kvol + q];
+          for (int64_t ct = 0; ct < ctiles; ++ct) {
+            const int64_t c0 = ct * kConvMR;
+            const bool edge = c0 + kConvMR > Cg;
+            for (int64_t p = 0; p < panels; ++p) {
+              float* out = acc + (q * Cg + c0) * ldp + p * kConvNR;
+              if (!edge) {
+                dw_tile(xrows, nk, c0, dyp + p * kConvNR, ldy, out, ldp);
+                continue;
+              }
+              // Last partial channel tile: the full tile ending at Cg into scratch, keeping
+              // only the channels no earlier tile covered.
+              const int64_t start = Cg - kConvMR;
+              std::memset(tmp, 0, sizeof(tmp));
+              dw_tile(xrows, nk, start, dyp + p * kConvNR, ldy, tmp, kConvNR);
+              for (int64_t c = c0; c < Cg; ++c) {
+                float* o = acc + (q * Cg + c) * ldp + p * kConvNR;
+                const float* t = tmp + (c - start) * kConvNR;
+                for (int64_t j = 0; j < kConvNR; ++j) o[j] += t[j];
+              }
+            }
+          }
+        }
+      }
+    }
+    delete[] xrows;
+    delete[] tapp;
+    delete[] gptr;
+    delete[] dyblk;
+  });
+  // Sum the parts (fixed order: the result does not depend on scheduling) into dw.
+  parallel_for(0, kvol * Cg, 64, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      float* dst = dw + r * g.F + grp * Fg;
+      for (int64_t f = 0; f < Fg; ++f) {
+        float s = 0;
+        for (int64_t p = 0; p < parts; ++p) s += partial[size_t(p) * wsize + size_t(r * ldp + f)];
+        dst[f] = s;
+      }
+    }
+  });
+  deallocate(zero, size_t(Cg + kConvMR) * sizeof(float), Device{});
+  deallocate(partial, wsize * size_t(parts) * sizeof(float), Device{});
 }
 
 void conv_filter_f32(const ConvGeometry& g, const float* x, const float* dy, float* dw) {
   const int64_t Cg = g.C / g.G, Fg = g.F / g.G;
   for (int64_t grp = 0; grp < g.G; ++grp) {
-    PatchCtx ctx{x, g, grp};
-    GemmArgs<float> a;
-    a.M = g.kvol() * Cg;
-    a.N = Fg;
-    a.K = g.N * g.out_spatial();
-    a.B = dy + grp * Fg;
-    a.rsb = g.F;
-    a.csb = 1;
-    a.C = dw + grp * Fg;
-    a.ldc = g.F;
     if (is_pointwise(g)) {
+      GemmArgs<float> a;
+      a.M = Cg;
+      a.N = Fg;
+      a.K = g.N * g.out_spatial();
       a.A = x + grp * Cg;  // A(i = c, k = row) = x[row, c]
       a.rsa = 1;
       a.csa = g.C;
+      a.B = dy + grp * Fg;
+      a.rsb = g.F;
+      a.csb = 1;
+      a.C = dw + grp * Fg;
+      a.ldc = g.F;
+      sgemm(a);
     } else {
-      a.pack_a = pack_patches_t;
-      a.pack_a_ctx = &ctx;
+      conv_filter_group(g, x, dy, dw, grp);
     }
-    sgemm(a);
   }
 }
 
@@ -186,14 +423,16 @@ void conv_input_f32(const ConvGeometry& g, const float* dy, const float* w, floa
   const bool unit_stride = g.stride[0] == 1 && g.stride[1] == 1 && g.stride[2] == 1;
   if (unit_stride) {
     // dx = conv(dy, w') with w'[q', f, c] = w[kvol-1-q', c, f] (flipped, transposed), padding
-    // (k-1)*dil - pad, one group at a time.
-    const size_t wbytes = size_t(kvol * g.F * Cg) * sizeof(float);
+    // (k-1)*dil - pad. In the transposed geometry the groups swap roles: w' is laid out as
+    // [kvol][Fg][C] with the output channels (x's channels) of group grp at [grp*Cg, grp*Cg+Cg).
+    const size_t wbytes = size_t(kvol * Fg * g.C) * sizeof(float);
     float* wt = static_cast<float*>(allocate(wbytes, Device{}));
     for (int64_t q = 0; q < kvol; ++q) {
-      for (int64_t c = 0; c < Cg; ++c) {
-        for (int64_t f = 0; f < g.F; ++f) {
-          // Group of f is f / Fg; w' rows (q', f in group) x cols (c): store as [kvol][F][Cg].
-          wt[((kvol - 1 - q) * g.F + f) * Cg + c] = w[(q * Cg + c) * g.F + f];
+      for (int64_t grp = 0; grp < g.G; ++grp) {
+        for (int64_t fi = 0; fi < Fg; ++fi) {
+          for (int64_t c = 0; c < Cg; ++c) {
+            wt[((kvol - 1 - q) * Fg + fi) * g.C + grp * Cg + c] = w[(q * Cg + c) * g.F + grp * Fg + fi];
+          }
         }
       }
     }
@@ -205,28 +444,7 @@ void conv_input_f32(const ConvGeometry& g, const float* dy, const float* w, floa
       t.out[d] = g.in[d];
       t.pad[d] = (g.k[d] - 1) * g.dil[d] - g.pad[d];
     }
-    for (int64_t grp = 0; grp < g.G; ++grp) {
-      PatchCtx ctx{dy, t, grp};
-      GemmArgs<float> a;
-      a.M = g.N * g.in_spatial();
-      a.N = Cg;
-      a.K = kvol * Fg;
-      // B(k = (q', f), j = c) = wt[(q' * F + grp*Fg + f) * Cg + c]: one panel row per (q', f).
-      // Rows of a group are not evenly strided across q', so give each group its own copy.
-      float* wg = static_cast<float*>(allocate(size_t(kvol * Fg * Cg) * sizeof(float), Device{}));
-      for (int64_t q = 0; q < kvol; ++q) {
-        std::memcpy(wg + q * Fg * Cg, wt + (q * g.F + grp * Fg) * Cg, size_t(Fg * Cg) * sizeof(float));
-      }
-      a.B = wg;
-      a.rsb = Cg;
-      a.csb = 1;
-      a.C = dx + grp * Cg;
-      a.ldc = g.C;
-      a.pack_a = pack_patches;
-      a.pack_a_ctx = &ctx;
-      sgemm(a);
-      deallocate(wg, size_t(kvol * Fg * Cg) * sizeof(float), Device{});
-    }
+    for (int64_t grp = 0; grp < g.G; ++grp) conv_forward_group(t, dy, wt, dx, grp);
     deallocate(wt, wbytes, Device{});
     return;
   }

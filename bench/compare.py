@@ -1,0 +1,213 @@
+"""Side-by-side timing of kerasnet against its peers on the reference workloads.
+
+The same workloads as kerasnet-bench (../shared/bench/workloads.json) run through
+kerasnet.ops, numpy (GEMM, elementwise) and PyTorch (when installed), in one
+process, alternating between frameworks so that both see the same machine
+state. Prints a table and the ratio kerasnet time / peer time (< 1: kerasnet is
+faster), or JSON lines with --json.
+
+    python bench/compare.py [--threads N] [--filter SUBSTR] [--repeat R] [--json]
+                            [--workloads PATH]
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+
+
+def _set_threads(n):
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[var] = str(n)
+
+
+def _bench(fn, repeat, target=0.05):
+    fn()
+    fn()
+    t0 = time.perf_counter()
+    fn()
+    once = max(time.perf_counter() - t0, 1e-7)
+    inner = max(1, min(1000, int(target / once)))
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for _ in range(inner):
+            fn()
+        times.append((time.perf_counter() - t0) / inner)
+    return statistics.median(times), min(times)
+
+
+def _same_pad(size, k, s):
+    out = -(-size // s)
+    total = max((out - 1) * s + k - size, 0)
+    return total // 2, total - total // 2
+
+
+def cases(w, np, kn, torch):
+    """(op, case, shape, flops or None, bytes or None, {framework: fn})."""
+    rng = np.random.default_rng(0)
+    out = []
+    g = w["gemm"]
+    for n in g["sizes"]:
+        for t in g["transposes"]:
+            a = rng.standard_normal((n, n), dtype=np.float32)
+            b = rng.standard_normal((n, n), dtype=np.float32)
+            an = a.T if t[0] == "t" else a
+            bn = b.T if t[1] == "t" else b
+            ka, kb = kn.ops.convert_to_tensor(an), kn.ops.convert_to_tensor(bn)
+            fns = {"kerasnet": lambda ka=ka, kb=kb: kn.ops.matmul(ka, kb), "numpy": lambda an=an, bn=bn: an @ bn}
+            if torch is not None:
+                ta, tb = torch.from_numpy(an), torch.from_numpy(bn)
+                fns["torch"] = lambda ta=ta, tb=tb: ta @ tb
+            out.append(("sgemm", t, f"{n}x{n}x{n}", 2.0 * n ** 3, None, fns))
+    for m, k, n in g["skinny"]:
+        a = rng.standard_normal((m, k), dtype=np.float32)
+        b = rng.standard_normal((k, n), dtype=np.float32)
+        ka, kb = kn.ops.convert_to_tensor(a), kn.ops.convert_to_tensor(b)
+        fns = {"kerasnet": lambda ka=ka, kb=kb: kn.ops.matmul(ka, kb), "numpy": lambda a=a, b=b: a @ b}
+        if torch is not None:
+            ta, tb = torch.from_numpy(a), torch.from_numpy(b)
+            fns["torch"] = lambda ta=ta, tb=tb: ta @ tb
+        out.append(("sgemm", "skinny", f"{m}x{k}x{n}", 2.0 * m * n * k, None, fns))
+
+    for c in w["conv2d"]:
+        N, (H, W), C, F = c["batch"], c["hw"], c["cin"], c["cout"]
+        kh, kw = c["kernel"]
+        s = c["strides"]
+        x = rng.standard_normal((N, H, W, C), dtype=np.float32)
+        wt = rng.standard_normal((kh, kw, C, F), dtype=np.float32) * 0.1
+        kx, kwt = kn.ops.convert_to_tensor(x), kn.Variable(wt)
+        xv = kn.Variable(x) if c["input_grad"] else None
+
+        def kn_fwd(kx=kx, kwt=kwt, s=s, pad=c["padding"]):
+            kn.ops.conv(kx, kwt, strides=s, padding=pad)
+
+        def kn_fwdbwd(kx=kx, kwt=kwt, xv=xv, s=s, pad=c["padding"]):
+            src = xv if xv is not None else kx
+            with kn.GradientTape() as tape:
+                y = kn.ops.conv(src, kwt, strides=s, padding=pad)
+                loss = kn.ops.sum(y)
+            tape.gradient(loss, [kwt] + ([xv] if xv is not None else []))
+
+        fwd = {"kerasnet": kn_fwd}
+        both = {"kerasnet": kn_fwdbwd}
+        if torch is not None:
+            tx = torch.from_numpy(x).permute(0, 3, 1, 2).contiguous().to(memory_format=torch.channels_last)
+            tw = torch.from_numpy(wt).permute(3, 2, 0, 1).contiguous().requires_grad_(True)
+            txg = tx.clone().requires_grad_(c["input_grad"])
+            if c["padding"] == "same":
+                ph, pw = _same_pad(H, kh, s), _same_pad(W, kw, s)
+                pad4 = (pw[0], pw[1], ph[0], ph[1])
+            else:
+                pad4 = (0, 0, 0, 0)
+            F_ = torch.nn.functional
+
+            def t_fwd(tx=tx, tw=tw, s=s, pad4=pad4):
+                with torch.no_grad():
+                    F_.conv2d(F_.pad(tx, pad4), tw, stride=s)
+
+            def t_fwdbwd(txg=txg, tw=tw, s=s, pad4=pad4):
+                F_.conv2d(F_.pad(txg, pad4), tw, stride=s).sum().backward()
+
+            fwd["torch"] = t_fwd
+            both["torch"] = t_fwdbwd
+        flops = 2.0 * N * (-(-H // s) if c["padding"] == "same" else (H - kh) // s + 1) * \
+            (-(-W // s) if c["padding"] == "same" else (W - kw) // s + 1) * F * kh * kw * C
+        shape = f"{N}x{H}x{W}x{C}->{F} {kh}x{kw}"
+        out.append(("conv2d", c["name"] + " fwd", shape, flops, None, fwd))
+        out.append(("conv2d", c["name"] + " fwd+bwd", shape, flops * (3 if c["input_grad"] else 2), None, both))
+
+    for e in w["elementwise"]:
+        n = e["n"]
+        a = rng.standard_normal(n, dtype=np.float32)
+        b = rng.standard_normal(n, dtype=np.float32)
+        ka, kb = kn.ops.convert_to_tensor(a), kn.ops.convert_to_tensor(b)
+        if e["op"] == "add":
+            fns = {"kerasnet": lambda: kn.ops.add(ka, kb), "numpy": lambda: np.add(a, b)}
+            nbytes = 12.0 * n
+            if torch is not None:
+                ta, tb = torch.from_numpy(a), torch.from_numpy(b)
+                fns["torch"] = lambda: torch.add(ta, tb)
+        else:
+            fns = {"kerasnet": lambda: kn.ops.exp(ka), "numpy": lambda: np.exp(a)}
+            nbytes = 8.0 * n
+            if torch is not None:
+                ta = torch.from_numpy(a)
+                fns["torch"] = lambda: torch.exp(ta)
+        out.append(("elementwise", e["name"], str(n), None, nbytes, fns))
+
+    a4 = np.ones(4, np.float32)
+    k4 = kn.ops.convert_to_tensor(a4)
+    fns = {"kerasnet": lambda: k4 + k4, "numpy": lambda: a4 + a4}
+    if torch is not None:
+        t4 = torch.from_numpy(a4)
+        fns["torch"] = lambda: t4 + t4
+    out.append(("overhead", "tiny_add (Python call)", "4", None, None, fns))
+    return out
+
+
+def main(argv=None):
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--threads", type=int, default=os.cpu_count())
+    ap.add_argument("--filter", default="")
+    ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--workloads", default=os.path.join(here, "..", "..", "shared", "bench", "workloads.json"))
+    args = ap.parse_args(argv)
+    _set_threads(args.threads)
+    import numpy as np
+
+    import kerasnet as kn
+
+    kn.config.set_num_threads(args.threads)
+    try:
+        import torch
+
+        torch.set_num_threads(args.threads)
+    except ImportError:
+        torch = None
+    with open(args.workloads) as f:
+        w = json.load(f)
+    rows = []
+    for op, case, shape, flops, nbytes, fns in cases(w, np, kn, torch):
+        if args.filter and args.filter not in f"{op} {case}":
+            continue
+        # Alternate frameworks, repeat by repeat, so both see the same machine state.
+        times = {name: [] for name in fns}
+        for _ in range(args.repeat):
+            for name, fn in fns.items():
+                times[name].append(_bench(fn, 1)[0])
+        med = {name: statistics.median(t) for name, t in times.items()}
+        rows.append((op, case, shape, flops, nbytes, med))
+        if args.json:
+            for name, t in med.items():
+                rec = {"op": op, "case": case, "shape": shape, "framework": name, "threads": args.threads,
+                       "median_ms": t * 1e3}
+                if flops:
+                    rec["gflops"] = flops / t / 1e9
+                if nbytes:
+                    rec["gbs"] = nbytes / t / 1e9
+                print(json.dumps(rec), flush=True)
+    if args.json:
+        return
+    peers = [p for p in ("numpy", "torch") if any(p in r[5] for r in rows)]
+    header = f"{'op':<12} {'case':<22} {'shape':<22} {'kerasnet ms':>12}"
+    for p in peers:
+        header += f" {p + ' ms':>11} {'ratio':>6}"
+    print(f"threads={args.threads}  (ratio = kerasnet time / peer time; < 1 means kerasnet is faster)")
+    print(header)
+    for op, case, shape, flops, nbytes, med in rows:
+        line = f"{op:<12} {case:<22} {shape:<22} {med['kerasnet'] * 1e3:12.4f}"
+        for p in peers:
+            if p in med:
+                line += f" {med[p] * 1e3:11.4f} {med['kerasnet'] / med[p]:6.2f}"
+            else:
+                line += f" {'-':>11} {'-':>6}"
+        print(line)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
