@@ -85,6 +85,8 @@ def map_graph(inputs, outputs):
     available = {id(t) for t in inputs}
     for d in sorted(nodes_by_depth, reverse=True):
         for node in nodes_by_depth[d]:
+            if node.is_input:
+                continue  # only the model's own inputs are given
             for t in node.input_tensors:
                 if id(t) not in available:
                     raise ValueError(

@@ -19,6 +19,18 @@ def _is_functional_init(args, kwargs):
     return False
 
 
+def _inject_functional(cls):
+    """Puts Functional in place of Model among the bases of cls (and its parents)."""
+    from kerasnet.models.functional import Functional
+
+    if cls is Model:
+        return Functional
+    if not issubclass(cls, Model) or issubclass(cls, Functional):
+        return cls
+    cls.__bases__ = tuple(_inject_functional(base) for base in cls.__bases__)
+    return cls
+
+
 class Model(Trainer, Layer):
     """A model: `Model(inputs, outputs)` (Functional) or a subclass with `call`.
 
@@ -40,6 +52,15 @@ class Model(Trainer, Layer):
         return super().__new__(cls, *args, **kwargs)
 
     def __init__(self, *args, **kwargs):
+        if _is_functional_init(args, kwargs) and type(self) is not Model:
+            # A Model subclass called as Model(inputs, outputs) (Keras' "customize
+            # train_step" pattern) becomes a Functional subclass, as in Keras.
+            from kerasnet.models.functional import Functional
+
+            if not isinstance(self, Functional):
+                _inject_functional(type(self))
+            Functional.__init__(self, *args, **kwargs)
+            return
         Trainer.__init__(self)
         allowed = {"name", "trainable", "dtype", "autocast"}
         unknown = set(kwargs) - allowed

@@ -200,13 +200,21 @@ class Trainer:
                 "You must call `compile()` before using the model."
             )
 
-    def _symbolic_build(self, data):
-        """Builds the model (and optimizer) from a first batch."""
-        if not self.built:
-            x, _, _ = unpack_x_y_sample_weight(data)
+    def _symbolic_build(self, data, build_optimizer=True):
+        """Builds the model, the compiled metrics (and optimizer) from a first batch.
+
+        The metrics exist before the first step, so that a custom `train_step`
+        iterating over `self.metrics` updates them (as in Keras)."""
+        x, y, _ = unpack_x_y_sample_weight(data)
+        cm = self._compile_metrics
+        metrics_unbuilt = (cm is not None and not cm.built and y is not None
+                           and bool(cm._metrics_spec or cm._weighted_spec))
+        if not self.built or metrics_unbuilt:
             with _C.RecordingPaused():
-                self(x, training=False)
-        if self.optimizer is not None and not self.optimizer.built:
+                y_pred = self(x, training=False)
+            if metrics_unbuilt:
+                cm.build(y, y_pred)
+        if build_optimizer and self.optimizer is not None and not self.optimizer.built:
             self.optimizer.build(self.trainable_weights)
 
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
@@ -279,8 +287,8 @@ class Trainer:
         logs = {}
         with _C.RecordingPaused():
             for step, batch in enumerate(adapter.batches()):
-                if not self.built:
-                    self._symbolic_build(batch)
+                if step == 0:
+                    self._symbolic_build(batch, build_optimizer=not self.built)
                 if not in_fit:
                     cbs.on_test_batch_begin(step)
                 logs = self.test_step(batch)
