@@ -7,7 +7,21 @@
 namespace kn {
 namespace ops {
 
+namespace {
+// Whether an integer dtype holds `value` (its integer part): converting one it cannot hold, or NaN,
+// is undefined in C++ and would wrap silently.
+bool fits(double value, DType dtype) {
+  switch (dtype) {
+    case DType::int32: return value > -2147483649.0 && value < 2147483648.0;
+    case DType::int64: return value >= -9223372036854775808.0 && value < 9223372036854775808.0;
+    case DType::uint8: return value > -1.0 && value < 256.0;
+    default: return true;  // float and bool take any value
+  }
+}
+}  // namespace
+
 Tensor full(const Shape& shape, double value, DType dtype, Device device) {
+  KN_CHECK(fits(value, dtype), "full: the fill value ", value, " does not fit dtype ", dtype_name(dtype));
   Tensor out = Tensor::empty(shape, dtype, device);
   if (out.numel() > 0) run_kernel<FillKernelFn>(OpId::full, device, out.raw_data(), out.numel(), dtype, value);
   return out;

@@ -94,7 +94,8 @@ def _full_like_samples(rng):
     out = []
     for s in _like_samples(rng):
         out.append(Sample(s.args + (3,), s.kwargs, s.name + "-int"))
-        out.append(Sample(s.args + (-1.5,), s.kwargs, s.name + "-float"))
+        negative_ok = s.kwargs.get("dtype", s.args[0].dtype) != "uint8"
+        out.append(Sample(s.args + (-1.5 if negative_ok else 1.5,), s.kwargs, s.name + "-float"))
     return out
 
 
