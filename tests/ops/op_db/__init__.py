@@ -19,6 +19,12 @@ sees) plus a layout saying how the test builds the kerasnet input:
 Layouts are written with engine ops, so they are differentiable and the
 gradient checks go through them too. Python scalars in a sample are passed
 as they are (Keras' weak types).
+
+Layout: core.py holds Arg, Sample, OpEntry, the Keras dtype rules and the
+sample generators; each family module (creation.py, elementwise.py, ...)
+registers its ops with `_add(OpEntry(...))`. A new engine op needs an entry
+in its family's module: test_ops.py and ../autograd/test_gradcheck.py fail,
+naming it, until it has one (with gradient samples when it is differentiable).
 """
 
 # One module per op family (the families of csrc/ops/ops.def) registers its entries.
