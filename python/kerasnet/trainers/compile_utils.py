@@ -11,6 +11,10 @@ from kerasnet.utils import tree
 
 
 def _output_names(model):
+    struct = getattr(model, "_outputs_struct", None)
+    if isinstance(struct, dict):
+        # Dict outputs are named by their keys (in tree.flatten's sorted order).
+        return sorted(struct)
     outputs = getattr(model, "_flat_outputs", None)
     if outputs:
         names = []
@@ -65,7 +69,12 @@ class CompileLoss:
         self._weights_spec = loss_weights
         self.output_names = output_names
         names = output_names or [None]
-        losses = _per_output(loss, output_names, "loss") if output_names and len(output_names) > 1 else [loss]
+        if output_names and (len(output_names) > 1 or isinstance(loss, dict)):
+            losses = _per_output(loss, output_names, "loss")
+        elif isinstance(loss, (list, tuple)) and len(loss) == 1:
+            losses = list(loss)
+        else:
+            losses = [loss]
         self.losses = [_resolve_loss(l) if l is not None else None for l in losses]
         if loss_weights is None:
             self.weights = [1.0] * len(self.losses)
@@ -81,7 +90,7 @@ class CompileLoss:
             self.weights = [float(loss_weights)] * len(self.losses)
 
     def __call__(self, y_true, y_pred, sample_weight=None):
-        if len(self.losses) == 1:
+        if len(self.losses) == 1 and not tree.is_nested(y_pred):
             y_true_list, y_pred_list = [y_true], [y_pred]
             sw_list = [sample_weight]
         else:
