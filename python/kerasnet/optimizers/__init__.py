@@ -37,7 +37,9 @@ def deserialize(config, custom_objects=None):
     if isinstance(config, dict) and config.get("class_name", "").lower() in _BY_NAME and "module" not in config:
         config = dict(config)
         config["class_name"] = _BY_NAME[config["class_name"].lower()].__name__
-    return deserialize_keras_object(config, custom_objects=custom_objects)
+    # Built-in names resolve without a module (Keras 2 style configs), as in Keras.
+    module_objects = {cls.__name__: cls for cls in _BY_NAME.values()}
+    return deserialize_keras_object(config, custom_objects=custom_objects, module_objects=module_objects)
 
 
 def get(identifier):

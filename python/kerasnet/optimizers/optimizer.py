@@ -8,6 +8,7 @@ update step runs clipping and weight decay, then one fused engine call
 updating all variables (`_C.<name>_update`), then the variables' constraints.
 """
 
+import re
 import warnings
 
 import numpy as np
@@ -256,7 +257,7 @@ class Optimizer:
                 "a `loss` argument?",
                 stacklevel=2,
             )
-        grads = [g for g, _ in pairs]
+        grads = [g if isinstance(g, _C.Tensor) else _C.Tensor(g, None, False) for g, _ in pairs]
         variables = [v for _, v in pairs]
         if self.loss_scale_factor is not None:
             grads = [_C.divide(g, float(self.loss_scale_factor)) for g in grads]
@@ -311,9 +312,9 @@ class Optimizer:
         grads = self._clip(grads)
         lr = self._lr_value()
         self._apply_weight_decay(variables, lr)
+        # Keras' `iterations + 1`: with gradient accumulation the iterations
+        # count every call, not only the updates.
         step = int(self._iterations.numpy()) + 1
-        if self.gradient_accumulation_steps:
-            step = step // self.gradient_accumulation_steps
         self._before_update(step)
         getattr(_C, self._update_op)(variables, grads, self._slots(variables), self._hyper(lr), step)
         if self.use_ema:
@@ -350,8 +351,8 @@ class Optimizer:
     def _use_weight_decay(self, variable):
         if id(variable) in self._exclude_ids:
             return False
-        if self._exclude_names and any(n in variable.name for n in self._exclude_names):
-            return False
+        if self._exclude_names and re.search("|".join(self._exclude_names), variable.name):
+            return False  # Keras matches the names as regular expressions
         return True
 
     def scale_loss(self, loss):
