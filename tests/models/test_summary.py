@@ -1,8 +1,7 @@
 """model.summary(): Keras' table, parameter totals, shapes of every kind of model."""
 
-import numpy as np
-
 import kerasnet
+import numpy as np
 from kerasnet import layers
 
 

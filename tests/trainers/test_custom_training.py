@@ -1,10 +1,9 @@
 """Keras 3 customizations: overridden train_step / test_step / predict_step,
 custom losses and metrics, several outputs with loss_weights, model losses."""
 
+import kerasnet
 import numpy as np
 import pytest
-
-import kerasnet
 from kerasnet import layers, ops
 
 RNG = np.random.default_rng(59)
@@ -53,6 +52,7 @@ def test_overridden_train_and_test_step_with_compiled_loss_and_metrics():
     assert set(logs) == {"loss", "mae"} and logs["loss"] < 1e-3
     w, b = model.get_weights()
     np.testing.assert_allclose(w[:, 0], [1.5, -2.0, 0.5], atol=0.03)
+    np.testing.assert_allclose(b, [1.0], atol=0.03)
 
 
 def test_train_step_with_own_metrics_and_no_compiled_loss():

@@ -1,8 +1,7 @@
 """Small models and recorders shared by the trainer tests."""
 
-import numpy as np
-
 import kerasnet
+import numpy as np
 from kerasnet import layers
 
 

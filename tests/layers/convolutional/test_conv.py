@@ -3,12 +3,11 @@ same / causal, strides, dilation, groups, channels_first; weights and errors."""
 
 import math
 
+import kerasnet
 import numpy as np
 import pytest
-from layer_test_utils import run_layer_test
-
-import kerasnet
 from kerasnet import layers
+from layer_test_utils import run_layer_test
 
 RNG = np.random.default_rng(23)
 
@@ -59,13 +58,13 @@ def depthwise_ref(x, w, strides, padding="valid", dilation=None):
 
 
 CASES_2D = [
-    dict(kernel_size=3, strides=1, padding="valid"),
-    dict(kernel_size=(3, 2), strides=(2, 1), padding="same"),
-    dict(kernel_size=3, strides=2, padding="same"),
-    dict(kernel_size=2, dilation_rate=2, padding="valid"),
-    dict(kernel_size=3, dilation_rate=(2, 1), padding="same"),
-    dict(kernel_size=1, groups=2, padding="valid"),
-    dict(kernel_size=3, groups=2, padding="same", strides=2),
+    {"kernel_size": 3, "strides": 1, "padding": "valid"},
+    {"kernel_size": (3, 2), "strides": (2, 1), "padding": "same"},
+    {"kernel_size": 3, "strides": 2, "padding": "same"},
+    {"kernel_size": 2, "dilation_rate": 2, "padding": "valid"},
+    {"kernel_size": 3, "dilation_rate": (2, 1), "padding": "same"},
+    {"kernel_size": 1, "groups": 2, "padding": "valid"},
+    {"kernel_size": 3, "groups": 2, "padding": "same", "strides": 2},
 ]
 
 

@@ -1,12 +1,11 @@
 """BatchNormalization: Keras' weights, training/inference math, moving statistics,
 freezing, masks, gradients and its behaviour inside fit/predict."""
 
+import kerasnet
 import numpy as np
 import pytest
-from layer_test_utils import run_layer_test
-
-import kerasnet
 from kerasnet import layers, ops
+from layer_test_utils import run_layer_test
 
 RNG = np.random.default_rng(17)
 
@@ -14,7 +13,7 @@ RNG = np.random.default_rng(17)
 def bn_ref(x, axis, gamma, beta, mean, var, eps):
     shape = [1] * x.ndim
     shape[axis] = -1
-    r = lambda v: np.reshape(v, shape)  # noqa: E731
+    r = lambda v: np.reshape(v, shape)
     return r(gamma) * (x - r(mean)) / np.sqrt(r(var) + eps) + r(beta)
 
 

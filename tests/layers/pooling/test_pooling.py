@@ -3,12 +3,11 @@ pooling against numpy."""
 
 import math
 
+import kerasnet
 import numpy as np
 import pytest
-from layer_test_utils import run_layer_test
-
-import kerasnet
 from kerasnet import layers
+from layer_test_utils import run_layer_test
 
 RNG = np.random.default_rng(29)
 

@@ -46,7 +46,7 @@ def standardize_data_format(value):
     return value
 
 
-def conv_output_length(length, k, padding, stride, dilation):
+def conv_output_length(length, k, padding, stride, dilation, layer_name=None, input_shape=None):
     if length is None:
         return None
     eff = (k - 1) * dilation + 1
@@ -56,9 +56,10 @@ def conv_output_length(length, k, padding, stride, dilation):
         return (length - 1) // stride + 1
     out = (length - eff) // stride + 1
     if out <= 0:
+        where = f' Layer "{layer_name}" received input_shape={input_shape}.' if layer_name else ""
         raise ValueError(
             f"Computed output size would be negative: the kernel ({k}, dilation {dilation}) "
-            f"is larger than the input length {length}."
+            f"is larger than the input length {length}.{where}"
         )
     return out
 
@@ -171,7 +172,7 @@ class BaseConv(Layer):
                 f"ndim={self.rank + 2}, found ndim={len(input_shape)}. Full shape received: {input_shape}"
             )
         spatial = input_shape[1:-1] if self.data_format == "channels_last" else input_shape[2:]
-        out = tuple(conv_output_length(l, k, self.padding, s, d)
+        out = tuple(conv_output_length(l, k, self.padding, s, d, self.name, input_shape)
                     for l, k, s, d in zip(spatial, self.kernel_size, self.strides, self.dilation_rate))
         if self.data_format == "channels_last":
             return (input_shape[0],) + out + (self.filters,)

@@ -78,7 +78,7 @@ class BaseDepthwiseConv(Layer):
         last = self.data_format == "channels_last"
         spatial = input_shape[1:-1] if last else input_shape[2:]
         channels = input_shape[-1] if last else input_shape[1]
-        out = tuple(conv_output_length(l, k, self.padding, s, d)
+        out = tuple(conv_output_length(l, k, self.padding, s, d, self.name, input_shape)
                     for l, k, s, d in zip(spatial, self.kernel_size, self.strides, self.dilation_rate))
         c = None if channels is None else channels * self.depth_multiplier
         return (input_shape[0],) + out + (c,) if last else (input_shape[0], c) + out

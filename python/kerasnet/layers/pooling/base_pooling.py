@@ -37,7 +37,7 @@ class BasePooling(Layer):
         input_shape = tuple(input_shape)
         last = self.data_format == "channels_last"
         spatial = input_shape[1:-1] if last else input_shape[2:]
-        out = tuple(conv_output_length(l, k, self.padding, s, 1)
+        out = tuple(conv_output_length(l, k, self.padding, s, 1, self.name, input_shape)
                     for l, k, s in zip(spatial, self.pool_size, self.strides))
         if last:
             return (input_shape[0],) + out + (input_shape[-1],)
