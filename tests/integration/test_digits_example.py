@@ -6,8 +6,9 @@ import re
 import subprocess
 import sys
 
-import kerasnet
 import pytest
+
+import kerasnet
 
 
 @pytest.mark.slow

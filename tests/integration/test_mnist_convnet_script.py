@@ -8,9 +8,10 @@ are upsampled to 28x28 with numpy (nearest neighbour) and the script runs on
 them as written for MNIST (batch 128, 15 epochs, Adam, validation_split 0.1).
 """
 
-import kerasnet as keras
 import numpy as np
 import pytest
+
+import kerasnet as keras
 from kerasnet import layers
 
 

@@ -3,9 +3,10 @@ chapter), run verbatim but for `tf.keras` -> `kerasnet`, `tf.zeros_initializer()
 -> `kerasnet.initializers.Zeros()` and `tf.matmul` -> `kerasnet.ops.matmul`;
 trained with a hand-written GradientTape loop and with fit."""
 
-import kerasnet
 import numpy as np
 import pytest
+
+import kerasnet
 
 
 # --- the seed's code (with add_variable), translated as described above -------------

@@ -9,8 +9,9 @@ must change every trainable weight (plus one `fit` step of a model wrapping the
 layer). Correctness against numpy lives in each layer's own tests.
 """
 
-import kerasnet
 import numpy as np
+
+import kerasnet
 from kerasnet import layers, ops
 from kerasnet.backend.keras_tensor import KerasTensor
 

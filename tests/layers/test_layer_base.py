@@ -1,9 +1,10 @@
 """The Layer base class: tracking, weights and their order, build, __call__
 (conversion, training flag, masks, input_spec), losses, freezing, configs."""
 
-import kerasnet
 import numpy as np
 import pytest
+
+import kerasnet
 from kerasnet import layers, ops
 from kerasnet.backend.keras_tensor import KerasTensor
 

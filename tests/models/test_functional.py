@@ -3,9 +3,10 @@ nested models, ops and operators on KerasTensors, config round trips, errors."""
 
 import json
 
-import kerasnet
 import numpy as np
 import pytest
+
+import kerasnet
 from kerasnet import layers, ops
 
 RNG = np.random.default_rng(31)

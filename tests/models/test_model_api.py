@@ -1,8 +1,9 @@
 """Model-level weights API: get/set_weights checks, freezing in fit, count_params."""
 
-import kerasnet
 import numpy as np
 import pytest
+
+import kerasnet
 from kerasnet import layers
 
 RNG = np.random.default_rng(43)

@@ -1,9 +1,10 @@
 """Sequential: add/pop, lazy build, Input first, input_shape on the first layer,
 unique names, configs, nesting."""
 
-import kerasnet
 import numpy as np
 import pytest
+
+import kerasnet
 from kerasnet import layers
 
 RNG = np.random.default_rng(37)

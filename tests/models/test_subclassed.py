@@ -1,8 +1,9 @@
 """Subclassed models: call, training flag, tracking, build, fit, config."""
 
-import kerasnet
 import numpy as np
 import pytest
+
+import kerasnet
 from kerasnet import layers, ops
 
 RNG = np.random.default_rng(41)

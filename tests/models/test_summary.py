@@ -1,7 +1,8 @@
 """model.summary(): Keras' table, parameter totals, shapes of every kind of model."""
 
-import kerasnet
 import numpy as np
+
+import kerasnet
 from kerasnet import layers
 
 

@@ -1,9 +1,10 @@
 """Optimizer API: variables in Keras' order, learning_rate property and setter,
 iterations, configs, get/serialize, defaults, errors."""
 
-import kerasnet
 import numpy as np
 import pytest
+
+import kerasnet
 from kerasnet import layers, optimizers
 
 

@@ -4,9 +4,10 @@ with clipping, weight decay, learning rate schedules and gradient accumulation."
 import functools
 
 import keras_formulas as kf
-import kerasnet
 import numpy as np
 import pytest
+
+import kerasnet
 from kerasnet import optimizers
 
 RNG = np.random.default_rng(67)

@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+
 from kerasnet.optimizers import schedules
 
 STEPS = [0, 1, 2, 5, 9, 10, 11, 19, 20, 37, 100]

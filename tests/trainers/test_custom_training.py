@@ -1,9 +1,10 @@
 """Keras 3 customizations: overridden train_step / test_step / predict_step,
 custom losses and metrics, several outputs with loss_weights, model losses."""
 
-import kerasnet
 import numpy as np
 import pytest
+
+import kerasnet
 from kerasnet import layers, ops
 
 RNG = np.random.default_rng(59)

@@ -1,16 +1,17 @@
 """fit/evaluate/predict on numpy arrays, lists and dicts of arrays, tensors,
 Python generators and PyDataset; batching, shuffling, steps_per_epoch."""
 
-import kerasnet
 import numpy as np
 import pytest
-from kerasnet import layers
 from trainer_helpers import (
     BatchRecorder,
     SeenInputs,
     linear_model,
     sgd_mse_step,
 )
+
+import kerasnet
+from kerasnet import layers
 
 RNG = np.random.default_rng(47)
 X = RNG.standard_normal((20, 3)).astype("float32")

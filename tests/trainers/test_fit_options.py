@@ -1,11 +1,12 @@
 """fit options: validation_split / validation_data / validation_freq, class_weight,
 sample_weight, initial_epoch; evaluate's return forms; the *_on_batch methods."""
 
-import kerasnet
 import numpy as np
 import pytest
-from kerasnet import layers
 from trainer_helpers import BatchRecorder, linear_model, sgd_mse_step
+
+import kerasnet
+from kerasnet import layers
 
 RNG = np.random.default_rng(53)
 X = RNG.standard_normal((20, 3)).astype("float32")

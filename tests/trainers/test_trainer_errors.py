@@ -1,10 +1,11 @@
 """Bad input to the training API raises clear errors naming what is wrong."""
 
-import kerasnet
 import numpy as np
 import pytest
-from kerasnet import layers
 from trainer_helpers import linear_model
+
+import kerasnet
+from kerasnet import layers
 
 X = np.zeros((10, 3), "float32")
 Y = np.zeros((10, 1), "float32")

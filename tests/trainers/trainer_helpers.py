@@ -1,7 +1,8 @@
 """Small models and recorders shared by the trainer tests."""
 
-import kerasnet
 import numpy as np
+
+import kerasnet
 from kerasnet import layers
 
 

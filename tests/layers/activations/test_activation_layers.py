@@ -1,10 +1,11 @@
 """ReLU, LeakyReLU, ELU, PReLU and Softmax layers against numpy."""
 
-import kerasnet
 import numpy as np
 import pytest
-from kerasnet import layers
 from layer_test_utils import run_layer_test
+
+import kerasnet
+from kerasnet import layers
 
 RNG = np.random.default_rng(21)
 X = RNG.standard_normal((4, 6)).astype("float32") * 3

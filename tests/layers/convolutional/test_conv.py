@@ -3,11 +3,12 @@ same / causal, strides, dilation, groups, channels_first; weights and errors."""
 
 import math
 
-import kerasnet
 import numpy as np
 import pytest
-from kerasnet import layers
 from layer_test_utils import run_layer_test
+
+import kerasnet
+from kerasnet import layers
 
 RNG = np.random.default_rng(23)
 

@@ -1,11 +1,12 @@
 """Activation, Identity, Lambda, Input/InputLayer."""
 
-import kerasnet
 import numpy as np
 import pytest
+from layer_test_utils import run_layer_test
+
+import kerasnet
 from kerasnet import layers, ops
 from kerasnet.saving import serialization_lib
-from layer_test_utils import run_layer_test
 
 RNG = np.random.default_rng(3)
 

@@ -1,10 +1,11 @@
 """Embedding: generic checks, lookups, mask_zero masks, errors."""
 
-import kerasnet
 import numpy as np
 import pytest
-from kerasnet import layers
 from layer_test_utils import run_layer_test
+
+import kerasnet
+from kerasnet import layers
 
 
 def test_embedding_generic():

@@ -1,11 +1,12 @@
 """BatchNormalization: Keras' weights, training/inference math, moving statistics,
 freezing, masks, gradients and its behaviour inside fit/predict."""
 
-import kerasnet
 import numpy as np
 import pytest
-from kerasnet import layers, ops
 from layer_test_utils import run_layer_test
+
+import kerasnet
+from kerasnet import layers, ops
 
 RNG = np.random.default_rng(17)
 

@@ -1,10 +1,11 @@
 """LayerNormalization against numpy (axes, center/scale, rms_scaling)."""
 
-import kerasnet
 import numpy as np
 import pytest
-from kerasnet import layers
 from layer_test_utils import run_layer_test
+
+import kerasnet
+from kerasnet import layers
 
 RNG = np.random.default_rng(19)
 

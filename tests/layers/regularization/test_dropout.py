@@ -1,11 +1,12 @@
 """Dropout: inference identity, training statistics and scaling, noise_shape,
 seeds, and the training flag inside fit/predict."""
 
-import kerasnet
 import numpy as np
 import pytest
-from kerasnet import layers
 from layer_test_utils import run_layer_test
+
+import kerasnet
+from kerasnet import layers
 
 
 def test_dropout_generic():

@@ -1,11 +1,12 @@
 """UpSampling1D/2D/3D, ZeroPadding1D/2D/3D, Cropping1D/2D/3D against numpy."""
 
-import kerasnet
 import numpy as np
 import pytest
+from layer_test_utils import run_layer_test
+
+import kerasnet
 from kerasnet import layers
 from kerasnet.layers.reshaping.up_sampling2d import bilinear_matrix
-from layer_test_utils import run_layer_test
 
 RNG = np.random.default_rng(8)
 

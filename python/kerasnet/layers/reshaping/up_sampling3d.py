@@ -1,7 +1,10 @@
 """UpSampling3D: repeats the three spatial dimensions of volumes."""
 
 from kerasnet import ops
-from kerasnet.layers.convolutional.base_conv import standardize_data_format, standardize_tuple
+from kerasnet.layers.convolutional.base_conv import (
+    standardize_data_format,
+    standardize_tuple,
+)
 from kerasnet.layers.input_spec import InputSpec
 from kerasnet.layers.layer import Layer
 

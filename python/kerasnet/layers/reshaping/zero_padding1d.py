@@ -1,7 +1,10 @@
 """ZeroPadding1D: adds zeros at the start and end of the time axis."""
 
 from kerasnet import ops
-from kerasnet.layers.convolutional.base_conv import standardize_data_format, standardize_tuple
+from kerasnet.layers.convolutional.base_conv import (
+    standardize_data_format,
+    standardize_tuple,
+)
 from kerasnet.layers.input_spec import InputSpec
 from kerasnet.layers.layer import Layer
 

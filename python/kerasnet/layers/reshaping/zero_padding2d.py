@@ -1,7 +1,10 @@
 """ZeroPadding2D: adds rows and columns of zeros around images."""
 
 from kerasnet import ops
-from kerasnet.layers.convolutional.base_conv import standardize_data_format, standardize_tuple
+from kerasnet.layers.convolutional.base_conv import (
+    standardize_data_format,
+    standardize_tuple,
+)
 from kerasnet.layers.input_spec import InputSpec
 from kerasnet.layers.layer import Layer
 
