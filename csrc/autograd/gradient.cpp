@@ -62,7 +62,7 @@ TensorList Tape::gradient(const TensorList& targets, const TensorList& sources,
   // is differentiated: like TF, an unwatched source gets no gradient even when a recorded op
   // used it next to a watched input.
   std::unordered_set<uint64_t> source_ids;
-  for (const Tensor& s : sources) if (s.defined() && tracks(s.id())) source_ids.insert(s.id());
+  for (const Tensor& s : sources) if (s.defined() && tracks(s)) source_ids.insert(s.id());
 
   // Forward marking: which node outputs depend on a source.
   std::unordered_set<uint64_t> reaches(source_ids);
@@ -109,7 +109,8 @@ TensorList Tape::gradient(const TensorList& targets, const TensorList& sources,
     for (size_t o = 0; o < outs.size(); ++o) {
       if (!outs[o].defined()) outs[o] = ops::zeros(n.output_shapes[o], n.output_dtypes[o], n.device);
     }
-    TensorList in_grads = n.custom_backward ? n.custom_backward(outs) : n.backward(n, GradContext{outs, needs[k]});
+    TensorList in_grads =
+        n.custom_backward ? n.custom_backward(outs) : n.backward(n, GradContext{outs, needs[k].data()});
     KN_CHECK_RUNTIME(in_grads.size() <= n.input_ids.size(), "gradient of '",
                      n.custom_backward ? "custom_gradient" : op_name(n.op), "' returned ", in_grads.size(),
                      " gradients for ", n.input_ids.size(), " inputs");

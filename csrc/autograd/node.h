@@ -14,6 +14,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/inline_vec.h"
 #include "core/tensor.h"
 #include "ops/op_registry.h"
 
@@ -27,9 +28,9 @@ struct SavedTensor {
 };
 
 struct GradContext {
-  const TensorList& grads;           // one per output, zeros where the output got no gradient
-  const std::vector<uint8_t>& need;  // need[i]: input i needs a gradient
-  bool needs(int i) const { return need[size_t(i)] != 0; }
+  const TensorList& grads;  // one per output, zeros where the output got no gradient
+  const uint8_t* need;      // need[i]: input i needs a gradient
+  bool needs(int i) const { return need[i] != 0; }
   const Tensor& grad() const { return grads[0]; }
 };
 
@@ -42,15 +43,16 @@ struct Node {
   // custom_gradient: a closure (e.g. a Python function) called with the output gradients.
   std::function<TensorList(const TensorList&)> custom_backward;
 
-  std::vector<uint64_t> input_ids;
-  std::vector<Shape> input_shapes;
-  std::vector<DType> input_dtypes;
-  std::vector<uint64_t> output_ids;
-  std::vector<Shape> output_shapes;
-  std::vector<DType> output_dtypes;
+  // Inline storage for the usual arity: recording an op makes one allocation (the node).
+  InlineVec<uint64_t, 3> input_ids;
+  InlineVec<Shape, 3> input_shapes;
+  InlineVec<DType, 3> input_dtypes;
+  InlineVec<uint64_t, 1> output_ids;
+  InlineVec<Shape, 1> output_shapes;
+  InlineVec<DType, 1> output_dtypes;
   Device device;
 
-  std::vector<SavedTensor> saved;
+  InlineVec<SavedTensor, 3> saved;
   // Op attributes: axes, sizes, flags and scalar parameters.
   Dims ints;
   Dims ints2;

@@ -15,13 +15,31 @@
 
 namespace kn {
 
+// A borrowed list of tensors: a braced list {a, b} (alive for the whole call) or a TensorList.
+struct TensorSpan {
+  const Tensor* ptr = nullptr;
+  size_t n = 0;
+  TensorSpan() = default;
+  TensorSpan(const Tensor* p, size_t count) : ptr(p), n(count) {}
+  TensorSpan(std::initializer_list<Tensor> il) : ptr(il.begin()), n(il.size()) {}
+  TensorSpan(const TensorList& v) : ptr(v.data()), n(v.size()) {}
+  const Tensor* begin() const { return ptr; }
+  const Tensor* end() const { return ptr + n; }
+  size_t size() const { return n; }
+  const Tensor& operator[](size_t i) const { return ptr[i]; }
+};
+
 class Tape {
  public:
-  Tape(bool persistent, bool watch_accessed_variables)
-      : persistent_(persistent), watch_accessed_variables_(watch_accessed_variables) {}
+  Tape(bool persistent, bool watch_accessed_variables);
 
   void watch(const Tensor& t);
-  bool tracks(uint64_t id) const { return tracked_.count(id) != 0; }
+  // Tracked tensors are marked with the tape's uid when it is the first tape to track them
+  // (no hashing on the hot path); the map holds the rest.
+  bool tracks(const Tensor& t) const {
+    return t.impl()->tape_tag == uid_ || (!tracked_.empty() && tracked_.count(t.id()) != 0);
+  }
+  ~Tape();
   // Trainable variables watched explicitly or on first read, in the order they were watched.
   const std::vector<Tensor>& watched_variables() const { return watched_variables_; }
 
@@ -45,6 +63,9 @@ class Tape {
   friend void pop_tape(const std::shared_ptr<Tape>&);
   friend struct Recorder;
 
+  void track(const Tensor& t, Node* producer);
+
+  uint64_t uid_;
   bool persistent_;
   bool watch_accessed_variables_;
   bool recording_ = true;
@@ -83,8 +104,7 @@ struct Attrs {
 
 // Records `op` on every recording tape that tracks one of `inputs`. Returns the node (shared by
 // those tapes) or nullptr when nothing was recorded. Only call it with float outputs.
-Node* record(OpId op, const TensorList& inputs, const TensorList& outputs,
-             const TensorList& saved, Attrs attrs = {});
+Node* record(OpId op, TensorSpan inputs, TensorSpan outputs, TensorSpan saved, Attrs attrs = {});
 // The same with a closure as the gradient rule (kerasnet.custom_gradient).
 Node* record_custom(const TensorList& inputs, const TensorList& outputs,
                     std::function<TensorList(const TensorList&)> backward);
@@ -93,7 +113,7 @@ Node* record_custom(const TensorList& inputs, const TensorList& outputs,
 inline void maybe_record(OpId op, std::initializer_list<Tensor> inputs, const Tensor& output,
                          std::initializer_list<Tensor> saved, Attrs attrs = {}) {
   if (!any_tape_recording()) return;
-  record(op, TensorList(inputs), TensorList{output}, TensorList(saved), std::move(attrs));
+  record(op, inputs, TensorSpan{&output, 1}, saved, std::move(attrs));
 }
 
 }  // namespace autograd

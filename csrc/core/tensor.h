@@ -30,6 +30,7 @@ struct TensorImpl {
   int64_t offset = 0;
   int64_t numel = 1;
   uint64_t id = 0;
+  uint64_t tape_tag = 0;  // uid of the first tape that tracks this tensor (autograd fast path)
   DType dtype = DType::float32;
   uint8_t flags = 0;
   bool contiguous = true;
