@@ -1,6 +1,7 @@
 // The work-claiming thread pool (see Note [Work claiming] in thread_pool.h).
 #include "core/thread_pool.h"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <exception>
@@ -22,6 +23,9 @@ thread_local int t_index = 0;
 thread_local bool t_in_job = false;
 
 constexpr int kSpinBeforeSleep = 20000;  // pause instructions: a few tens of microseconds
+// The "next chunk" half of the state word while the caller writes a new job's fields: no chunk
+// can be claimed, and any claim prepared against the previous generation fails its CAS.
+constexpr uint64_t kLocked = 0xffffffffu;
 
 class Pool {
  public:
@@ -32,13 +36,18 @@ class Pool {
       return;
     }
     ensure_workers(nthreads - 1);
+    // Note [Publishing a job]: a worker that read the previous generation's state may still be
+    // about to claim from it. Lock the state under the new generation first, so that its CAS
+    // fails, and only then overwrite the job fields it reads (release/acquire on nchunks_
+    // orders the lock before any worker sees the new count).
+    const uint64_t gen = (state_.load(std::memory_order_relaxed) >> 32) + 1;
+    state_.store((gen << 32) | kLocked, std::memory_order_release);
     fn_ = fn;
     ctx_ = ctx;
-    nchunks_ = nchunks;
-    active_limit_ = nthreads - 1;
+    active_limit_.store(nthreads - 1, std::memory_order_relaxed);
     done_.store(0, std::memory_order_relaxed);
     error_ = nullptr;
-    const uint64_t gen = (state_.load(std::memory_order_relaxed) >> 32) + 1;
+    nchunks_.store(nchunks, std::memory_order_release);
     state_.store(gen << 32, std::memory_order_release);  // publish: generation gen, next chunk 0
     if (sleepers_.load(std::memory_order_acquire) > 0) {
       std::lock_guard<std::mutex> lock(sleep_mu_);
@@ -72,11 +81,16 @@ class Pool {
 
   // Claims and runs chunks of generation `gen` until none are left.
   void work(uint64_t gen) {
-    for (;;) {
+    for (int locked_spins = 0;;) {
       uint64_t s = state_.load(std::memory_order_acquire);
       if ((s >> 32) != gen) return;
-      const int64_t next = int64_t(s & 0xffffffffu);
-      if (next >= nchunks_) return;
+      if ((s & kLocked) == kLocked) {  // the caller is still writing this job
+        if (++locked_spins < 1000) KN_PAUSE();
+        else std::this_thread::yield();  // the caller lost its core: let it have ours
+        continue;
+      }
+      const int64_t next = int64_t(s & kLocked);
+      if (next >= nchunks_.load(std::memory_order_acquire)) return;
       if (!state_.compare_exchange_weak(s, s + 1, std::memory_order_acq_rel)) continue;
       try {
         fn_(ctx_, next);
@@ -116,7 +130,7 @@ class Pool {
         spin = 0;
       }
       seen = gen;
-      if (index > active_limit_) continue;  // this job asked for fewer threads
+      if (index > active_limit_.load(std::memory_order_relaxed)) continue;  // this job asked for fewer threads
       t_in_job = true;
       work(gen);
       t_in_job = false;
@@ -135,8 +149,8 @@ class Pool {
   std::exception_ptr error_;
   ChunkFn fn_ = nullptr;
   void* ctx_ = nullptr;
-  int64_t nchunks_ = 0;
-  int active_limit_ = 0;
+  std::atomic<int64_t> nchunks_{0};
+  std::atomic<int> active_limit_{0};
 };
 
 Pool& pool() {
@@ -148,7 +162,26 @@ Pool& pool() {
 
 }  // namespace
 
-void pool_run(int64_t nchunks, int nthreads, ChunkFn fn, void* ctx) { pool().run(nchunks, nthreads, fn, ctx); }
+void pool_run(int64_t nchunks, int nthreads, ChunkFn fn, void* ctx) {
+  if (nchunks >= int64_t(kLocked)) {  // more chunks than the state word counts: run in batches
+    struct Batch {
+      ChunkFn fn;
+      void* ctx;
+      int64_t offset;
+      static void run(void* b, int64_t c) {
+        auto* batch = static_cast<Batch*>(b);
+        batch->fn(batch->ctx, batch->offset + c);
+      }
+    };
+    const int64_t step = int64_t(1) << 30;
+    for (int64_t offset = 0; offset < nchunks; offset += step) {
+      Batch batch{fn, ctx, offset};
+      pool().run(std::min(step, nchunks - offset), nthreads, &Batch::run, &batch);
+    }
+    return;
+  }
+  pool().run(nchunks, nthreads, fn, ctx);
+}
 int pool_thread_index() { return t_index; }
 bool pool_in_job() { return t_in_job; }
 

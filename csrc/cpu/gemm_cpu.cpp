@@ -26,16 +26,19 @@ namespace {
 #if defined(__AVX512F__)
 constexpr int kMR = 12;
 constexpr int kNV = 2;  // vectors per row of the tile
-int64_t kKC = 256, kMC = 192, kNC = 4096;
+// A 12 x KC panel of A fills L1 for KC = 1024; B micro-panels stream from L2. A long K block
+// means C is read and written 4x less often than with the textbook KC = 256.
+int64_t kKC = 1024, kMC = 96, kNC = 1024;
 #elif defined(__AVX2__)
 constexpr int kMR = 6;
 constexpr int kNV = 2;
-int64_t kKC = 256, kMC = 96, kNC = 4096;
+int64_t kKC = 512, kMC = 96, kNC = 1024;
 #else
 constexpr int kMR = 4;
 constexpr int kNV = 4;
 int64_t kKC = 256, kMC = 64, kNC = 2048;
 #endif
+// KN_GEMM_KC / KN_GEMM_MC / KN_GEMM_NC override the blocking (for tuning on a new machine).
 struct TuneFromEnv {
   TuneFromEnv() {
     if (const char* e = std::getenv("KN_GEMM_KC")) kKC = std::atoll(e);

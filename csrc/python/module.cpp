@@ -1,9 +1,13 @@
 // PYBIND11_MODULE(_C): assembles the bindings of every file in csrc/python and the engine-wide
 // functions (build info, op table, self-check, threads, ISA level, allocator, devices).
+#include <atomic>
+#include <vector>
+
 #include "core/allocator.h"
 #include "core/build_info.h"
 #include "core/errors.h"
 #include "core/parallel.h"
+#include "core/thread_pool.h"
 #include "cpu/isa.h"
 #include "ops/op_registry.h"
 #include "python/convert.h"
@@ -22,6 +26,31 @@ void init_ops_optim(py::module_& m);
 void init_ops_conv(py::module_& m);
 
 namespace {
+// Runs `jobs` back-to-back pool jobs whose chunk counts alternate between 2 and `max_chunks`
+// (a worker late from one job must not claim chunks of the next) and returns how many chunks
+// did not run exactly once. For tests/core/test_thread_pool.py.
+int64_t pool_stress(int64_t jobs, int64_t max_chunks, int nthreads) {
+  struct Job {
+    std::atomic<int>* counts;
+  };
+  std::vector<std::atomic<int>> counts(size_t(jobs * max_chunks));
+  for (auto& c : counts) c.store(0);
+  std::vector<Job> job_ctx(static_cast<size_t>(jobs));
+  for (int64_t j = 0; j < jobs; ++j) {
+    job_ctx[size_t(j)].counts = counts.data() + j * max_chunks;
+    const int64_t nchunks = (j % 2) ? max_chunks : 2;
+    pool_run(nchunks, nthreads,
+             [](void* job, int64_t c) { static_cast<Job*>(job)->counts[c].fetch_add(1); },
+             &job_ctx[size_t(j)]);
+  }
+  int64_t wrong = 0;
+  for (int64_t j = 0; j < jobs; ++j) {
+    const int64_t nchunks = (j % 2) ? max_chunks : 2;
+    for (int64_t c = 0; c < max_chunks; ++c) wrong += counts[size_t(j * max_chunks + c)].load() != (c < nchunks ? 1 : 0);
+  }
+  return wrong;
+}
+
 const char* kind_name(OpKind k) {
   switch (k) {
     case OpKind::KERNEL: return "KERNEL";
@@ -76,6 +105,8 @@ PYBIND11_MODULE(_C, m) {
   m.def("self_check", &self_check_problems);
   m.def("set_num_threads", &set_num_threads, py::arg("n"));
   m.def("get_num_threads", &get_num_threads);
+  m.def("_pool_stress", &pool_stress, py::arg("jobs"), py::arg("max_chunks"), py::arg("nthreads"),
+        py::call_guard<py::gil_scoped_release>());
   m.def("set_isa_level", [](const std::string& name) { set_isa_cap(isa_from_name(name.c_str())); });
   m.def("isa_level", []() { return std::string(isa_name(active_isa_level())); });
   m.def("cpu_isa_level", []() { return std::string(isa_name(cpu_isa_level())); });
