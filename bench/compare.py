@@ -3,7 +3,9 @@
 The same workloads as kerasnet-bench (../shared/bench/workloads.json) run through
 kerasnet.ops, numpy (GEMM, elementwise) and PyTorch (when installed), in one
 process, alternating between frameworks so that both see the same machine
-state. Prints a table and the ratio kerasnet time / peer time (< 1: kerasnet is
+state, with a pause before each switch: every framework's worker threads spin
+for a while after a call (OpenBLAS for up to ~0.1 s), and a peer measured
+while another's threads still spin loses a core to them. Prints a table and the ratio kerasnet time / peer time (< 1: kerasnet is
 faster), or JSON lines with --json.
 
     python bench/compare.py [--threads N] [--filter SUBSTR] [--repeat R] [--json]
@@ -16,6 +18,9 @@ import os
 import statistics
 import sys
 import time
+
+
+_QUIESCE_S = 0.15  # longer than any peer's spin-wait after a call
 
 
 def _set_threads(n):
@@ -179,6 +184,7 @@ def main(argv=None):
         times = {name: [] for name in fns}
         for _ in range(args.repeat):
             for name, fn in fns.items():
+                time.sleep(_QUIESCE_S)
                 times[name].append(_bench(fn, 1)[0])
         med = {name: statistics.median(t) for name, t in times.items()}
         rows.append((op, case, shape, flops, nbytes, med))

@@ -242,8 +242,10 @@ void gemm_blocked(const GemmArgs<float>& g, int64_t k_begin, int64_t k_end, bool
   const size_t b_bytes = size_t(kc_max * nc_max) * sizeof(float);
   const size_t a_floats = size_t(kc_max * mc_max);
   float* bp = static_cast<float*>(allocate(b_bytes, Device{}));
-  float* ap_all = static_cast<float*>(allocate(a_floats * sizeof(float) * size_t(nthreads), Device{}));
   const int64_t m_blocks = (g.M + mc_max - 1) / mc_max;
+  // One packed A block per thread, or (few row blocks) one per row block, shared.
+  const size_t a_slots = size_t(std::max<int64_t>(nthreads, m_blocks < 2 * nthreads ? m_blocks : 0));
+  float* ap_all = static_cast<float*>(allocate(a_floats * sizeof(float) * a_slots, Device{}));
 
   for (int64_t j0 = 0; j0 < g.N; j0 += kNC) {
     const int64_t nc = std::min<int64_t>(kNC, g.N - j0);
@@ -257,17 +259,17 @@ void gemm_blocked(const GemmArgs<float>& g, int64_t k_begin, int64_t k_end, bool
           pack_b_panel(g, k0, kc, j0 + q * kNR, std::min<int64_t>(kNR, nc - q * kNR), bp + q * kc * kNR);
         }
       };
-      if (parallel) parallel_for_dynamic(0, npanels, std::max<int64_t>(1, npanels / (4 * nthreads)), pack_b);
-      else pack_b(0, npanels);
 
       if (!parallel) {
+        pack_b(0, npanels);
         for (int64_t i0 = 0; i0 < g.M; i0 += mc_max) {
           const int64_t mc = std::min<int64_t>(mc_max, g.M - i0);
           pack_a(g, i0, mc, k0, kc, ap_all);
           macro_kernel(g, ap_all, bp, i0, mc, j0, 0, npanels, nc, kc, add, last);
         }
       } else if (m_blocks >= 2 * nthreads) {
-        // Enough row blocks: each task is one MC block over all panels.
+        // Enough row blocks: each task is one MC block over all panels, packing its own A block.
+        parallel_for_dynamic(0, npanels, std::max<int64_t>(1, npanels / (4 * nthreads)), pack_b);
         parallel_for_dynamic(0, m_blocks, 1, [&](int64_t b0, int64_t b1) {
           float* ap = ap_all + size_t(thread_index()) * a_floats;
           for (int64_t b = b0; b < b1; ++b) {
@@ -277,28 +279,36 @@ void gemm_blocked(const GemmArgs<float>& g, int64_t k_begin, int64_t k_end, bool
           }
         });
       } else {
-        // Few row blocks (small or skinny M): split the column panels; each task packs the A
-        // block it needs (cheap, since M is small).
+        // Few row blocks (small or skinny M): A is small, so every block is packed once into a
+        // shared buffer (in the same job as B), then the (row block x column panels) tasks share
+        // it, instead of each task repacking the A block it needs.
+        const int64_t b_tasks = std::min<int64_t>(npanels, 2 * nthreads);
+        const int64_t b_per_task = (npanels + b_tasks - 1) / b_tasks;
+        parallel_for_dynamic(0, m_blocks + b_tasks, 1, [&](int64_t t0, int64_t t1) {
+          for (int64_t t = t0; t < t1; ++t) {
+            if (t < m_blocks) {
+              const int64_t i0 = t * mc_max;
+              pack_a(g, i0, std::min<int64_t>(mc_max, g.M - i0), k0, kc, ap_all + size_t(t) * a_floats);
+            } else {
+              const int64_t q0 = (t - m_blocks) * b_per_task;
+              pack_b(q0, std::min(npanels, q0 + b_per_task));
+            }
+          }
+        });
         const int64_t tasks_per_block = std::max<int64_t>(1, std::min<int64_t>(npanels, 4 * nthreads / m_blocks));
         const int64_t panels_per_task = (npanels + tasks_per_block - 1) / tasks_per_block;
         parallel_for_dynamic(0, m_blocks * tasks_per_block, 1, [&](int64_t t0, int64_t t1) {
-          float* ap = ap_all + size_t(thread_index()) * a_floats;
-          int64_t packed_block = -1;
           for (int64_t t = t0; t < t1; ++t) {
             const int64_t b = t / tasks_per_block, part = t % tasks_per_block;
             const int64_t i0 = b * mc_max, mc = std::min<int64_t>(mc_max, g.M - i0);
-            if (packed_block != b) {
-              pack_a(g, i0, mc, k0, kc, ap);
-              packed_block = b;
-            }
             const int64_t q0 = part * panels_per_task, q1 = std::min(npanels, q0 + panels_per_task);
-            if (q0 < q1) macro_kernel(g, ap, bp, i0, mc, j0, q0, q1, nc, kc, add, last);
+            if (q0 < q1) macro_kernel(g, ap_all + size_t(b) * a_floats, bp, i0, mc, j0, q0, q1, nc, kc, add, last);
           }
         });
       }
     }
   }
-  deallocate(ap_all, a_floats * sizeof(float) * size_t(nthreads), Device{});
+  deallocate(ap_all, a_floats * sizeof(float) * a_slots, Device{});
   deallocate(bp, b_bytes, Device{});
 }
 
