@@ -60,19 +60,38 @@ void binary_kernel(const TensorIter& it, DType dtype) {
   }
 }
 
+// out[i] = a[i * SA] op b[i * SB] with the element strides SA, SB (0 or 1) known at compile
+// time, so the compiler vectorises the compare and the narrowing to bool.
+template <class Op, class T, int SA, int SB>
+void compare_dense(bool* __restrict out, const T* __restrict a, const T* __restrict b, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) out[i] = Op::scalar(a[i * SA], b[i * SB]);
+}
+
+template <class Op, class T>
+void compare_run(char* const* p, const int64_t* s, int64_t n) {
+  constexpr int64_t sz = sizeof(T);
+  bool* out = reinterpret_cast<bool*>(p[0]);
+  const T* a = reinterpret_cast<const T*>(p[1]);
+  const T* b = reinterpret_cast<const T*>(p[2]);
+  if (s[0] == 1) {
+    if (s[1] == sz && s[2] == sz) return compare_dense<Op, T, 1, 1>(out, a, b, n);
+    if (s[1] == sz && s[2] == 0) return compare_dense<Op, T, 1, 0>(out, a, b, n);
+    if (s[1] == 0 && s[2] == sz) return compare_dense<Op, T, 0, 1>(out, a, b, n);
+  }
+  char* po = p[0];
+  const char* pa = p[1];
+  const char* pb = p[2];
+  for (int64_t i = 0; i < n; ++i, po += s[0], pa += s[1], pb += s[2]) {
+    *reinterpret_cast<bool*>(po) = Op::scalar(*reinterpret_cast<const T*>(pa), *reinterpret_cast<const T*>(pb));
+  }
+}
+
 template <class Op>
 void compare_kernel(const TensorIter& it, DType dtype) {
   auto run = [&](auto tag) {
     using T = decltype(tag);
-    for_each_inner(it, kElementwiseGrain, [&](char* const* p, const int64_t* s, int64_t n) {
-      char* po = p[0];
-      const char* pa = p[1];
-      const char* pb = p[2];
-      for (int64_t i = 0; i < n; ++i, po += s[0], pa += s[1], pb += s[2]) {
-        *reinterpret_cast<bool*>(po) =
-            Op::scalar(*reinterpret_cast<const T*>(pa), *reinterpret_cast<const T*>(pb));
-      }
-    });
+    for_each_inner(it, kElementwiseGrain,
+                   [&](char* const* p, const int64_t* s, int64_t n) { compare_run<Op, T>(p, s, n); });
   };
   switch (dtype) {
     case DType::float32: run(float{}); break;

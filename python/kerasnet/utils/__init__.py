@@ -28,6 +28,7 @@ _LAZY_ATTRS = {
     "serialize_keras_object": "kerasnet.saving",
     "deserialize_keras_object": "kerasnet.saving",
     "is_keras_tensor": "kerasnet.backend.keras_tensor",
+    "clear_session": "kerasnet.backend.session",
 }
 
 
