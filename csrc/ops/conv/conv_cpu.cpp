@@ -332,10 +332,17 @@ void conv_filter_group(const ConvGeometry& g, const float* x, const float* dy, f
         if (gather) {
           for (int64_t gt = 0; gt < gtiles; ++gt) {
             const int64_t r0 = gt * kConvMR;
+            // Row r of the tile is (tap, channel) = divmod(r0 + r, Cg); rows past the end read
+            // zeros. Worked out once per tile, not per position (a division each is too slow).
+            int64_t row_tap[kConvMR], row_ch[kConvMR];
+            for (int r = 0; r < kConvMR; ++r) {
+              row_tap[r] = r0 + r < grows ? (r0 + r) / Cg : -1;
+              row_ch[r] = (r0 + r) % Cg;
+            }
             for (int64_t k = 0; k < nk; ++k) {
+              const float* const* tk = tapp + k * kvol;
               for (int r = 0; r < kConvMR; ++r) {
-                const int64_t idx = r0 + r;
-                gptr[k * kConvMR + r] = idx < grows ? tapp[k * kvol + idx / Cg] + idx % Cg : zero;
+                gptr[k * kConvMR + r] = row_tap[r] >= 0 ? tk[row_tap[r]] + row_ch[r] : zero;
               }
             }
             for (int64_t p = 0; p < panels; ++p) {
