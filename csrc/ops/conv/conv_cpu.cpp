@@ -9,6 +9,7 @@
 // float64 uses direct loops (it exists for gradient checks, not for speed).
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "core/allocator.h"
 #include "core/parallel.h"
@@ -282,10 +283,145 @@ void conv_forward_f32(const ConvGeometry& g, const float* x, const float* w, flo
   }
 }
 
+// Filter gradient of one group with fewer input channels than a tile has rows (first layers,
+// Cg = 1 or 3): tile rows are (tap, channel) pairs. Along one output row, tile row r reads the
+// input at base_r + o * stride * C, so the kernel needs no per-position addresses; the few
+// positions where a tap lands in the left/right padding take a scalar path.
+// Spatial axes moved to the end (1-D/2-D geometries keep their size-1 axes first): the same
+// memory layout, with the innermost real axis at index 2.
+ConvGeometry right_aligned(const ConvGeometry& g) {
+  ConvGeometry r = g;
+  const int shift = 3 - g.nd;
+  for (int d = 2; d >= 0; --d) {
+    const int src = d - shift;
+    const bool real = src >= 0;
+    r.in[d] = real ? g.in[src] : 1;
+    r.out[d] = real ? g.out[src] : 1;
+    r.k[d] = real ? g.k[src] : 1;
+    r.stride[d] = real ? g.stride[src] : 1;
+    r.dil[d] = real ? g.dil[src] : 1;
+    r.pad[d] = real ? g.pad[src] : 0;
+    r.pad_after[d] = real ? g.pad_after[src] : 0;
+  }
+  r.nd = 3;
+  return r;
+}
+
+void conv_filter_group_few_channels(const ConvGeometry& geometry, const float* x, const float* dy, float* dw,
+                                    int64_t grp) {
+  const ConvGeometry g = right_aligned(geometry);
+  const int64_t Cg = g.C / g.G, Fg = g.F / g.G, kvol = g.kvol();
+  const int64_t grows = kvol * Cg, gtiles = (grows + kConvMR - 1) / kConvMR, prow = gtiles * kConvMR;
+  const int64_t panels = (Fg + kConvNR - 1) / kConvNR, ldp = panels * kConvNR;
+  const int64_t O2 = g.out[2], nrows = g.N * g.out[0] * g.out[1];
+  const int64_t s2 = g.stride[2], step = s2 * g.C;
+  const int nthreads = get_num_threads();
+  const double flops = 2.0 * double(nrows * O2) * double(grows * Fg);
+  const int64_t parts = flops < 4e6 ? 1 : std::min<int64_t>(int64_t(nthreads) * 2, nrows);
+  const size_t wsize = size_t(prow * ldp);
+  float* partial = static_cast<float*>(allocate(wsize * size_t(parts) * sizeof(float), Device{}));
+  std::memset(partial, 0, wsize * size_t(parts) * sizeof(float));
+  const size_t zlen = size_t(O2 * step + 1);  // a zero row any position's offset stays inside
+  float* zero = static_cast<float*>(allocate(zlen * sizeof(float), Device{}));
+  std::memset(zero, 0, zlen * sizeof(float));
+  const bool pad_dy = Fg % kConvNR != 0;
+  const Taps taps(g);
+  const int64_t image = g.in_spatial() * g.C;
+
+  // Tile row R: its tap (or -1 past the last row), channel, and the output columns [lo, hi)
+  // where its tap lands inside the input; a tile's interior is where all of its rows do.
+  std::vector<int64_t> rtap(size_t(prow), -1), rch(size_t(prow), 0);
+  std::vector<int64_t> tile_lo(size_t(gtiles), 0), tile_hi(size_t(gtiles), O2);
+  auto col = [&](int64_t q, int64_t o) { return o * s2 - g.pad[2] + taps.d[3 * q + 2]; };
+  for (int64_t R = 0; R < grows; ++R) {
+    rtap[size_t(R)] = R / Cg;
+    rch[size_t(R)] = R % Cg;
+    int64_t lo = 0, hi = O2;
+    while (lo < O2 && col(R / Cg, lo) < 0) ++lo;
+    while (hi > lo && col(R / Cg, hi - 1) >= g.in[2]) --hi;
+    int64_t& tl = tile_lo[size_t(R / kConvMR)];
+    int64_t& th = tile_hi[size_t(R / kConvMR)];
+    tl = std::max(tl, lo);
+    th = std::min(th, hi);
+  }
+
+  parallel_for_dynamic(0, parts, 1, [&](int64_t p0, int64_t p1) {
+    float* dyblk = pad_dy ? new float[size_t(O2 * ldp)] : nullptr;
+    const float* base[kConvMR];
+    for (int64_t part = p0; part < p1; ++part) {
+      float* acc = partial + size_t(part) * wsize;
+      const int64_t rb = nrows * part / parts, re = nrows * (part + 1) / parts;
+      for (int64_t row = rb; row < re; ++row) {
+        const int64_t o1 = row % g.out[1], o0 = (row / g.out[1]) % g.out[0], n = row / (g.out[1] * g.out[0]);
+        const float* dyp = dy + row * O2 * g.F + grp * Fg;
+        int64_t ldy = g.F;
+        if (pad_dy) {
+          for (int64_t k = 0; k < O2; ++k) {
+            for (int64_t j = 0; j < ldp; ++j) dyblk[k * ldp + j] = j < Fg ? dyp[k * g.F + j] : 0.0f;
+          }
+          dyp = dyblk;
+          ldy = ldp;
+        }
+        const int64_t b0 = o0 * g.stride[0] - g.pad[0], b1 = o1 * g.stride[1] - g.pad[1];
+        // Start of tile row R's input row, or null where the row is all padding / past the end.
+        auto row_start = [&](int64_t R) -> const float* {
+          const int64_t q = rtap[size_t(R)];
+          if (q < 0) return nullptr;
+          const int64_t i0 = b0 + taps.d[3 * q], i1 = b1 + taps.d[3 * q + 1];
+          if (uint64_t(i0) >= uint64_t(g.in[0]) || uint64_t(i1) >= uint64_t(g.in[1])) return nullptr;
+          return x + n * image + (i0 * g.in[1] + i1) * g.in[2] * g.C + grp * Cg + rch[size_t(R)];
+        };
+        for (int64_t gt = 0; gt < gtiles; ++gt) {
+          const int64_t lo = tile_lo[size_t(gt)], hi = tile_hi[size_t(gt)];
+          float* out = acc + gt * kConvMR * ldp;
+          const float* starts[kConvMR];
+          for (int r = 0; r < kConvMR; ++r) {
+            const int64_t R = gt * kConvMR + r;
+            starts[r] = row_start(R);
+            base[r] = starts[r] && hi > lo ? starts[r] + col(rtap[size_t(R)], lo) * g.C : zero;
+          }
+          for (int64_t p = 0; p < panels; ++p) {
+            if (hi > lo) dw_tile_rows(base, step, hi - lo, dyp + lo * ldy + p * kConvNR, ldy, out + p * kConvNR, ldp);
+          }
+          // Columns outside the interior: each tap checked.
+          for (int64_t o = 0; o < O2; ++o) {
+            if (o == lo && hi > lo) o = hi;
+            if (o >= O2) break;
+            const float* d = dyp + o * ldy;
+            for (int r = 0; r < kConvMR; ++r) {
+              const int64_t R = gt * kConvMR + r;
+              if (!starts[r]) continue;
+              const int64_t i2 = col(rtap[size_t(R)], o);
+              if (uint64_t(i2) >= uint64_t(g.in[2])) continue;
+              const float v = starts[r][i2 * g.C];
+              float* orow = out + r * ldp;
+              for (int64_t j = 0; j < ldp; ++j) orow[j] += v * d[j];
+            }
+          }
+        }
+      }
+    }
+    delete[] dyblk;
+  });
+  parallel_for(0, grows, 64, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      float* dst = dw + r * g.F + grp * Fg;
+      for (int64_t f = 0; f < Fg; ++f) {
+        float sum = 0;
+        for (int64_t part = 0; part < parts; ++part) sum += partial[size_t(part) * wsize + size_t(r * ldp + f)];
+        dst[f] = sum;
+      }
+    }
+  });
+  deallocate(zero, zlen * sizeof(float), Device{});
+  deallocate(partial, wsize * size_t(parts) * sizeof(float), Device{});
+}
+
 // Filter gradient of one group: dw[q, c, f] = sum over output positions k of
 // x(k, q)[c] * dy[k, f], the positions split among tasks that each accumulate their own copy.
 void conv_filter_group(const ConvGeometry& g, const float* x, const float* dy, float* dw, int64_t grp) {
   const int64_t Cg = g.C / g.G, Fg = g.F / g.G, kvol = g.kvol();
+  if (Cg < kConvMR) return conv_filter_group_few_channels(g, x, dy, dw, grp);
   const int64_t M = g.N * g.out_spatial();
   const int64_t panels = (Fg + kConvNR - 1) / kConvNR, ldp = panels * kConvNR;
   const int64_t ctiles = (Cg + kConvMR - 1) / kConvMR;
@@ -302,12 +438,8 @@ void conv_filter_group(const ConvGeometry& g, const float* x, const float* dy, f
 
   const Taps taps(g);
   const int64_t image = g.in_spatial() * g.C;
-  // Inputs with fewer channels than a tile: tile rows are (tap, channel) pairs instead.
-  const bool gather = Cg < kConvMR;
-  const int64_t grows = kvol * Cg, gtiles = (grows + kConvMR - 1) / kConvMR;
   parallel_for_dynamic(0, parts, 1, [&](int64_t p0, int64_t p1) {
     const float** tapp = new const float*[size_t(kRows * kvol)];  // [k][q]
-    const float** gptr = gather ? new const float*[size_t(kRows * kConvMR)] : nullptr;
     float* dyblk = pad_dy ? new float[size_t(kRows * ldp)] : nullptr;
     alignas(64) float tmp[kConvMR * kConvNR];
     const float** xrows = new const float*[size_t(kRows)];
@@ -328,33 +460,6 @@ void conv_filter_group(const ConvGeometry& g, const float* x, const float* dy, f
         OutPos pos(g, k0);
         for (int64_t k = 0; k < nk; ++k, pos.next()) {
           tap_pointers(g, taps, x + pos.n * image + grp * Cg, pos.o, zero, tapp + k * kvol, 1);
-        }
-        if (gather) {
-          for (int64_t gt = 0; gt < gtiles; ++gt) {
-            const int64_t r0 = gt * kConvMR;
-            // Row r of the tile is (tap, channel) = divmod(r0 + r, Cg); rows past the end read
-            // zeros. Worked out once per tile, not per position (a division each is too slow).
-            int64_t row_tap[kConvMR], row_ch[kConvMR];
-            for (int r = 0; r < kConvMR; ++r) {
-              row_tap[r] = r0 + r < grows ? (r0 + r) / Cg : -1;
-              row_ch[r] = (r0 + r) % Cg;
-            }
-            for (int64_t k = 0; k < nk; ++k) {
-              const float* const* tk = tapp + k * kvol;
-              for (int r = 0; r < kConvMR; ++r) {
-                gptr[k * kConvMR + r] = row_tap[r] >= 0 ? tk[row_tap[r]] + row_ch[r] : zero;
-              }
-            }
-            for (int64_t p = 0; p < panels; ++p) {
-              std::memset(tmp, 0, sizeof(tmp));
-              dw_tile_gather(gptr, nk, dyp + p * kConvNR, ldy, tmp, kConvNR);
-              for (int r = 0; r < kConvMR && r0 + r < grows; ++r) {
-                float* o = acc + (r0 + r) * ldp + p * kConvNR;
-                for (int64_t j = 0; j < kConvNR; ++j) o[j] += tmp[r * kConvNR + j];
-              }
-            }
-          }
-          continue;
         }
         for (int64_t q = 0; q < kvol; ++q) {
           for (int64_t k = 0; k < nk; ++k) xrows[k] = tapp[k * kvol + q];
@@ -384,7 +489,6 @@ void conv_filter_group(const ConvGeometry& g, const float* x, const float* dy, f
     }
     delete[] xrows;
     delete[] tapp;
-    delete[] gptr;
     delete[] dyblk;
   });
   // Sum the parts (fixed order: the result does not depend on scheduling) into dw.

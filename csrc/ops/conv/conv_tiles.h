@@ -4,6 +4,7 @@
 //
 //   conv_tile:   y[r, 0:NR] = sum_q sum_c rows[q][r][c] * wp[q][c][0:NR]       r < MR
 //   dw_tile:     dw[c0 + i, 0:NR] += sum_k xrow[k][c0 + i] * dy[k, 0:NR]      i < MR
+//   dw_tile_rows: dw[r, 0:NR] += sum_k base[r][k * step] * dy[k, 0:NR]         r < MR
 //
 // rows[q][r] points at the input channels of output position r under kernel tap q (or at a
 // zero row in the padding); wp is the weight panel packed [kvol][Cg][NR]. MR x NR is the
@@ -90,20 +91,22 @@ inline void dw_tile(const float* const* xrows, int64_t nk, int64_t c0, const flo
 #undef KN_ST
 }
 
-// dw tile with one pointer per (position k, row r): rows are (tap, channel) pairs, for inputs
-// with fewer channels than MR.
-inline void dw_tile_gather(const float* const* ptrs, int64_t nk, const float* dy, int64_t ldy, float* out,
-                           int64_t ldo) {
+// dw tile whose row r reads base[r][k * step] at position k: rows are (tap, channel) pairs along
+// one output row, for inputs with fewer channels than MR.
+inline void dw_tile_rows(const float* const* base, int64_t step, int64_t nk, const float* dy, int64_t ldy,
+                         float* out, int64_t ldo) {
 #define KN_DECL(r) __m512 c##r##0 = _mm512_loadu_ps(out + r * ldo), c##r##1 = _mm512_loadu_ps(out + r * ldo + 16);
   KN_R12(KN_DECL)
 #undef KN_DECL
-  for (int64_t k = 0; k < nk; ++k) {
-    const float* const* p = ptrs + k * kConvMR;
+#define KN_PTR(r) const float* p##r = base[r];
+  KN_R12(KN_PTR)
+#undef KN_PTR
+  for (int64_t k = 0, off = 0; k < nk; ++k, off += step) {
     const float* d = dy + k * ldy;
     const __m512 b0 = _mm512_loadu_ps(d), b1 = _mm512_loadu_ps(d + 16);
 #define KN_FMA(r)                                   \
   {                                                 \
-    const __m512 a = _mm512_set1_ps(*p[r]);         \
+    const __m512 a = _mm512_set1_ps(p##r[off]);     \
     c##r##0 = _mm512_fmadd_ps(a, b0, c##r##0);      \
     c##r##1 = _mm512_fmadd_ps(a, b1, c##r##1);      \
   }
@@ -181,18 +184,20 @@ inline void dw_tile(const float* const* xrows, int64_t nk, int64_t c0, const flo
 #undef KN_ST
 }
 
-inline void dw_tile_gather(const float* const* ptrs, int64_t nk, const float* dy, int64_t ldy, float* out,
-                           int64_t ldo) {
+inline void dw_tile_rows(const float* const* base, int64_t step, int64_t nk, const float* dy, int64_t ldy,
+                         float* out, int64_t ldo) {
 #define KN_DECL(r) __m256 c##r##0 = _mm256_loadu_ps(out + r * ldo), c##r##1 = _mm256_loadu_ps(out + r * ldo + 8);
   KN_R6(KN_DECL)
 #undef KN_DECL
-  for (int64_t k = 0; k < nk; ++k) {
-    const float* const* p = ptrs + k * kConvMR;
+#define KN_PTR(r) const float* p##r = base[r];
+  KN_R6(KN_PTR)
+#undef KN_PTR
+  for (int64_t k = 0, off = 0; k < nk; ++k, off += step) {
     const float* d = dy + k * ldy;
     const __m256 b0 = _mm256_loadu_ps(d), b1 = _mm256_loadu_ps(d + 8);
 #define KN_FMA(r)                                   \
   {                                                 \
-    const __m256 a = _mm256_broadcast_ss(p[r]);     \
+    const __m256 a = _mm256_broadcast_ss(p##r + off); \
     c##r##0 = _mm256_fmadd_ps(a, b0, c##r##0);      \
     c##r##1 = _mm256_fmadd_ps(a, b1, c##r##1);      \
   }
@@ -243,11 +248,11 @@ inline void dw_tile(const float* const* xrows, int64_t nk, int64_t c0, const flo
   }
 }
 
-inline void dw_tile_gather(const float* const* ptrs, int64_t nk, const float* dy, int64_t ldy, float* out,
-                           int64_t ldo) {
+inline void dw_tile_rows(const float* const* base, int64_t step, int64_t nk, const float* dy, int64_t ldy,
+                         float* out, int64_t ldo) {
   for (int64_t k = 0; k < nk; ++k) {
     for (int r = 0; r < kConvMR; ++r) {
-      const float a = *ptrs[k * kConvMR + r];
+      const float a = base[r][k * step];
       for (int j = 0; j < kConvNR; ++j) out[r * ldo + j] += a * dy[k * ldy + j];
     }
   }

@@ -95,6 +95,11 @@ _CONV_CASES = [
     ((1, 4, 5, 3, 2), (2, 2, 2, 2, 3), (1, 2, 1), (0, 1, 1, 0, 1, 1), (1, 1, 1), 1, "3d"),
     ((0, 5, 5, 2), (3, 3, 2, 2), (1, 1), (1, 1, 1, 1), (1, 1), 1, "empty-batch"),
     ((4, 17, 19, 16), (3, 3, 16, 24), (1, 1), (1, 1, 1, 1), (1, 1), 1, "larger"),
+    # One input channel (a first layer): filter gradient tiles of (tap, channel) rows, two
+    # filter panels, padding on both sides of a strided row.
+    ((2, 9, 23, 1), (3, 5, 1, 40), (1, 2), (1, 1, 2, 2), (1, 1), 1, "2d-one-channel"),
+    # Kernel wider than the padded-in input row: no column where every tap is inside.
+    ((1, 4, 3, 2), (3, 5, 2, 3), (1, 1), (1, 1, 3, 3), (1, 1), 1, "2d-kernel-wider-than-input"),
 ]
 
 
