@@ -4,7 +4,8 @@
 #   1. what the machine has (GPU, driver, nvcc, Python);
 #   2. pip install --no-build-isolation . with CUDA required (KERASNET_CUDA=ON);
 #   3. the installed module sees the GPU;
-#   4. pytest tests/cuda (every CUDA kernel against numpy and the CPU, memory, autograd);
+#   4. pytest tests/cuda (every CUDA kernel against numpy and the CPU, memory, autograd), then
+#      the CPU engine's core/ops/autograd tests on all of the machine's cores;
 #   5. a small timing: add, exp and sum of 16M float32 on the GPU and on the CPU.
 # Usage, from anywhere:  bash scripts/gpu_check.sh
 # The whole log goes to stdout and, when $OUT is set, to $OUT/gpu_check.log. Exit status: 0 when
@@ -65,6 +66,11 @@ cd - >/dev/null
 step "4. pytest tests/cuda"
 t0=$(date +%s)
 "$PY" -m pytest -q -p no:cacheprovider tests/cuda || status=1
+echo "tests: $(( $(date +%s) - t0 )) s"
+
+step "4c. CPU engine on this machine's cores: thread pool, ops, autograd"
+t0=$(date +%s)
+"$PY" -m pytest -q -p no:cacheprovider -x tests/core tests/ops tests/autograd || status=1
 echo "tests: $(( $(date +%s) - t0 )) s"
 
 if [ "${GPU_CHECK_SANITIZE:-0}" = 1 ] && command -v compute-sanitizer >/dev/null; then
