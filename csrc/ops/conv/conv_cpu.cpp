@@ -134,18 +134,42 @@ bool is_pointwise(const ConvGeometry& g) {
 }
 
 // Kernel taps as per-axis offsets (q -> (q0 dil0, q1 dil1, q2 dil2)), so that the pointer of a
-// tap needs no division.
+// tap needs no division; and, for output positions whose every tap lands inside the input
+// (o_d in [inner_lo_d, inner_hi_d) on each axis), each tap's flat offset from the window start.
 struct Taps {
   int64_t n = 0;
-  int64_t* d = nullptr;  // [n][3]
-  explicit Taps(const ConvGeometry& g) : n(g.kvol()), d(new int64_t[size_t(3 * g.kvol())]) {
+  int64_t* d = nullptr;    // [n][3]
+  int64_t* off = nullptr;  // [n]: ((d0 * in1 + d1) * in2 + d2) * C
+  int64_t inner_lo[3] = {0, 0, 0}, inner_hi[3] = {0, 0, 0};
+  explicit Taps(const ConvGeometry& g)
+      : n(g.kvol()), d(new int64_t[size_t(3 * g.kvol())]), off(new int64_t[size_t(g.kvol())]) {
     for (int64_t q = 0; q < n; ++q) {
       d[3 * q + 0] = (q / (g.k[1] * g.k[2])) * g.dil[0];
       d[3 * q + 1] = ((q / g.k[2]) % g.k[1]) * g.dil[1];
       d[3 * q + 2] = (q % g.k[2]) * g.dil[2];
+      off[q] = ((d[3 * q] * g.in[1] + d[3 * q + 1]) * g.in[2] + d[3 * q + 2]) * g.C;
+    }
+    for (int a = 0; a < 3; ++a) {
+      const int64_t span = (g.k[a] - 1) * g.dil[a];
+      auto inside = [&](int64_t o) {
+        const int64_t i = o * g.stride[a] - g.pad[a];
+        return i >= 0 && i + span < g.in[a];
+      };
+      int64_t lo = 0, hi = g.out[a];
+      while (lo < hi && !inside(lo)) ++lo;
+      while (hi > lo && !inside(hi - 1)) --hi;
+      inner_lo[a] = lo;
+      inner_hi[a] = hi;
     }
   }
-  ~Taps() { delete[] d; }
+  bool interior(const int64_t* o) const {
+    return o[0] >= inner_lo[0] && o[0] < inner_hi[0] && o[1] >= inner_lo[1] && o[1] < inner_hi[1] &&
+           o[2] >= inner_lo[2] && o[2] < inner_hi[2];
+  }
+  ~Taps() {
+    delete[] d;
+    delete[] off;
+  }
   Taps(const Taps&) = delete;
   Taps& operator=(const Taps&) = delete;
 };
@@ -198,7 +222,14 @@ void fill_row_pointers(const ConvGeometry& g, const Taps& taps, const float* x, 
       for (int64_t q = 0; q < taps.n; ++q) rows[q * kConvMR + r] = zero;
       continue;
     }
-    tap_pointers(g, taps, x + pos.n * image + cbase, pos.o, zero, rows + r, kConvMR);
+    const float* xn = x + pos.n * image + cbase;
+    if (taps.interior(pos.o)) {  // no padding to test: window start plus each tap's offset
+      const float* start = xn + (((pos.o[0] * g.stride[0] - g.pad[0]) * g.in[1] + pos.o[1] * g.stride[1] -
+                                  g.pad[1]) * g.in[2] + pos.o[2] * g.stride[2] - g.pad[2]) * g.C;
+      for (int64_t q = 0; q < taps.n; ++q) rows[q * kConvMR + r] = start + taps.off[q];
+    } else {
+      tap_pointers(g, taps, xn, pos.o, zero, rows + r, kConvMR);
+    }
     pos.next();
   }
 }

@@ -87,9 +87,85 @@ inline void window_argmax(const ConvGeometry& g, const T* xn, const int64_t* o, 
   });
 }
 
+// Max-pool backward when windows do not overlap (stride >= pool size, MaxPooling2D's default):
+// each input cell gets its window's gradient or zero, written once, with two vectorisable
+// passes per window (the maximum, then the first cell equal to it) instead of a scatter.
+template <class T>
+void max_backward_disjoint(const ConvGeometry& g, const T* x, const T* dy, T* dx) {
+  const int64_t OS = g.out_spatial(), IS = g.in_spatial(), C = g.C;
+  bool covers = true;  // every input cell in exactly one window: no zero fill needed first
+  for (int d = 0; d < 3; ++d) {
+    covers = covers && g.stride[d] == g.k[d] && g.pad[d] == 0 && g.out[d] * g.k[d] == g.in[d];
+  }
+  parallel_for(0, g.N * OS, std::max<int64_t>(1, 8192 / std::max<int64_t>(1, C * g.kvol())), [&](int64_t r0,
+                                                                                                int64_t r1) {
+    T* best = new T[size_t(C)];
+    uint8_t* taken = new uint8_t[size_t(C)];
+    for (int64_t r = r0; r < r1; ++r) {
+      const int64_t n = r / OS;
+      int64_t o[3];
+      decode_out(g, r % OS, o);
+      const T* xn = x + n * IS * C;
+      T* dxn = dx + n * IS * C;
+      const T* gr = dy + r * C;
+      bool first = true;
+      for_window(g, o, [&](int64_t off) {
+        const T* src = xn + off;
+        if (first) {
+          for (int64_t c = 0; c < C; ++c) best[c] = src[c];
+          first = false;
+          return;
+        }
+        for (int64_t c = 0; c < C; ++c) best[c] = src[c] > best[c] ? src[c] : best[c];
+      });
+      // The first cell holding the maximum wins (a NaN maximum can only be the first cell).
+      for (int64_t c = 0; c < C; ++c) taken[c] = 0;
+      for_window(g, o, [&](int64_t off) {
+        const T* src = xn + off;
+        T* dst = dxn + off;
+        for (int64_t c = 0; c < C; ++c) {
+          const bool hit = !taken[c] && (src[c] == best[c] || best[c] != best[c]);
+          dst[c] = hit ? gr[c] : T(0);
+          taken[c] |= uint8_t(hit);
+        }
+      });
+    }
+    delete[] best;
+    delete[] taken;
+  });
+  if (!covers) {
+    // Cells no window reaches: zero. Marked by a pass over the windows' extents per axis.
+    parallel_for(0, g.N, 1, [&](int64_t n0, int64_t n1) {
+      for (int64_t n = n0; n < n1; ++n) {
+        for (int64_t i0 = 0; i0 < g.in[0]; ++i0) {
+          for (int64_t i1 = 0; i1 < g.in[1]; ++i1) {
+            for (int64_t i2 = 0; i2 < g.in[2]; ++i2) {
+              const int64_t i[3] = {i0, i1, i2};
+              bool reached = true;
+              for (int d = 0; d < 3 && reached; ++d) {
+                const int64_t rel = i[d] + g.pad[d];  // position from the first window's start
+                const int64_t w = rel / g.stride[d];
+                reached = w < g.out[d] && rel - w * g.stride[d] < g.k[d];
+              }
+              if (!reached) {
+                T* dst = dx + (n * IS + (i0 * g.in[1] + i1) * g.in[2] + i2) * C;
+                for (int64_t c = 0; c < C; ++c) dst[c] = T(0);
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+}
+
 template <class T>
 void max_backward(const ConvGeometry& g, const T* x, const T* dy, T* dx) {
   const int64_t OS = g.out_spatial(), IS = g.in_spatial(), C = g.C;
+  if (g.stride[0] >= g.k[0] && g.stride[1] >= g.k[1] && g.stride[2] >= g.k[2]) {
+    max_backward_disjoint(g, x, dy, dx);
+    return;
+  }
   parallel_for(0, g.N, 1, [&](int64_t n0, int64_t n1) {
     T* best = new T[size_t(C)];
     int64_t* off = new int64_t[size_t(C)];

@@ -96,6 +96,9 @@ _POOL_CASES = [
     ((1, 4, 5, 3, 2), (2, 2, 2), (2, 2, 1), (0, 0, 1, 0, 0, 1), "3d"),
     ((0, 4, 4, 2), (2, 2), (2, 2), (0, 0, 0, 0), "empty-batch"),
     ((4, 32, 30, 16), (3, 3), (2, 2), (1, 1, 0, 1), "larger"),
+    # Windows that do not overlap, with gaps between them and an uncovered last column.
+    ((2, 7, 5, 3), (2, 2), (3, 2), (0, 0, 0, 0), "2d-disjoint-gaps"),
+    ((1, 5, 5, 2), (2, 2), (2, 2), (0, 1, 0, 1), "2d-disjoint-same"),
 ]
 _POOL_GRAD_CASES = [
     ((1, 5, 4, 2), (2, 2), (2, 1), (1, 0, 0, 1), "2d"),
@@ -120,6 +123,12 @@ def _pool_samples(kind, cases, dtypes_for):
                 else:
                     args = (Arg(dy, layout), xs) + geo
                 out.append(Sample(args, {}, f"{name}-{dt}"))
+        if kind == "max_pool_backward" and cases is _POOL_CASES:  # not a finite-difference case
+            # Ties and a NaN: the gradient goes to the window's first maximum only.
+            x = np.array([[1.0, 3.0, 3.0, 0.0], [3.0, 2.0, 3.0, np.nan]]).reshape(1, 2, 4, 1)
+            dy = np.array([5.0, 7.0]).reshape(1, 1, 2, 1)
+            out.append(Sample((Arg(x.astype("float32")), Arg(dy.astype("float32")), [2, 2], [2, 2],
+                               [0, 0, 0, 0]), {}, "ties"))
         if kind in ("max_pool", "max_pool_argmax") and dtypes_for("ties") != ("float64",):
             # Ties: the first maximum of the window (scan order) wins.
             x = np.array([[1.0, 3.0, 3.0, 0.0], [3.0, 2.0, 3.0, 3.0]]).reshape(1, 2, 4, 1)
