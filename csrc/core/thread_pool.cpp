@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -27,11 +28,30 @@ constexpr int kSpinBeforeSleep = 20000;  // pause instructions: a few tens of mi
 // can be claimed, and any claim prepared against the previous generation fails its CAS.
 constexpr uint64_t kLocked = 0xffffffffu;
 
+// Note [Contention fallback]
+// When another process keeps a core busy, a worker can be descheduled while it holds a chunk, and
+// the caller then waits a whole scheduler time slice (milliseconds) for it: a job split over 2
+// threads becomes slower than on 1. The caller notices (it waited for the workers longer than it
+// worked itself) and runs the jobs of the next kBackoff inline, then tries the workers again.
+constexpr std::chrono::nanoseconds kBackoff = std::chrono::milliseconds(50);
+constexpr std::chrono::nanoseconds kMinStall = std::chrono::microseconds(200);
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 class Pool {
  public:
   void run(int64_t nchunks, int nthreads, ChunkFn fn, void* ctx) {
     std::unique_lock<std::mutex> busy(run_mu_, std::try_to_lock);
     if (!busy.owns_lock() || t_in_job || nthreads <= 1 || nchunks <= 1) {
+      run_inline(nchunks, fn, ctx);
+      return;
+    }
+    const int64_t t_start = now_ns();
+    if (t_start < inline_until_ns_) {  // Note [Contention fallback]
+      busy.unlock();
       run_inline(nchunks, fn, ctx);
       return;
     }
@@ -56,12 +76,17 @@ class Pool {
     t_in_job = true;
     work(gen);
     // Wait for chunks claimed by workers (never for workers that claimed nothing).
+    const int64_t t_worked = now_ns();
     int spins = 0;
     while (done_.load(std::memory_order_acquire) < nchunks) {
       if (++spins < kSpinBeforeSleep) KN_PAUSE();
       else std::this_thread::yield();
     }
     t_in_job = false;
+    if (spins > 0) {
+      const int64_t t_done = now_ns(), waited = t_done - t_worked;
+      if (waited > kMinStall.count() && waited > t_worked - t_start) inline_until_ns_ = t_done + kBackoff.count();
+    }
     if (error_) std::rethrow_exception(error_);
   }
 
@@ -150,6 +175,7 @@ class Pool {
   ChunkFn fn_ = nullptr;
   void* ctx_ = nullptr;
   std::atomic<int64_t> nchunks_{0};
+  int64_t inline_until_ns_ = 0;  // guarded by run_mu_
   std::atomic<int> active_limit_{0};
 };
 
