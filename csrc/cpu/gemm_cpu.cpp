@@ -232,6 +232,92 @@ void gemm_small(const GemmArgs<T>& g) {
   }
 }
 
+// Narrow products (N at most two vectors: a classifier head, Dense(10)): no packing, each row of
+// B loaded once per four rows of C (masked to N), accumulators in registers. The blocked path
+// would pad N to a whole NR panel and spend most of its multiplies on zeros.
+// R rows of C at a time: R * NV independent accumulator chains keep both FMA units busy
+// (an FMA's latency is four of its issue slots). R = 8 with NV = 1, or R = 4 with NV = 2.
+template <int NV, int R>
+void gemm_narrow_rows(const GemmArgs<float>& g, int64_t i0, int64_t i1) {
+  static_assert((NV == 1 && R == 8) || (NV == 2 && R == 4), "the accumulators below cover these two");
+  using V = Vec<float>;
+  const int n0 = int(std::min<int64_t>(g.N, V::size)), n1 = int(g.N) - n0;
+  const float* B = g.B;
+  const int64_t rsb = g.rsb;
+  auto load_b = [B, rsb, n0, n1](int64_t k, V* b) {
+    const float* row = B + k * rsb;
+    b[0] = n0 == V::size ? V::loadu(row) : V::load_partial(row, n0);
+    if (NV == 2) b[1] = n1 == V::size ? V::loadu(row + V::size) : V::load_partial(row + V::size, n1);
+  };
+  auto store_row = [&](int64_t i, const V* acc) {
+    float* c = g.C + i * g.ldc;
+    V out[2] = {acc[0], NV == 2 ? acc[1] : acc[0]};
+    if (g.accumulate) {
+      out[0] = out[0] + V::load_partial(c, n0);
+      if (NV == 2) out[1] = out[1] + V::load_partial(c + V::size, n1);
+    }
+    out[0].store_partial(c, n0);
+    if (NV == 2) out[1].store_partial(c + V::size, n1);
+    epilogue(g, c, 1, g.N, 0);
+  };
+  // Locals, not g's fields, and one named variable per accumulator: with an array of vectors
+  // GCC writes every accumulator back to the stack on every step (store-bound, 2x slower).
+  const int64_t K = g.K, rsa = g.rsa, csa = g.csa;
+  int64_t i = i0;
+  for (; i + R <= i1; i += R) {
+    const float* a = g.A + i * rsa;
+    const V z = V::broadcast(0.0f);
+    V c00 = z, c10 = z, c20 = z, c30 = z, c40 = z, c50 = z, c60 = z, c70 = z;
+    V c01 = z, c11 = z, c21 = z, c31 = z;
+    for (int64_t k = 0; k < K; ++k) {
+      V b[NV];
+      load_b(k, b);
+      const float* ak = a + k * csa;
+      c00 = V::fmadd(V::broadcast(ak[0]), b[0], c00);
+      c10 = V::fmadd(V::broadcast(ak[rsa]), b[0], c10);
+      c20 = V::fmadd(V::broadcast(ak[2 * rsa]), b[0], c20);
+      c30 = V::fmadd(V::broadcast(ak[3 * rsa]), b[0], c30);
+      if constexpr (NV == 2) {
+        c01 = V::fmadd(V::broadcast(ak[0]), b[1], c01);
+        c11 = V::fmadd(V::broadcast(ak[rsa]), b[1], c11);
+        c21 = V::fmadd(V::broadcast(ak[2 * rsa]), b[1], c21);
+        c31 = V::fmadd(V::broadcast(ak[3 * rsa]), b[1], c31);
+      }
+      if constexpr (R == 8) {
+        c40 = V::fmadd(V::broadcast(ak[4 * rsa]), b[0], c40);
+        c50 = V::fmadd(V::broadcast(ak[5 * rsa]), b[0], c50);
+        c60 = V::fmadd(V::broadcast(ak[6 * rsa]), b[0], c60);
+        c70 = V::fmadd(V::broadcast(ak[7 * rsa]), b[0], c70);
+      }
+    }
+    const V rows[8][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, z}, {c50, z}, {c60, z}, {c70, z}};
+    for (int r = 0; r < R; ++r) store_row(i + r, rows[r]);
+  }
+  for (; i < i1; ++i) {
+    V acc[NV];
+    for (auto& v : acc) v = V::broadcast(0.0f);
+    const float* a = g.A + i * g.rsa;
+    for (int64_t k = 0; k < g.K; ++k) {
+      V b[NV];
+      load_b(k, b);
+      const V x = V::broadcast(a[k * g.csa]);
+      for (int v = 0; v < NV; ++v) acc[v] = V::fmadd(x, b[v], acc[v]);
+    }
+    store_row(i, acc);
+  }
+}
+
+void gemm_narrow(const GemmArgs<float>& g) {
+  constexpr int64_t kRows = 8;  // rows per task unit (a multiple of both row blockings)
+  const double row_flops = 2.0 * double(g.N) * double(std::max<int64_t>(g.K, 1));
+  const int64_t grain = std::max<int64_t>(1, int64_t(2e6 / (row_flops * kRows)));
+  parallel_for(0, (g.M + kRows - 1) / kRows, grain, [&](int64_t b0, int64_t b1) {
+    const int64_t i0 = b0 * kRows, i1 = std::min(g.M, b1 * kRows);
+    if (g.N <= Vec<float>::size) gemm_narrow_rows<1, 8>(g, i0, i1);
+    else gemm_narrow_rows<2, 4>(g, i0, i1);
+  });
+}
+
 // The blocked algorithm over K in [k_begin, k_end) (see Note [GEMM blocking]).
 void gemm_blocked(const GemmArgs<float>& g, int64_t k_begin, int64_t k_end, bool parallel) {
   const int nthreads = parallel ? get_num_threads() : 1;
@@ -316,6 +402,10 @@ void sgemm_kernel(const GemmArgs<float>& g) {
   if (g.M == 0 || g.N == 0) return;
   if (g.K == 0 || (g.M * g.N * g.K < 32768 && !g.pack_a)) {
     gemm_small(g);
+    return;
+  }
+  if (g.N <= 2 * Vec<float>::size && g.csb == 1 && !g.pack_a) {
+    gemm_narrow(g);
     return;
   }
   const int nthreads = get_num_threads();

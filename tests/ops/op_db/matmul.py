@@ -44,6 +44,11 @@ def _matmul_samples(rng):
         Sample((x((67, 131)), x((131, 45))), {}, "blocked-tails"),
         Sample((x((33, 70), dt="float64"), x((70, 29), dt="float64")), {}, "f64-tails"),
         Sample((x((8, 17, 9)), x((8, 9, 13), "transposed")), {}, "batched-strided"),
+        # Narrow outputs (N up to two vectors: the unpacked row kernel), with row tails.
+        Sample((x((130, 300)), x((300, 10))), {}, "narrow-10"),
+        Sample((x((67, 250), "transposed"), x((250, 23))), {}, "narrow-23-transposed-a"),
+        Sample((x((45, 200)), x((200, 16))), {}, "narrow-16"),
+        Sample((x((3, 70, 150)), x((150, 32))), {}, "narrow-32-batched"),
     ]
     return out
 
