@@ -33,6 +33,27 @@ struct ConvGeometry {
   int64_t kvol() const { return k[0] * k[1] * k[2]; }
 };
 
+// The same geometry with the spatial axes moved to the end (1-D and 2-D geometries keep their
+// size-1 axes last): the same memory layout, with the innermost real axis at index 2, for
+// kernels that walk output rows along that axis.
+inline ConvGeometry right_aligned(const ConvGeometry& g) {
+  ConvGeometry r = g;
+  const int shift = 3 - g.nd;
+  for (int d = 2; d >= 0; --d) {
+    const int src = d - shift;
+    const bool real = src >= 0;
+    r.in[d] = real ? g.in[src] : 1;
+    r.out[d] = real ? g.out[src] : 1;
+    r.k[d] = real ? g.k[src] : 1;
+    r.stride[d] = real ? g.stride[src] : 1;
+    r.dil[d] = real ? g.dil[src] : 1;
+    r.pad[d] = real ? g.pad[src] : 0;
+    r.pad_after[d] = real ? g.pad_after[src] : 0;
+  }
+  r.nd = 3;
+  return r;
+}
+
 // x [N, S..., C] * w [K..., Cg, F] -> y [N, O..., F]
 using ConvKernelFn = void (*)(const ConvGeometry& geo, const void* x, const void* w, void* y, DType dtype);
 // dy [N, O..., F], w -> dx [N, S..., C]

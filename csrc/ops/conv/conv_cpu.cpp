@@ -318,26 +318,6 @@ void conv_forward_f32(const ConvGeometry& g, const float* x, const float* w, flo
 // Cg = 1 or 3): tile rows are (tap, channel) pairs. Along one output row, tile row r reads the
 // input at base_r + o * stride * C, so the kernel needs no per-position addresses; the few
 // positions where a tap lands in the left/right padding take a scalar path.
-// Spatial axes moved to the end (1-D/2-D geometries keep their size-1 axes first): the same
-// memory layout, with the innermost real axis at index 2.
-ConvGeometry right_aligned(const ConvGeometry& g) {
-  ConvGeometry r = g;
-  const int shift = 3 - g.nd;
-  for (int d = 2; d >= 0; --d) {
-    const int src = d - shift;
-    const bool real = src >= 0;
-    r.in[d] = real ? g.in[src] : 1;
-    r.out[d] = real ? g.out[src] : 1;
-    r.k[d] = real ? g.k[src] : 1;
-    r.stride[d] = real ? g.stride[src] : 1;
-    r.dil[d] = real ? g.dil[src] : 1;
-    r.pad[d] = real ? g.pad[src] : 0;
-    r.pad_after[d] = real ? g.pad_after[src] : 0;
-  }
-  r.nd = 3;
-  return r;
-}
-
 void conv_filter_group_few_channels(const ConvGeometry& geometry, const float* x, const float* dy, float* dw,
                                     int64_t grp) {
   const ConvGeometry g = right_aligned(geometry);

@@ -192,6 +192,12 @@ _DEPTHWISE_CASES = [
     ((1, 4, 4, 3, 2), (2, 2, 2, 2, 1), (1, 1, 2), (0, 1, 0, 1, 1, 0), (1, 1, 1), "3d"),
     ((0, 5, 5, 2), (3, 3, 2, 1), (1, 1), (1, 1, 1, 1), (1, 1), "empty-batch"),
     ((2, 15, 17, 24), (3, 3, 24, 2), (1, 1), (1, 1, 1, 1), (1, 1), "larger"),
+    # Multiplier 1 (the register-blocked float32 kernels): channels past four vectors plus a
+    # tail, dilation with asymmetric padding, causal 1-D, and a strided case.
+    ((2, 9, 11, 70), (3, 3, 70, 1), (1, 1), (1, 1, 1, 1), (1, 1), "2d-wide-channels"),
+    ((1, 8, 9, 20), (3, 2, 20, 1), (1, 1), (2, 0, 1, 0), (2, 1), "2d-dilated-asym"),
+    ((2, 10, 33), (3, 33, 1), (1,), (2, 0), (1,), "1d-causal"),
+    ((2, 9, 8, 40), (3, 3, 40, 1), (2, 2), (1, 1, 0, 1), (1, 1), "2d-strided-m1"),
 ]
 _DEPTHWISE_GRAD_CASES = [
     ((1, 4, 3, 2), (2, 2, 2, 2), (1, 1), (1, 0, 0, 1), (1, 1), "2d"),
