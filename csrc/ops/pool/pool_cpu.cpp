@@ -5,8 +5,12 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
+#include "core/allocator.h"
 #include "core/parallel.h"
+#include "cpu/vec/vec.h"
+#include "ops/conv/conv_windows.h"
 #include "ops/op_registry.h"
 #include "ops/pool/pool.h"
 
@@ -90,6 +94,8 @@ inline void window_argmax(const ConvGeometry& g, const T* xn, const int64_t* o, 
 // Max-pool backward when windows do not overlap (stride >= pool size, MaxPooling2D's default):
 // each input cell gets its window's gradient or zero, written once, with two vectorisable
 // passes per window (the maximum, then the first cell equal to it) instead of a scatter.
+void max_backward_disjoint_f32(const ConvGeometry& geometry, const float* x, const float* dy, float* dx);
+
 template <class T>
 void max_backward_disjoint(const ConvGeometry& g, const T* x, const T* dy, T* dx) {
   const int64_t OS = g.out_spatial(), IS = g.in_spatial(), C = g.C;
@@ -97,7 +103,9 @@ void max_backward_disjoint(const ConvGeometry& g, const T* x, const T* dy, T* dx
   for (int d = 0; d < 3; ++d) {
     covers = covers && g.stride[d] == g.k[d] && g.pad[d] == 0 && g.out[d] * g.k[d] == g.in[d];
   }
-  parallel_for(0, g.N * OS, std::max<int64_t>(1, 8192 / std::max<int64_t>(1, C * g.kvol())), [&](int64_t r0,
+  if constexpr (std::is_same<T, float>::value) {
+    max_backward_disjoint_f32(g, x, dy, dx);
+  } else parallel_for(0, g.N * OS, std::max<int64_t>(1, 8192 / std::max<int64_t>(1, C * g.kvol())), [&](int64_t r0,
                                                                                                 int64_t r1) {
     T* best = new T[size_t(C)];
     uint8_t* taken = new uint8_t[size_t(C)];
@@ -157,6 +165,45 @@ void max_backward_disjoint(const ConvGeometry& g, const T* x, const T* dy, T* dx
       }
     });
   }
+}
+
+// float32 form of the disjoint-window backward pass: windows walked row by row, channel vectors
+// in registers. `avail` holds the window's gradient until the first cell equal to the maximum
+// takes it (a NaN maximum: the first cell), so later equal cells get zero.
+void max_backward_disjoint_f32(const ConvGeometry& geometry, const float* x, const float* dy, float* dx) {
+  using V = Vec<float>;
+  constexpr int64_t S = V::size;
+  const ConvGeometry g = right_aligned(geometry);
+  const int64_t OS = g.out_spatial(), IS = g.in_spatial(), C = g.C, O2 = g.out[2];
+  const int64_t rows = g.N * g.out[0] * g.out[1];
+  parallel_for(0, rows, std::max<int64_t>(1, 4096 / std::max<int64_t>(1, C * O2)), [&](int64_t r0, int64_t r1) {
+    RowWalker walk(g);
+    for (int64_t r = r0; r < r1; ++r) {
+      const int64_t img = (r * O2 / OS) * IS * C;
+      walk.row(r, [&](int64_t o2, const TapList& cells, int64_t shift) {
+        if (cells.n == 0) return;
+        const float* xs = x + img + shift;
+        float* ds = dx + img + shift;
+        const float* gr = dy + (r * O2 + o2) * C;
+        for (int64_t c = 0; c < C; c += S) {
+          const int m = int(std::min<int64_t>(S, C - c));
+          auto load = [m](const float* p) { return m == V::size ? V::loadu(p) : V::load_partial(p, m); };
+          V best = load(xs + cells.off[0] + c);
+          for (int64_t t = 1; t < cells.n; ++t) best = V::max(load(xs + cells.off[t] + c), best);
+          const auto best_nan = V::isnan(best);
+          const V zero = V::broadcast(0.0f);
+          V avail = load(gr + c);
+          for (int64_t t = 0; t < cells.n; ++t) {
+            const auto hit = V::mask_or(V::eq(load(xs + cells.off[t] + c), best), best_nan);
+            const V out = V::select(hit, avail, zero);
+            avail = V::select(hit, zero, avail);
+            if (m == S) out.storeu(ds + cells.off[t] + c);
+            else out.store_partial(ds + cells.off[t] + c, m);
+          }
+        }
+      });
+    }
+  });
 }
 
 template <class T>
@@ -231,10 +278,92 @@ void argmax_run(const ConvGeometry& g, const T* x, int64_t* idx) {
   });
 }
 
+// float32 pooling over windows walked row by row (Note [Window rows] in conv_windows.h), channel
+// vectors reduced in registers: kMode Max (padding never wins; a NaN cell is skipped, as in the
+// scalar path), Mean (over the valid cells) or Sum.
+enum class PoolMode { Max, Mean, Sum };
+
+template <PoolMode kMode>
+void pool_rows_f32(const ConvGeometry& geometry, const float* x, float* y) {
+  using V = Vec<float>;
+  constexpr int64_t S = V::size;
+  const ConvGeometry g = right_aligned(geometry);
+  const int64_t OS = g.out_spatial(), IS = g.in_spatial(), C = g.C, O2 = g.out[2];
+  const int64_t rows = g.N * g.out[0] * g.out[1];
+  const float init = kMode == PoolMode::Max ? -std::numeric_limits<float>::infinity() : 0.0f;
+  parallel_for(0, rows, std::max<int64_t>(1, 4096 / std::max<int64_t>(1, C * O2)), [&](int64_t r0, int64_t r1) {
+    RowWalker walk(g);
+    for (int64_t r = r0; r < r1; ++r) {
+      const float* __restrict xn = x + (r * O2 / OS) * IS * C;
+      walk.row(r, [&](int64_t o2, const TapList& cells, int64_t shift) {
+        float* __restrict out = y + (r * O2 + o2) * C;
+        const float* xs = xn + shift;
+        const V scale = V::broadcast(kMode == PoolMode::Mean && cells.n > 0 ? 1.0f / float(cells.n) : 1.0f);
+        auto reduce = [](V acc, V v) { return kMode == PoolMode::Max ? V::max(v, acc) : acc + v; };
+        int64_t c = 0;
+        for (; c + 4 * S <= C; c += 4 * S) {
+          V a0 = V::broadcast(init), a1 = a0, a2 = a0, a3 = a0;
+          for (int64_t t = 0; t < cells.n; ++t) {
+            const float* src = xs + cells.off[t] + c;
+            a0 = reduce(a0, V::loadu(src));
+            a1 = reduce(a1, V::loadu(src + S));
+            a2 = reduce(a2, V::loadu(src + 2 * S));
+            a3 = reduce(a3, V::loadu(src + 3 * S));
+          }
+          if (kMode == PoolMode::Mean) {
+            a0 = a0 * scale;
+            a1 = a1 * scale;
+            a2 = a2 * scale;
+            a3 = a3 * scale;
+          }
+          a0.storeu(out + c);
+          a1.storeu(out + c + S);
+          a2.storeu(out + c + 2 * S);
+          a3.storeu(out + c + 3 * S);
+        }
+        for (; c < C; c += S) {
+          const int m = int(std::min<int64_t>(S, C - c));
+          V a = V::broadcast(init);
+          for (int64_t t = 0; t < cells.n; ++t) a = reduce(a, V::load_partial(xs + cells.off[t] + c, m));
+          if (kMode == PoolMode::Mean) a = a * scale;
+          a.store_partial(out + c, m);
+        }
+      });
+    }
+  });
+}
+
+// Average-pool backward with stride 1: dx[i] = sum over the windows o holding i of dy[o] / n(o),
+// i.e. dy scaled by each window's cell count, then sum-pooled over the mirrored window
+// (padding (k - 1) - pad on each side): a gather, not a scatter into dx.
+void avg_backward_stride1_f32(const ConvGeometry& g, const float* dy, float* dx) {
+  const int64_t OS = g.out_spatial(), C = g.C;
+  float* scaled = static_cast<float*>(allocate(size_t(g.N * OS * C) * sizeof(float), Device{}));
+  parallel_for(0, g.N * OS, std::max<int64_t>(1, 4096 / std::max<int64_t>(1, C)), [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      int64_t o[3];
+      decode_out(g, r % OS, o);
+      const int64_t count = for_window(g, o, [](int64_t) {});
+      const float inv = count > 0 ? 1.0f / float(count) : 0.0f;
+      for (int64_t c = 0; c < C; ++c) scaled[r * C + c] = dy[r * C + c] * inv;
+    }
+  });
+  ConvGeometry t = g;
+  for (int d = 0; d < 3; ++d) {
+    t.in[d] = g.out[d];
+    t.out[d] = g.in[d];
+    t.pad[d] = g.k[d] - 1 - g.pad[d];
+    t.pad_after[d] = g.k[d] - 1 - g.pad_after[d];
+  }
+  pool_rows_f32<PoolMode::Sum>(t, scaled, dx);
+  deallocate(scaled, size_t(g.N * OS * C) * sizeof(float), Device{});
+}
+
 template <bool kMax>
 void forward_kernel(const ConvGeometry& g, const void* x, void* y, DType dt) {
   if (dt == DType::float64) pool_forward<double, kMax>(g, static_cast<const double*>(x), static_cast<double*>(y));
-  else pool_forward<float, kMax>(g, static_cast<const float*>(x), static_cast<float*>(y));
+  else if (kMax) pool_rows_f32<PoolMode::Max>(g, static_cast<const float*>(x), static_cast<float*>(y));
+  else pool_rows_f32<PoolMode::Mean>(g, static_cast<const float*>(x), static_cast<float*>(y));
 }
 
 void max_backward_kernel(const ConvGeometry& g, const void* x, const void* dy, void* dx, DType dt) {
@@ -247,6 +376,8 @@ void max_backward_kernel(const ConvGeometry& g, const void* x, const void* dy, v
 
 void avg_backward_kernel(const ConvGeometry& g, const void*, const void* dy, void* dx, DType dt) {
   if (dt == DType::float64) avg_backward(g, static_cast<const double*>(dy), static_cast<double*>(dx));
+  else if (g.stride[0] == 1 && g.stride[1] == 1 && g.stride[2] == 1)
+    avg_backward_stride1_f32(g, static_cast<const float*>(dy), static_cast<float*>(dx));
   else avg_backward(g, static_cast<const float*>(dy), static_cast<float*>(dx));
 }
 
