@@ -21,7 +21,16 @@ struct TensorSpan {
   size_t n = 0;
   TensorSpan() = default;
   TensorSpan(const Tensor* p, size_t count) : ptr(p), n(count) {}
+  // Only as a call argument: the braced list's array lives until the end of the full expression
+  // (GCC warns about the borrowed pointer in general; a TensorSpan is never stored).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winit-list-lifetime"
+#endif
   TensorSpan(std::initializer_list<Tensor> il) : ptr(il.begin()), n(il.size()) {}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
   TensorSpan(const TensorList& v) : ptr(v.data()), n(v.size()) {}
   const Tensor* begin() const { return ptr; }
   const Tensor* end() const { return ptr + n; }
