@@ -9,7 +9,7 @@ endif()
 
 set(KN_ISA_FLAGS_generic "")
 if(KERASNET_NATIVE)
-  set(KN_ISA_FLAGS_generic "-march=native")
+  set(KN_ISA_FLAGS_generic "-march=native")  # opt-in: KERASNET_NATIVE only
 endif()
 set(KN_ISA_FLAGS_avx2 -mavx2 -mfma -mf16c -mbmi2)
 set(KN_ISA_FLAGS_avx512 -mavx512f -mavx512bw -mavx512dq -mavx512vl -mavx2 -mfma -mf16c -mbmi2
