@@ -56,3 +56,7 @@ requires_gpu = pytest.mark.skipif(
     not gpu_available(),
     reason="no CUDA GPU available (kerasnet built without CUDA, or no GPU/driver here)",
 )
+
+
+# The local file server of the download tests (tests/utils, tests/datasets).
+from file_server import dead_url, keras_home, local_server  # noqa: E402,F401

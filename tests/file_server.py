@@ -1,4 +1,5 @@
-"""A file server on 127.0.0.1 for the download tests (no real network)."""
+"""A file server on 127.0.0.1 for the download tests (no real network); its fixtures are
+registered by tests/conftest.py."""
 
 import http.server
 import os
