@@ -412,11 +412,14 @@ void sgemm_kernel(const GemmArgs<float>& g) {
   const double flops = 2.0 * double(g.M) * double(g.N) * double(g.K);
   const bool parallel = nthreads > 1 && flops > 4e6 && !in_parallel_region();
   const int64_t tiles = ((g.M + kMR - 1) / kMR) * ((g.N + kNR - 1) / kNR);
-  if (!parallel || tiles >= 4 * nthreads || g.K < 4 * kKC) {
+  // A long K over a small C (weight gradients: K is every position of the batch) splits K, no
+  // matter how many tiles C has: the blocked path would synchronise the threads on every K block.
+  const bool long_k = g.K >= 8 * kKC && g.M * g.N <= (int64_t(1) << 17);
+  if (!parallel || g.K < 4 * kKC || (tiles >= 4 * nthreads && !long_k)) {
     gemm_blocked(g, 0, g.K, parallel);
     return;
   }
-  // Few output tiles but a long K (filter gradients, skinny products): each thread reduces a
+  // Few output tiles or a long K (filter gradients, skinny products): each thread reduces a
   // slice of K into its own buffer, and the buffers are summed (in a fixed order) at the end.
   const int64_t parts = std::min<int64_t>(nthreads * 2, g.K / kKC);
   const int64_t chunk = (g.K + parts - 1) / parts;

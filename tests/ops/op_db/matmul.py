@@ -49,6 +49,10 @@ def _matmul_samples(rng):
         Sample((x((67, 250), "transposed"), x((250, 23))), {}, "narrow-23-transposed-a"),
         Sample((x((45, 200)), x((200, 16))), {}, "narrow-16"),
         Sample((x((3, 70, 150)), x((150, 32))), {}, "narrow-32-batched"),
+        # A long K over a small output (a weight gradient): K split across threads. Whole
+        # numbers keep every partial sum exact, so the split's summation order cannot matter.
+        Sample((Arg(np.round(rand(rng, (50, 8200), f)), "transposed"), Arg(np.round(rand(rng, (8200, 70), f)))),
+               {}, "long-k"),
     ]
     return out
 
