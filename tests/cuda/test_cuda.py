@@ -135,6 +135,7 @@ CUDA_OPS = (
         "cumprod",
         "softmax",
         "log_softmax",
+        "matmul",
         "normal",
         "uniform",
         "truncated_normal",
@@ -891,3 +892,46 @@ def test_gradients_of_reductions_and_scans_match_cpu(rng):
     np.testing.assert_allclose(
         grads(DEVICE), grads("cpu"), rtol=1e-10, atol=1e-12
     )
+
+
+@gpu
+def test_matmul_matches_the_cpu_on_tiles_batches_and_views():
+    rng = np.random.default_rng(7)
+    cases = [
+        ((257, 300), (300, 129)),  # partial 64 x 64 tiles and a partial K step
+        ((3, 1, 70, 33), (5, 33, 65)),  # broadcast batch axes
+        ((1, 1), (1, 1)),
+    ]
+    for dtype, tol in [("float32", 1e-5), ("float64", 1e-12)]:
+        for sa, sb in cases:
+            a = rng.standard_normal(sa).astype(dtype)
+            b = rng.standard_normal(sb).astype(dtype)
+            c, g = both(lambda x, y: _C.matmul(x, y), a, b)
+            np.testing.assert_allclose(g, c, rtol=tol, atol=tol * 10)
+    # Transposed and sliced operands (strides, no copy) and integers (exact).
+    a = rng.standard_normal((40, 90)).astype("float32")
+    b = rng.standard_normal((50, 90)).astype("float32")
+    c, g = both(lambda x, y: _C.matmul(x[:, 5:85], _C.transpose(y, [1, 0])[5:85]), a, b)
+    np.testing.assert_allclose(g, c, rtol=1e-5, atol=1e-4)
+    ai = rng.integers(-5, 6, (33, 47)).astype("int32")
+    bi = rng.integers(-5, 6, (47, 21)).astype("int32")
+    c, g = both(lambda x, y: _C.matmul(x, y), ai, bi)
+    np.testing.assert_array_equal(g, c)
+
+
+@gpu
+def test_dense_layer_trains_on_the_gpu_like_on_the_cpu():
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((64, 20)).astype("float32")
+    w = rng.standard_normal((20, 8)).astype("float32")
+
+    def grads(dev):
+        with kerasnet.device(dev):
+            xt = _C.Tensor(x)
+            wv = kerasnet.Variable(w)
+            with kerasnet.GradientTape() as tape:
+                loss = kerasnet.ops.sum(kerasnet.ops.tanh(kerasnet.ops.matmul(xt, wv)))
+            (gw,) = tape.gradient(loss, [wv])
+        return kerasnet.ops.convert_to_numpy(gw)
+
+    np.testing.assert_allclose(grads(DEVICE), grads("cpu"), rtol=1e-4, atol=1e-4)
