@@ -4,7 +4,7 @@
 //   op            | kernel functor (unary_ops.h) | derivative (below)
 //   exp           | ExpOp                        | g * y
 //   ...
-// Dtype rules: negative, abs, sign, square, relu, relu6 and clip keep integer dtypes; every other
+// Dtype rules: negative, abs, sign, square, relu, relu6, clip and round keep integer dtypes; every other
 // op computes in float (int32 -> float32, like Keras); isnan/isinf/isfinite give bool;
 // logical_not casts to bool.
 #include <cmath>
@@ -23,7 +23,7 @@ enum class Domain { Numeric, Float, Predicate, Logical };
 Domain domain_of(OpId op) {
   switch (op) {
     case OpId::negative: case OpId::abs: case OpId::sign: case OpId::square:
-    case OpId::relu: case OpId::relu6: case OpId::clip:
+    case OpId::relu: case OpId::relu6: case OpId::clip: case OpId::round:
       return Domain::Numeric;
     case OpId::isnan: case OpId::isinf: case OpId::isfinite:
       return Domain::Predicate;

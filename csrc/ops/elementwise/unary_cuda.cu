@@ -67,10 +67,17 @@ KN_UNARY_ROW(HardSiluOp, false,
 KN_UNARY_ROW(ErfOp, false, return m_erf(x))
 KN_UNARY_ROW(FloorOp, false, return m_floor(x))
 KN_UNARY_ROW(CeilOp, false, return m_ceil(x))
-// Half to even, like numpy; p.a = decimals.
-KN_UNARY_ROW(RoundOp, false,
-             if (p.a == 0) return m_rint(x); const T scale = T(::pow(10.0, p.a));
-             return m_rint(x * scale) / scale)
+// Half to even, like numpy; p.a = decimals. Integers keep their dtype (see unary_ops.h).
+KN_UNARY_ROW(RoundOp, true,
+             if constexpr (std::is_integral<T>::value) {
+               if (p.a >= 0) return x;
+               const double s = ::pow(10.0, -p.a);
+               return T(::rint(double(x) / s) * s);
+             } else {
+               if (p.a == 0) return m_rint(x);
+               const T scale = T(::pow(10.0, p.a));
+               return m_rint(x * scale) / scale;
+             })
 // Integers compare in double, so a bound outside the dtype's range does not wrap; hi wins when
 // lo > hi.
 KN_UNARY_ROW(ClipOp, true,

@@ -244,10 +244,17 @@ struct CeilOp {
   template <class V> static V vec(V x, const UnaryParams&) { return V::ceil(x); }
 };
 // Half to even, like numpy; p.a = decimals.
+// Half to even, like numpy. Integers keep their dtype (Keras): only negative decimals change
+// them, rounding x / 10^-decimals (exact in double) to even.
 struct RoundOp {
   static constexpr int kVec = 0;
-  static constexpr bool kInt = false;
+  static constexpr bool kInt = true;
   template <class T> static T scalar(T x, const UnaryParams& p) {
+    if constexpr (std::is_integral<T>::value) {
+      if (p.a >= 0) return x;
+      const double s = std::pow(10.0, -p.a);
+      return T(std::nearbyint(double(x) / s) * s);
+    }
     if (p.a == 0) return std::nearbyint(x);
     const T scale = T(std::pow(10.0, p.a));
     return std::nearbyint(x * scale) / scale;

@@ -91,7 +91,9 @@ _UNARY = {
     "erf": (ops.erf, _erf, rule_float, (-3, 3), {}),
     "floor": (ops.floor, np.floor, rule_float, (-5, 5), {}),
     "ceil": (ops.ceil, np.ceil, rule_float, (-5, 5), {}),
-    "round": (ops.round, lambda x, decimals=0: np.round(x, decimals), rule_float, (-5, 5), {}),
+    # Integers keep their dtype (Keras); numpy rounds them half to even too.
+    "round": (ops.round, lambda x, decimals=0: np.round(x, decimals) if x.dtype != bool
+              else x.astype("int32"), rule_numeric, (-5, 5), {}),
     "clip": (ops.clip, lambda x, x_min, x_max: np.clip(x, x_min, x_max), rule_numeric, (-5, 5),
              {"x_min": -1, "x_max": 2}),
     "isnan": (ops.isnan, np.isnan, rule_bool, (-3, 3), {}),
