@@ -51,6 +51,8 @@ struct Vec<float> {
   static Mask mask_and(Mask a, Mask b) { return a & b; }
   static Mask mask_or(Mask a, Mask b) { return a | b; }
   static Vec select(Mask m, Vec a, Vec b) { return _mm512_mask_blend_ps(m, b.v, a.v); }
+  // a * 2^n for integer-valued n over the whole range (gradual underflow, overflow to inf).
+  static Vec scalef(Vec a, Vec n) { return _mm512_scalef_ps(a.v, n.v); }
   static Vec pow2i(Vec n) {
     __m512i i = _mm512_cvtps_epi32(n.v);
     i = _mm512_slli_epi32(_mm512_add_epi32(i, _mm512_set1_epi32(127)), 23);

@@ -28,6 +28,9 @@ inline VecF vexp(VecF x) {
   p = VecF::fmadd(p, r, VecF(1.6666665459e-1f));
   p = VecF::fmadd(p, r, VecF(5.0000001201e-1f));
   p = VecF::fmadd(p * r, r, r + VecF(1.0f));
+#if defined(__AVX512F__)
+  VecF y = VecF::scalef(p, n);  // one instruction for the whole exponent range
+#else
   const auto deep = VecF::lt(n, VecF(-125.0f));
   const auto high = VecF::gt(n, VecF(127.0f));
   VecF ns = VecF::select(deep, n + VecF(64.0f), n);
@@ -35,6 +38,7 @@ inline VecF vexp(VecF x) {
   VecF y = p * VecF::pow2i(ns);
   y = VecF::select(deep, y * VecF(5.42101086e-20f), y);  // 2^-64
   y = VecF::select(high, y * VecF(2.0f), y);
+#endif
   y = VecF::select(VecF::lt(x, lo), VecF(0.0f), y);
   y = VecF::select(VecF::gt(x, hi), VecF(HUGE_VALF), y);
   return VecF::select(VecF::isnan(x), x, y);
