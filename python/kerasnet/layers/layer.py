@@ -53,6 +53,15 @@ def _dtype_policy_name(dtype):
     return standardize_dtype(name)
 
 
+
+# Attribute values that never hold sub-layers, and bookkeeping attributes that are not searched.
+_LEAF_TYPES = frozenset({str, int, float, bool, type(None), bytes})
+_CONTAINER_TYPES = frozenset({list, tuple, dict})
+_NOT_SUBLAYER_ATTRS = frozenset({
+    "_inbound_nodes", "_init_args", "_parent_layers", "_last_output_shapes", "_own_variables",
+    "_trainable_variables", "_non_trainable_variables", "_losses", "_call_args",
+})
+
 class Layer:
     """Base class of all layers.
 
@@ -145,14 +154,16 @@ class Layer:
         return out
 
     def _direct_layers(self):
+        # Runs several times per training step (weights, losses, metrics): leaf values are
+        # skipped by their exact type before any isinstance test.
         found = []
         for name, value in self.__dict__.items():
-            if name in ("_inbound_nodes", "_init_args", "_parent_layers", "_last_output_shapes"):
+            kind = type(value)
+            if kind in _LEAF_TYPES or name in _NOT_SUBLAYER_ATTRS:
                 continue
             if isinstance(value, Layer):
                 found.append(value)
-            elif isinstance(value, (list, tuple, dict)) and name not in (
-                    "_own_variables", "_trainable_variables", "_non_trainable_variables", "_losses"):
+            elif kind in _CONTAINER_TYPES or isinstance(value, (list, tuple, dict)):
                 for v in tree.flatten(value):
                     if isinstance(v, Layer):
                         found.append(v)
