@@ -50,6 +50,43 @@ struct TuneFromEnv {
 using VF = Vec<float>;
 constexpr int kNR = kNV * VF::size;
 
+#if defined(__AVX512F__)
+// Row-major A (Dense inputs, dy): the 12 rows of a panel are read 16 columns at a time and
+// transposed in registers (a 16 x 16 transpose with 4 zero rows), instead of one scalar move per
+// element. Returns how many columns it packed (a multiple of 16).
+int64_t pack_a_rows_transposed(const float* a, int64_t rsa, int64_t kc, float* out) {
+  static_assert(kMR == 12, "the transpose below pads 12 rows to 16");
+  int64_t k = 0;
+  for (; k + 16 <= kc; k += 16) {
+    __m512 r[16], t[16];
+    for (int i = 0; i < kMR; ++i) r[i] = _mm512_loadu_ps(a + i * rsa + k);
+    for (int i = kMR; i < 16; ++i) r[i] = _mm512_setzero_ps();
+    for (int i = 0; i < 16; i += 2) {
+      t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+      t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 16; i += 4) {
+      r[i] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+      r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+      r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+      r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+    for (int h = 0; h < 16; h += 8) {
+      for (int i = 0; i < 4; ++i) {
+        t[h + i] = _mm512_shuffle_f32x4(r[h + i], r[h + i + 4], 0x88);
+        t[h + i + 4] = _mm512_shuffle_f32x4(r[h + i], r[h + i + 4], 0xdd);
+      }
+    }
+    for (int i = 0; i < 8; ++i) {
+      r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+      r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd);
+    }
+    for (int j = 0; j < 16; ++j) _mm512_mask_storeu_ps(out + (k + j) * kMR, __mmask16(0x0fff), r[j]);
+  }
+  return k;
+}
+#endif
+
 // Packs rows [i0, i0+mc) x cols [k0, k0+kc) of A into MR-row panels: panel p, step k holds
 // A(i0 + p*MR + r, k0 + k) at [p*kc*MR + k*MR + r]; rows past M are zero.
 void pack_a(const GemmArgs<float>& g, int64_t i0, int64_t mc, int64_t k0, int64_t kc, float* dst) {
@@ -62,7 +99,11 @@ void pack_a(const GemmArgs<float>& g, int64_t i0, int64_t mc, int64_t k0, int64_
     float* out = dst + (p / kMR) * kc * kMR;
     const float* a = g.A + (i0 + p) * g.rsa + k0 * g.csa;
     if (g.csa == 1 && rows == kMR) {
-      for (int64_t k = 0; k < kc; ++k) {
+      int64_t k = 0;
+#if defined(__AVX512F__)
+      k = pack_a_rows_transposed(a, g.rsa, kc, out);
+#endif
+      for (; k < kc; ++k) {
         for (int r = 0; r < kMR; ++r) out[k * kMR + r] = a[r * g.rsa + k];
       }
     } else if (g.rsa == 1 && rows == kMR) {
