@@ -121,6 +121,14 @@ def test_ops_and_operators_on_keras_tensors():
         np.testing.assert_allclose(g, r, rtol=1e-5, atol=1e-6)
 
 
+def test_keras_tensors_refuse_iteration_and_truth_with_type_errors():
+    x = kerasnet.Input((2,))
+    with pytest.raises(TypeError, match="Iterating over a symbolic KerasTensor"):
+        first, second = x
+    with pytest.raises(TypeError, match="Python boolean"):
+        bool(x)
+
+
 def test_config_round_trip_rebuilds_the_same_graph():
     a, b = kerasnet.Input((3,), name="a"), kerasnet.Input((3,), name="b")
     shared = layers.Dense(4, activation="relu", name="shared")

@@ -75,8 +75,11 @@ class KerasTensor:
         return self._shape[0]
 
     def __iter__(self):
-        raise NotImplementedError(
-            "Iterating over a symbolic KerasTensor is not supported."
+        # TypeError, as Python raises for any object that cannot be iterated (unpacking a
+        # KerasTensor is a common slip: `a, b = keras.Input((2,))`).
+        raise TypeError(
+            "Iterating over a symbolic KerasTensor is not supported: index it "
+            "(x[:, 0]) or use keras.ops.split / keras.ops.unstack."
         )
 
     __hash__ = object.__hash__

@@ -1,7 +1,7 @@
 """Hinge losses: Hinge, SquaredHinge, CategoricalHinge."""
 
 from kerasnet import ops
-from kerasnet.losses.loss import Loss, LossFunctionWrapper
+from kerasnet.losses.loss import LossFunctionWrapper
 from kerasnet.losses.regression import prepare
 
 
@@ -62,9 +62,6 @@ class Hinge(LossFunctionWrapper):
     ):
         super().__init__(hinge, name=name, reduction=reduction, dtype=dtype)
 
-    def get_config(self):
-        return Loss.get_config(self)
-
 
 class SquaredHinge(LossFunctionWrapper):
     """Squared hinge loss: `square(maximum(1 - y_true * y_pred, 0))`.
@@ -81,9 +78,6 @@ class SquaredHinge(LossFunctionWrapper):
         super().__init__(
             squared_hinge, name=name, reduction=reduction, dtype=dtype
         )
-
-    def get_config(self):
-        return Loss.get_config(self)
 
 
 class CategoricalHinge(LossFunctionWrapper):
@@ -105,5 +99,3 @@ class CategoricalHinge(LossFunctionWrapper):
             categorical_hinge, name=name, reduction=reduction, dtype=dtype
         )
 
-    def get_config(self):
-        return Loss.get_config(self)

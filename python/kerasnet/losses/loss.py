@@ -85,7 +85,7 @@ class Loss:
         )
 
     def call(self, y_true, y_pred):
-        """The per-sample losses (implemented by subclasses)."""
+        """The per-sample losses (abstract: every loss overrides it)."""
         raise NotImplementedError
 
     def get_config(self):
@@ -138,8 +138,12 @@ class LossFunctionWrapper(Loss):
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
     def get_config(self):
+        # The named losses (MeanSquaredError, Huber, ...) pass exactly their own arguments to
+        # their fixed function, so their config is the base fields plus those arguments; only
+        # a bare wrapper also names its function.
         config = super().get_config()
-        config["fn"] = serialize_keras_object(self.fn)
+        if type(self) is LossFunctionWrapper:
+            config["fn"] = serialize_keras_object(self.fn)
         config.update(serialize_keras_object(self._fn_kwargs))
         return config
 

@@ -8,7 +8,7 @@ import warnings
 from kerasnet import ops
 from kerasnet.backend import epsilon
 from kerasnet.losses import _crossentropy
-from kerasnet.losses.loss import Loss, LossFunctionWrapper
+from kerasnet.losses.loss import LossFunctionWrapper
 from kerasnet.losses.regression import prepare
 
 
@@ -275,14 +275,6 @@ class BinaryCrossentropy(LossFunctionWrapper):
         self.label_smoothing = label_smoothing
         self.axis = axis
 
-    def get_config(self):
-        return {
-            **Loss.get_config(self),
-            "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing,
-            "axis": self.axis,
-        }
-
 
 class BinaryFocalCrossentropy(LossFunctionWrapper):
     """Binary focal cross-entropy: easy examples weigh `(1 - p_t) ** gamma`.
@@ -331,17 +323,6 @@ class BinaryFocalCrossentropy(LossFunctionWrapper):
         self.alpha = alpha
         self.gamma = gamma
 
-    def get_config(self):
-        return {
-            **Loss.get_config(self),
-            "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing,
-            "axis": self.axis,
-            "apply_class_balancing": self.apply_class_balancing,
-            "alpha": self.alpha,
-            "gamma": self.gamma,
-        }
-
 
 class CategoricalCrossentropy(LossFunctionWrapper):
     """Cross-entropy for one-hot targets over two or more classes.
@@ -379,14 +360,6 @@ class CategoricalCrossentropy(LossFunctionWrapper):
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
         self.axis = axis
-
-    def get_config(self):
-        return {
-            **Loss.get_config(self),
-            "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing,
-            "axis": self.axis,
-        }
 
 
 class CategoricalFocalCrossentropy(LossFunctionWrapper):
@@ -433,16 +406,6 @@ class CategoricalFocalCrossentropy(LossFunctionWrapper):
         self.alpha = alpha
         self.gamma = gamma
 
-    def get_config(self):
-        return {
-            **Loss.get_config(self),
-            "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing,
-            "axis": self.axis,
-            "alpha": self.alpha,
-            "gamma": self.gamma,
-        }
-
 
 class SparseCategoricalCrossentropy(LossFunctionWrapper):
     """Cross-entropy for integer class targets.
@@ -482,13 +445,6 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
         self.from_logits = from_logits
         self.ignore_class = ignore_class
 
-    def get_config(self):
-        return {
-            **Loss.get_config(self),
-            "from_logits": self.from_logits,
-            "ignore_class": self.ignore_class,
-        }
-
 
 class KLDivergence(LossFunctionWrapper):
     """Kullback-Leibler divergence: `y_true * log(y_true / y_pred)`.
@@ -506,9 +462,6 @@ class KLDivergence(LossFunctionWrapper):
             kl_divergence, name=name, reduction=reduction, dtype=dtype
         )
 
-    def get_config(self):
-        return Loss.get_config(self)
-
 
 class Poisson(LossFunctionWrapper):
     """Poisson loss: `y_pred - y_true * log(y_pred)`.
@@ -524,5 +477,3 @@ class Poisson(LossFunctionWrapper):
     ):
         super().__init__(poisson, name=name, reduction=reduction, dtype=dtype)
 
-    def get_config(self):
-        return Loss.get_config(self)

@@ -9,7 +9,6 @@ import math
 from kerasnet import ops
 from kerasnet.backend import epsilon
 from kerasnet.losses.loss import (
-    Loss,
     LossFunctionWrapper,
     squeeze_or_expand_to_same_rank,
 )
@@ -123,9 +122,6 @@ class MeanSquaredError(LossFunctionWrapper):
             mean_squared_error, name=name, reduction=reduction, dtype=dtype
         )
 
-    def get_config(self):
-        return Loss.get_config(self)
-
 
 class MeanAbsoluteError(LossFunctionWrapper):
     """Mean of absolute errors: `mean(abs(y_true - y_pred))`.
@@ -145,9 +141,6 @@ class MeanAbsoluteError(LossFunctionWrapper):
         super().__init__(
             mean_absolute_error, name=name, reduction=reduction, dtype=dtype
         )
-
-    def get_config(self):
-        return Loss.get_config(self)
 
 
 class MeanAbsolutePercentageError(LossFunctionWrapper):
@@ -172,9 +165,6 @@ class MeanAbsolutePercentageError(LossFunctionWrapper):
             dtype=dtype,
         )
 
-    def get_config(self):
-        return Loss.get_config(self)
-
 
 class MeanSquaredLogarithmicError(LossFunctionWrapper):
     """`mean(square(log(y_true + 1) - log(y_pred + 1)))`.
@@ -197,9 +187,6 @@ class MeanSquaredLogarithmicError(LossFunctionWrapper):
             reduction=reduction,
             dtype=dtype,
         )
-
-    def get_config(self):
-        return Loss.get_config(self)
 
 
 class CosineSimilarity(LossFunctionWrapper):
@@ -228,9 +215,6 @@ class CosineSimilarity(LossFunctionWrapper):
         )
         self.axis = axis
 
-    def get_config(self):
-        return {**Loss.get_config(self), "axis": self.axis}
-
 
 class Huber(LossFunctionWrapper):
     """Huber loss: quadratic for |error| <= delta, linear beyond.
@@ -258,9 +242,6 @@ class Huber(LossFunctionWrapper):
         )
         self.delta = delta
 
-    def get_config(self):
-        return {**Loss.get_config(self), "delta": self.delta}
-
 
 class LogCosh(LossFunctionWrapper):
     """`mean(log(cosh(y_pred - y_true)))`: MSE-like if small, MAE-like if large.
@@ -276,5 +257,3 @@ class LogCosh(LossFunctionWrapper):
     ):
         super().__init__(log_cosh, name=name, reduction=reduction, dtype=dtype)
 
-    def get_config(self):
-        return Loss.get_config(self)

@@ -114,9 +114,6 @@ class Accuracy(MeanMetricWrapper):
         super().__init__(fn=accuracy, name=name, dtype=dtype)
         self._direction = "up"
 
-    def get_config(self):
-        return {"name": self.name, "dtype": self.dtype}
-
 
 class BinaryAccuracy(MeanMetricWrapper):
     """How often `y_pred > threshold` matches binary labels.
@@ -147,13 +144,6 @@ class BinaryAccuracy(MeanMetricWrapper):
         self.threshold = threshold
         self._direction = "up"
 
-    def get_config(self):
-        return {
-            "name": self.name,
-            "dtype": self.dtype,
-            "threshold": self.threshold,
-        }
-
 
 class CategoricalAccuracy(MeanMetricWrapper):
     """How often `argmax(y_pred)` matches one-hot labels (logits work too).
@@ -167,9 +157,6 @@ class CategoricalAccuracy(MeanMetricWrapper):
         super().__init__(fn=categorical_accuracy, name=name, dtype=dtype)
         self._direction = "up"
 
-    def get_config(self):
-        return {"name": self.name, "dtype": self.dtype}
-
 
 class SparseCategoricalAccuracy(MeanMetricWrapper):
     """How often `argmax(y_pred)` matches integer labels (logits work too).
@@ -182,9 +169,6 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
     def __init__(self, name="sparse_categorical_accuracy", dtype=None):
         super().__init__(fn=sparse_categorical_accuracy, name=name, dtype=dtype)
         self._direction = "up"
-
-    def get_config(self):
-        return {"name": self.name, "dtype": self.dtype}
 
 
 class TopKCategoricalAccuracy(MeanMetricWrapper):
@@ -203,9 +187,6 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
         )
         self.k = k
         self._direction = "up"
-
-    def get_config(self):
-        return {"name": self.name, "dtype": self.dtype, "k": self.k}
 
 
 class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
@@ -227,5 +208,3 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
         self.k = k
         self._direction = "up"
 
-    def get_config(self):
-        return {"name": self.name, "dtype": self.dtype, "k": self.k}

@@ -59,11 +59,12 @@ class Metric:
             v.assign(ops.zeros(v.shape, dtype=v.dtype))
 
     def update_state(self, *args, **kwargs):
-        """Accumulates statistics for the metric."""
+        """Accumulates statistics for the metric (abstract: every metric overrides it)."""
         raise NotImplementedError
 
     def result(self):
-        """The current value: a scalar tensor (or a dict of them)."""
+        """The current value: a scalar tensor or a dict of them (abstract: every metric
+        overrides it)."""
         raise NotImplementedError
 
     def __call__(self, *args, **kwargs):

@@ -8,18 +8,7 @@ from kerasnet.losses.probabilistic import (
     poisson,
     sparse_categorical_crossentropy,
 )
-from kerasnet.metrics.reduction_metrics import MeanMetricWrapper
-
-
-class _LossMean(MeanMetricWrapper):
-    _FN = None
-
-    def __init__(self, name, dtype=None, **kwargs):
-        super().__init__(type(self)._FN, name=name, dtype=dtype, **kwargs)
-        self._direction = "down"
-
-    def get_config(self):
-        return {"name": self.name, "dtype": self.dtype}
+from kerasnet.metrics.reduction_metrics import _LossMean
 
 
 class KLDivergence(_LossMean):
@@ -78,13 +67,6 @@ class BinaryCrossentropy(_LossMean):
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
 
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing,
-        }
-
 
 class CategoricalCrossentropy(_LossMean):
     """Running mean of the categorical cross-entropy (one-hot labels).
@@ -118,14 +100,6 @@ class CategoricalCrossentropy(_LossMean):
         self.label_smoothing = label_smoothing
         self.axis = axis
 
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing,
-            "axis": self.axis,
-        }
-
 
 class SparseCategoricalCrossentropy(_LossMean):
     """Running mean of the sparse categorical cross-entropy (integer labels).
@@ -151,13 +125,6 @@ class SparseCategoricalCrossentropy(_LossMean):
         )
         self.from_logits = from_logits
         self.axis = axis
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "from_logits": self.from_logits,
-            "axis": self.axis,
-        }
 
 
 class Hinge(_LossMean):

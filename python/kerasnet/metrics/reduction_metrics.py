@@ -181,8 +181,12 @@ class MeanMetricWrapper(Mean):
         return super().update_state(values, sample_weight=sample_weight)
 
     def get_config(self):
+        # The named metrics (Accuracy, MeanSquaredError, ...) pass exactly their own arguments
+        # to their fixed function, so their config is name, dtype and those arguments; only a
+        # bare wrapper also names its function.
         config = super().get_config()
-        config["fn"] = serialize_keras_object(self._fn)
+        if type(self) is MeanMetricWrapper:
+            config["fn"] = serialize_keras_object(self._fn)
         config.update(serialize_keras_object(self._fn_kwargs))
         return config
 
@@ -196,3 +200,14 @@ class MeanMetricWrapper(Mean):
                 config["fn"], module_objects=metrics.ALL_OBJECTS_DICT
             )
         return cls(**config)
+
+
+class _LossMean(MeanMetricWrapper):
+    """The running mean of a loss function `_FN` (the metric twins of the losses); lower is
+    better."""
+
+    _FN = None
+
+    def __init__(self, name, dtype=None, **kwargs):
+        super().__init__(type(self)._FN, name=name, dtype=dtype, **kwargs)
+        self._direction = "down"

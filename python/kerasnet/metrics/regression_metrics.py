@@ -11,20 +11,7 @@ from kerasnet.losses.regression import (
     mean_squared_logarithmic_error,
     prepare,
 )
-from kerasnet.metrics.reduction_metrics import Mean, MeanMetricWrapper
-
-
-class _LossMean(MeanMetricWrapper):
-    """The running mean of a regression loss; config is name and dtype."""
-
-    _FN = None
-
-    def __init__(self, name, dtype=None):
-        super().__init__(type(self)._FN, name=name, dtype=dtype)
-        self._direction = "down"
-
-    def get_config(self):
-        return {"name": self.name, "dtype": self.dtype}
+from kerasnet.metrics.reduction_metrics import Mean, MeanMetricWrapper, _LossMean
 
 
 class MeanSquaredError(_LossMean):
@@ -144,5 +131,3 @@ class CosineSimilarity(MeanMetricWrapper):
         self.axis = axis
         self._direction = "up"
 
-    def get_config(self):
-        return {"name": self.name, "dtype": self.dtype, "axis": self.axis}

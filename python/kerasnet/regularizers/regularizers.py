@@ -28,7 +28,8 @@ class Regularizer:
         return cls(**config)
 
     def get_config(self):
-        """The regularizer's configuration as a JSON-serializable dict."""
+        """The configuration as a JSON-serializable dict (abstract, as in Keras: a custom
+        regularizer that is saved overrides it)."""
         raise NotImplementedError(
             f"{self.__class__.__name__} does not implement get_config()"
         )
