@@ -1,5 +1,6 @@
 // CPU kernels of copy (any strided view into any strided view) and concatenate (compiled once per
 // ISA level). Dense runs are memcpy.
+#include <algorithm>
 #include <cstring>
 
 #include "cpu/loops.h"
@@ -14,6 +15,11 @@ template <class T>
 void copy_run(char* const* p, const int64_t* s, int64_t n) {
   if (s[0] == int64_t(sizeof(T)) && s[1] == int64_t(sizeof(T))) {
     std::memcpy(p[0], p[1], size_t(n) * sizeof(T));
+    return;
+  }
+  if (s[0] == int64_t(sizeof(T)) && s[1] == 0) {  // a broadcast value (the gradient of a sum)
+    T* out = reinterpret_cast<T*>(p[0]);
+    std::fill(out, out + n, *reinterpret_cast<const T*>(p[1]));
     return;
   }
   char* po = p[0];
