@@ -51,6 +51,32 @@ using VF = Vec<float>;
 constexpr int kNR = kNV * VF::size;
 
 #if defined(__AVX512F__)
+// Transposes 16 x 16 floats held in 16 registers (r[i] = row i) in place: afterwards r[j] holds
+// column j.
+inline void transpose16x16(__m512 r[16]) {
+  __m512 t[16];
+  for (int i = 0; i < 16; i += 2) {
+    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+  }
+  for (int i = 0; i < 16; i += 4) {
+    r[i] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+  }
+  for (int h = 0; h < 16; h += 8) {
+    for (int i = 0; i < 4; ++i) {
+      t[h + i] = _mm512_shuffle_f32x4(r[h + i], r[h + i + 4], 0x88);
+      t[h + i + 4] = _mm512_shuffle_f32x4(r[h + i], r[h + i + 4], 0xdd);
+    }
+  }
+  for (int i = 0; i < 8; ++i) {
+    r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+    r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd);
+  }
+}
+
 // Row-major A (Dense inputs, dy): the 12 rows of a panel are read 16 columns at a time and
 // transposed in registers (a 16 x 16 transpose with 4 zero rows), instead of one scalar move per
 // element. Returns how many columns it packed (a multiple of 16).
@@ -58,30 +84,27 @@ int64_t pack_a_rows_transposed(const float* a, int64_t rsa, int64_t kc, float* o
   static_assert(kMR == 12, "the transpose below pads 12 rows to 16");
   int64_t k = 0;
   for (; k + 16 <= kc; k += 16) {
-    __m512 r[16], t[16];
+    __m512 r[16];
     for (int i = 0; i < kMR; ++i) r[i] = _mm512_loadu_ps(a + i * rsa + k);
     for (int i = kMR; i < 16; ++i) r[i] = _mm512_setzero_ps();
-    for (int i = 0; i < 16; i += 2) {
-      t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
-      t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
-    }
-    for (int i = 0; i < 16; i += 4) {
-      r[i] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
-      r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
-      r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
-      r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
-    }
-    for (int h = 0; h < 16; h += 8) {
-      for (int i = 0; i < 4; ++i) {
-        t[h + i] = _mm512_shuffle_f32x4(r[h + i], r[h + i + 4], 0x88);
-        t[h + i + 4] = _mm512_shuffle_f32x4(r[h + i], r[h + i + 4], 0xdd);
-      }
-    }
-    for (int i = 0; i < 8; ++i) {
-      r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
-      r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd);
-    }
+    transpose16x16(r);
     for (int j = 0; j < 16; ++j) _mm512_mask_storeu_ps(out + (k + j) * kMR, __mmask16(0x0fff), r[j]);
+  }
+  return k;
+}
+
+// Column-major B (B transposed, as in dy @ W^T): each column of a panel is contiguous along k, so
+// 16 columns x 16 k are loaded as rows and transposed in registers. Returns the k rows packed.
+int64_t pack_b_cols_transposed(const float* b, int64_t csb, int64_t kc, float* out) {
+  static_assert(kNR == 32, "two 16-column halves per panel");
+  int64_t k = 0;
+  for (; k + 16 <= kc; k += 16) {
+    for (int h = 0; h < 2; ++h) {
+      __m512 r[16];
+      for (int j = 0; j < 16; ++j) r[j] = _mm512_loadu_ps(b + (h * 16 + j) * csb + k);
+      transpose16x16(r);
+      for (int i = 0; i < 16; ++i) _mm512_storeu_ps(out + (k + i) * kNR + h * 16, r[i]);
+    }
   }
   return k;
 }
@@ -127,7 +150,11 @@ void pack_b_panel(const GemmArgs<float>& g, int64_t k0, int64_t kc, int64_t j0, 
       std::memset(out + k * kNR + nr, 0, sizeof(float) * (kNR - nr));
     }
   } else {
-    for (int64_t k = 0; k < kc; ++k) {
+    int64_t k = 0;
+#if defined(__AVX512F__)
+    if (g.rsb == 1 && nr == kNR) k = pack_b_cols_transposed(b, g.csb, kc, out);
+#endif
+    for (; k < kc; ++k) {
       for (int64_t j = 0; j < kNR; ++j) out[k * kNR + j] = j < nr ? b[k * g.rsb + j * g.csb] : 0.0f;
     }
   }
@@ -439,6 +466,40 @@ void gemm_blocked(const GemmArgs<float>& g, int64_t k_begin, int64_t k_end, bool
   deallocate(bp, b_bytes, Device{});
 }
 
+// Note [Small parallel GEMM]
+// In a small product the packed blocks are the whole problem, and a thread that computes with
+// blocks another core packed reads them through the shared L3 (2x slower than one thread alone
+// at 128^3). Each thread instead computes its own slice of C (rows, or columns when M is short)
+// with the serial algorithm, packing everything it reads itself: the other operand is packed once
+// per thread, which costs less than the cross-core traffic it saves.
+bool gemm_split(const GemmArgs<float>& g, int nthreads) {
+  const int64_t parts = nthreads;
+  const bool by_rows = g.M >= parts * 2 * kMR && g.N <= 2 * g.M;
+  const int64_t unit = by_rows ? kMR : kNR, extent = by_rows ? g.M : g.N;
+  if (!by_rows && extent < parts * 2 * unit) return false;
+  const int64_t units = (extent + unit - 1) / unit;
+  parallel_for_dynamic(0, parts, 1, [&](int64_t p0, int64_t p1) {
+    for (int64_t p = p0; p < p1; ++p) {
+      const int64_t lo = std::min(extent, units * p / parts * unit);
+      const int64_t hi = std::min(extent, units * (p + 1) / parts * unit);
+      if (lo >= hi) continue;
+      GemmArgs<float> sub = g;
+      if (by_rows) {
+        sub.M = hi - lo;
+        sub.A = g.A + lo * g.rsa;
+        sub.C = g.C + lo * g.ldc;
+      } else {
+        sub.N = hi - lo;
+        sub.B = g.B + lo * g.csb;
+        sub.C = g.C + lo;
+        if (g.bias) sub.bias = g.bias + lo;
+      }
+      gemm_blocked(sub, 0, g.K, false);
+    }
+  });
+  return true;
+}
+
 void sgemm_kernel(const GemmArgs<float>& g) {
   if (g.M == 0 || g.N == 0) return;
   if (g.K == 0 || (g.M * g.N * g.K < 32768 && !g.pack_a)) {
@@ -451,7 +512,16 @@ void sgemm_kernel(const GemmArgs<float>& g) {
   }
   const int nthreads = get_num_threads();
   const double flops = 2.0 * double(g.M) * double(g.N) * double(g.K);
-  const bool parallel = nthreads > 1 && flops > 4e6 && !in_parallel_region();
+  const bool can_thread = nthreads > 1 && !in_parallel_region();
+  // Measured on the 2-core AVX-512 machine, alternating both paths in one process: the split wins
+  // from 96^3 (0.94x) to 64x256x512 (0.88x), loses at 64^3 (1.24x, two jobs' worth of packing for
+  // too little work) and from 256^3 up, where the shared blocks stay in L2 long enough.
+  constexpr double kSplitMinFlops = 1.5e6, kSplitMaxFlops = 2e7;
+  if (can_thread && !g.pack_a && flops >= kSplitMinFlops && flops <= kSplitMaxFlops && g.K <= 4 * kKC &&
+      gemm_split(g, nthreads)) {
+    return;
+  }
+  const bool parallel = can_thread && flops > 4e6;
   const int64_t tiles = ((g.M + kMR - 1) / kMR) * ((g.N + kNR - 1) / kNR);
   // A long K over a small C (weight gradients: K is every position of the batch) splits K, no
   // matter how many tiles C has: the blocked path would synchronise the threads on every K block.

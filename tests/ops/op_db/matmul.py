@@ -44,6 +44,11 @@ def _matmul_samples(rng):
         Sample((x((67, 131)), x((131, 45))), {}, "blocked-tails"),
         Sample((x((33, 70), dt="float64"), x((70, 29), dt="float64")), {}, "f64-tails"),
         Sample((x((8, 17, 9)), x((8, 9, 13), "transposed")), {}, "batched-strided"),
+        # Small products split across threads by rows or by columns (Note [Small parallel GEMM]).
+        Sample((x((150, 100)), x((100, 130))), {}, "split-rows"),
+        Sample((x((30, 200)), x((200, 301), "transposed")), {}, "split-columns-transposed-b"),
+        # Transposed B packed 16 x 16 in registers, with k and column tails.
+        Sample((x((40, 37)), x((37, 70), "transposed")), {}, "transposed-b-tails"),
         # Narrow outputs (N up to two vectors: the unpacked row kernel), with row tails.
         Sample((x((130, 300)), x((300, 10))), {}, "narrow-10"),
         Sample((x((67, 250), "transposed"), x((250, 23))), {}, "narrow-23-transposed-a"),
