@@ -543,6 +543,25 @@ void conv_filter_f32(const ConvGeometry& g, const float* x, const float* dy, flo
 void conv_input_f32(const ConvGeometry& g, const float* dy, const float* w, float* dx) {
   const int64_t Cg = g.C / g.G, Fg = g.F / g.G, kvol = g.kvol();
   const bool unit_stride = g.stride[0] == 1 && g.stride[1] == 1 && g.stride[2] == 1;
+  if (is_pointwise(g)) {
+    // dx = dy @ w^T per group: a plain GEMM reading w transposed in place.
+    for (int64_t grp = 0; grp < g.G; ++grp) {
+      GemmArgs<float> a;
+      a.M = g.N * g.in_spatial();
+      a.N = Cg;
+      a.K = Fg;
+      a.A = dy + grp * Fg;
+      a.rsa = g.F;
+      a.csa = 1;
+      a.B = w + grp * Fg;  // B(k = f, j = c) = w[c * F + grp * Fg + f]
+      a.rsb = 1;
+      a.csb = g.F;
+      a.C = dx + grp * Cg;
+      a.ldc = g.C;
+      sgemm(a);
+    }
+    return;
+  }
   if (unit_stride) {
     // dx = conv(dy, w') with w'[q', f, c] = w[kvol-1-q', c, f] (flipped, transposed), padding
     // (k-1)*dil - pad. In the transposed geometry the groups swap roles: w' is laid out as
