@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 #include <type_traits>
+#include <vector>
 
 #include "core/allocator.h"
 #include "core/parallel.h"
@@ -335,28 +336,37 @@ void pool_rows_f32(const ConvGeometry& geometry, const float* x, float* y) {
 
 // Average-pool backward with stride 1: dx[i] = sum over the windows o holding i of dy[o] / n(o),
 // i.e. dy scaled by each window's cell count, then sum-pooled over the mirrored window
-// (padding (k - 1) - pad on each side): a gather, not a scatter into dx.
+// (padding (k - 1) - pad on each side): a gather, not a scatter into dx. One image at a time, so
+// that its scaled gradient stays in this core's cache between the two passes.
 void avg_backward_stride1_f32(const ConvGeometry& g, const float* dy, float* dx) {
-  const int64_t OS = g.out_spatial(), C = g.C;
-  float* scaled = static_cast<float*>(allocate(size_t(g.N * OS * C) * sizeof(float), Device{}));
-  parallel_for(0, g.N * OS, std::max<int64_t>(1, 4096 / std::max<int64_t>(1, C)), [&](int64_t r0, int64_t r1) {
-    for (int64_t r = r0; r < r1; ++r) {
-      int64_t o[3];
-      decode_out(g, r % OS, o);
-      const int64_t count = for_window(g, o, [](int64_t) {});
-      const float inv = count > 0 ? 1.0f / float(count) : 0.0f;
-      for (int64_t c = 0; c < C; ++c) scaled[r * C + c] = dy[r * C + c] * inv;
-    }
-  });
+  const int64_t OS = g.out_spatial(), IS = g.in_spatial(), C = g.C;
+  std::vector<float> inv(static_cast<size_t>(OS));  // the same for every image
+  for (int64_t os = 0; os < OS; ++os) {
+    int64_t o[3];
+    decode_out(g, os, o);
+    const int64_t count = for_window(g, o, [](int64_t) {});
+    inv[size_t(os)] = count > 0 ? 1.0f / float(count) : 0.0f;
+  }
   ConvGeometry t = g;
+  t.N = 1;
   for (int d = 0; d < 3; ++d) {
     t.in[d] = g.out[d];
     t.out[d] = g.in[d];
     t.pad[d] = g.k[d] - 1 - g.pad[d];
     t.pad_after[d] = g.k[d] - 1 - g.pad_after[d];
   }
-  pool_rows_f32<PoolMode::Sum>(t, scaled, dx);
-  deallocate(scaled, size_t(g.N * OS * C) * sizeof(float), Device{});
+  parallel_for(0, g.N, 1, [&](int64_t n0, int64_t n1) {
+    float* scaled = static_cast<float*>(allocate(size_t(OS * C) * sizeof(float), Device{}));
+    for (int64_t n = n0; n < n1; ++n) {
+      const float* dyn = dy + n * OS * C;
+      for (int64_t os = 0; os < OS; ++os) {
+        const float f = inv[size_t(os)];
+        for (int64_t c = 0; c < C; ++c) scaled[os * C + c] = dyn[os * C + c] * f;
+      }
+      pool_rows_f32<PoolMode::Sum>(t, scaled, dx + n * IS * C);  // runs inline: inside a task
+    }
+    deallocate(scaled, size_t(OS * C) * sizeof(float), Device{});
+  });
 }
 
 template <bool kMax>

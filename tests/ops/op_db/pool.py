@@ -99,6 +99,9 @@ _POOL_CASES = [
     # Windows that do not overlap, with gaps between them and an uncovered last column.
     ((2, 7, 5, 3), (2, 2), (3, 2), (0, 0, 0, 0), "2d-disjoint-gaps"),
     ((1, 5, 5, 2), (2, 2), (2, 2), (0, 1, 0, 1), "2d-disjoint-same"),
+    # Stride 1 (the average backward is a gather, one image at a time), channel tails.
+    ((3, 6, 7, 20), (3, 3), (1, 1), (1, 1, 1, 1), "2d-stride1-same"),
+    ((2, 9, 5), (3,), (1,), (0, 2), "1d-stride1-asym"),
 ]
 _POOL_GRAD_CASES = [
     ((1, 5, 4, 2), (2, 2), (2, 1), (1, 0, 0, 1), "2d"),
