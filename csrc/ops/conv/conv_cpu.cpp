@@ -435,7 +435,9 @@ void conv_filter_group(const ConvGeometry& g, const float* x, const float* dy, f
   if (Cg < kConvMR) return conv_filter_group_few_channels(g, x, dy, dw, grp);
   const int64_t M = g.N * g.out_spatial();
   const int64_t panels = (Fg + kConvNR - 1) / kConvNR, ldp = panels * kConvNR;
-  const int64_t ctiles = (Cg + kConvMR - 1) / kConvMR;
+  // Channel tiles of 8 where 8 divides Cg and 12 does not (see dw_tile8).
+  const int64_t mr = kHasDwTile8 && Cg % kConvMR != 0 && Cg % 8 == 0 ? 8 : kConvMR;
+  const int64_t ctiles = (Cg + mr - 1) / mr;
   constexpr int64_t kRows = 128;  // output positions per block (dy block stays in L2)
   const int nthreads = get_num_threads();
   const double flops = 2.0 * double(M) * double(kvol * Cg * Fg);
@@ -475,11 +477,17 @@ void conv_filter_group(const ConvGeometry& g, const float* x, const float* dy, f
         for (int64_t q = 0; q < kvol; ++q) {
           for (int64_t k = 0; k < nk; ++k) xrows[k] = tapp[k * kvol + q];
           for (int64_t ct = 0; ct < ctiles; ++ct) {
-            const int64_t c0 = ct * kConvMR;
-            const bool edge = c0 + kConvMR > Cg;
+            const int64_t c0 = ct * mr;
+            const bool edge = c0 + mr > Cg;
             for (int64_t p = 0; p < panels; ++p) {
               float* out = acc + (q * Cg + c0) * ldp + p * kConvNR;
               if (!edge) {
+#if defined(__AVX512F__)
+                if (mr == 8) {
+                  dw_tile8(xrows, nk, c0, dyp + p * kConvNR, ldy, out, ldp);
+                  continue;
+                }
+#endif
                 dw_tile(xrows, nk, c0, dyp + p * kConvNR, ldy, out, ldp);
                 continue;
               }

@@ -68,28 +68,37 @@ inline void conv_tile(const float* const* rows, int64_t kvol, int64_t cg, const 
 }
 
 // dw tile: MR consecutive channels x NR filters, accumulated over `nk` output positions.
-inline void dw_tile(const float* const* xrows, int64_t nk, int64_t c0, const float* dy, int64_t ldy, float* out,
-                    int64_t ldo) {
-#define KN_DECL(r) __m512 c##r##0 = _mm512_loadu_ps(out + r * ldo), c##r##1 = _mm512_loadu_ps(out + r * ldo + 16);
-  KN_R12(KN_DECL)
-#undef KN_DECL
-  for (int64_t k = 0; k < nk; ++k) {
-    const float* x = xrows[k] + c0;
-    const float* d = dy + k * ldy;
-    const __m512 b0 = _mm512_loadu_ps(d), b1 = _mm512_loadu_ps(d + 16);
-#define KN_FMA(r)                                   \
+// dw_tile8 is the same with 8 channels: for channel counts that are a multiple of 8 but not of
+// 12 (32, 64, 128), where a 12-row tiling wastes part of its last tile.
+#define KN_DW_TILE(NAME, ROWS)                                                                           \
+  inline void NAME(const float* const* xrows, int64_t nk, int64_t c0, const float* dy, int64_t ldy,     \
+                   float* out, int64_t ldo) {                                                            \
+    ROWS(KN_DW_DECL)                                                                                     \
+    for (int64_t k = 0; k < nk; ++k) {                                                                   \
+      const float* x = xrows[k] + c0;                                                                    \
+      const float* d = dy + k * ldy;                                                                     \
+      const __m512 b0 = _mm512_loadu_ps(d), b1 = _mm512_loadu_ps(d + 16);                               \
+      ROWS(KN_DW_FMA)                                                                                    \
+    }                                                                                                    \
+    ROWS(KN_DW_ST)                                                                                       \
+  }
+#define KN_DW_DECL(r) __m512 c##r##0 = _mm512_loadu_ps(out + r * ldo), c##r##1 = _mm512_loadu_ps(out + r * ldo + 16);
+#define KN_DW_FMA(r)                                \
   {                                                 \
     const __m512 a = _mm512_set1_ps(x[r]);          \
     c##r##0 = _mm512_fmadd_ps(a, b0, c##r##0);      \
     c##r##1 = _mm512_fmadd_ps(a, b1, c##r##1);      \
   }
-    KN_R12(KN_FMA)
-#undef KN_FMA
-  }
-#define KN_ST(r) _mm512_storeu_ps(out + r * ldo, c##r##0); _mm512_storeu_ps(out + r * ldo + 16, c##r##1);
-  KN_R12(KN_ST)
-#undef KN_ST
-}
+#define KN_DW_ST(r) _mm512_storeu_ps(out + r * ldo, c##r##0); _mm512_storeu_ps(out + r * ldo + 16, c##r##1);
+#define KN_R8(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
+KN_DW_TILE(dw_tile, KN_R12)
+KN_DW_TILE(dw_tile8, KN_R8)
+constexpr bool kHasDwTile8 = true;
+#undef KN_R8
+#undef KN_DW_ST
+#undef KN_DW_FMA
+#undef KN_DW_DECL
+#undef KN_DW_TILE
 
 // dw tile whose row r reads base[r][k * step] at position k: rows are (tap, channel) pairs along
 // one output row, for inputs with fewer channels than MR.
@@ -121,6 +130,7 @@ inline void dw_tile_rows(const float* const* base, int64_t step, int64_t nk, con
 
 #elif defined(__AVX2__)
 constexpr int kConvMR = 6;
+constexpr bool kHasDwTile8 = false;
 constexpr int kConvNR = 16;
 #define KN_R6(X) X(0) X(1) X(2) X(3) X(4) X(5)
 
@@ -212,6 +222,7 @@ inline void dw_tile_rows(const float* const* base, int64_t step, int64_t nk, con
 
 #else
 constexpr int kConvMR = 4;
+constexpr bool kHasDwTile8 = false;
 constexpr int kConvNR = 4;
 
 inline void conv_tile(const float* const* rows, int64_t kvol, int64_t cg, const float* wp, float* out, int64_t ldo,
