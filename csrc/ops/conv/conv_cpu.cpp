@@ -268,19 +268,44 @@ void conv_forward_group(const ConvGeometry& g, const float* x, const float* w, f
   const Taps taps(g);
   parallel_for(0, tiles, grain, [&](int64_t t0, int64_t t1) {
     const float** rows = new const float*[size_t(kvol * kConvMR)];
+    std::vector<int64_t> runs(size_t(2 * kvol));  // [begin, end) tap runs
+    int64_t nruns = 0;
     alignas(64) float edge[kConvMR * kConvNR];
     for (int64_t t = t0; t < t1; ++t) {
       const int64_t row0 = t * kConvMR;
       const int mr = int(std::min<int64_t>(kConvMR, M - row0));
       fill_row_pointers(g, taps, x, grp * Cg, row0, mr, zero, rows);
+      // Runs of taps that some row of the tile reads inside the input: a tap that lands in the
+      // padding for every row adds zeros (28% of the work of a 'valid' convolution's input
+      // gradient on 11x11 images), so it is skipped.
+      nruns = 0;
+      for (int64_t q = 0; q < kvol; ++q) {
+        bool active = false;
+        for (int r = 0; r < kConvMR && !active; ++r) active = rows[q * kConvMR + r] != zero;
+        if (!active) continue;
+        if (nruns > 0 && runs[size_t(2 * nruns - 1)] == q) {
+          ++runs[size_t(2 * nruns - 1)];
+        } else {
+          runs[size_t(2 * nruns)] = q;
+          runs[size_t(2 * nruns + 1)] = q + 1;
+          ++nruns;
+        }
+      }
       for (int64_t p = 0; p < panels; ++p) {
         const float* wpp = wp + p * kvol * Cg * kConvNR;
         float* out = y + row0 * g.F + grp * Fg + p * kConvNR;
         const int64_t nr = std::min<int64_t>(kConvNR, Fg - p * kConvNR);
-        if (mr == kConvMR && nr == kConvNR) {
-          conv_tile(rows, kvol, Cg, wpp, out, g.F, false);
-        } else {
-          conv_tile(rows, kvol, Cg, wpp, edge, kConvNR, false);
+        const bool full = mr == kConvMR && nr == kConvNR;
+        float* dst = full ? out : edge;
+        const int64_t ld = full ? g.F : kConvNR;
+        if (nruns == 0) {
+          for (int r = 0; r < kConvMR; ++r) std::memset(dst + r * ld, 0, kConvNR * sizeof(float));
+        }
+        for (int64_t u = 0; u < nruns; ++u) {
+          const int64_t q0 = runs[size_t(2 * u)], q1 = runs[size_t(2 * u + 1)];
+          conv_tile(rows + q0 * kConvMR, q1 - q0, Cg, wpp + q0 * Cg * kConvNR, dst, ld, u > 0);
+        }
+        if (!full) {
           for (int r = 0; r < mr; ++r) std::memcpy(out + r * g.F, edge + r * kConvNR, size_t(nr) * sizeof(float));
         }
       }

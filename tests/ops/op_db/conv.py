@@ -98,6 +98,8 @@ _CONV_CASES = [
     ((1, 4, 5, 3, 2), (2, 2, 2, 2, 3), (1, 2, 1), (0, 1, 1, 0, 1, 1), (1, 1, 1), 1, "3d"),
     ((0, 5, 5, 2), (3, 3, 2, 2), (1, 1), (1, 1, 1, 1), (1, 1), 1, "empty-batch"),
     ((4, 17, 19, 16), (3, 3, 16, 24), (1, 1), (1, 1, 1, 1), (1, 1), 1, "larger"),
+    # Padding wider than the kernel: whole tiles of positions that read only padding.
+    ((1, 3, 3, 2), (1, 1, 2, 3), (1, 1), (2, 2, 2, 2), (1, 1), 1, "2d-padding-only-tiles"),
     # 32 channels: filter-gradient tiles of 8 channels (AVX-512), filters in a partial panel.
     ((2, 6, 7, 32), (3, 3, 32, 40), (1, 1), (1, 1, 1, 1), (1, 1), 1, "channels-32"),
     # One input channel (a first layer): filter gradient tiles of (tap, channel) rows, two
