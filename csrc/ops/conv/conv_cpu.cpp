@@ -188,6 +188,12 @@ inline void tap_pointers(const ConvGeometry& g, const Taps& taps, const float* x
   }
 }
 
+// Offset (in floats, within one image) of the first cell of output position o's window.
+inline int64_t window_offset(const ConvGeometry& g, const int64_t* o) {
+  return (((o[0] * g.stride[0] - g.pad[0]) * g.in[1] + o[1] * g.stride[1] - g.pad[1]) * g.in[2] + o[2] * g.stride[2] -
+          g.pad[2]) * g.C;
+}
+
 // Output position odometer: row index -> (n, o0, o1, o2), advanced without divisions.
 struct OutPos {
   const ConvGeometry& g;
@@ -224,8 +230,7 @@ void fill_row_pointers(const ConvGeometry& g, const Taps& taps, const float* x, 
     }
     const float* xn = x + pos.n * image + cbase;
     if (taps.interior(pos.o)) {  // no padding to test: window start plus each tap's offset
-      const float* start = xn + (((pos.o[0] * g.stride[0] - g.pad[0]) * g.in[1] + pos.o[1] * g.stride[1] -
-                                  g.pad[1]) * g.in[2] + pos.o[2] * g.stride[2] - g.pad[2]) * g.C;
+      const float* start = xn + window_offset(g, pos.o);
       for (int64_t q = 0; q < taps.n; ++q) rows[q * kConvMR + r] = start + taps.off[q];
     } else {
       tap_pointers(g, taps, xn, pos.o, zero, rows + r, kConvMR);
@@ -480,7 +485,6 @@ void conv_filter_group(const ConvGeometry& g, const float* x, const float* dy, f
     const float** tapp = new const float*[size_t(kRows * kvol)];  // [k][q]
     float* dyblk = pad_dy ? new float[size_t(kRows * ldp)] : nullptr;
     alignas(64) float tmp[kConvMR * kConvNR];
-    const float** xrows = new const float*[size_t(kRows)];
     for (int64_t part = p0; part < p1; ++part) {
       float* acc = partial + size_t(part) * wsize;
       const int64_t kb = M * part / parts, ke = M * (part + 1) / parts;
@@ -497,10 +501,16 @@ void conv_filter_group(const ConvGeometry& g, const float* x, const float* dy, f
         }
         OutPos pos(g, k0);
         for (int64_t k = 0; k < nk; ++k, pos.next()) {
-          tap_pointers(g, taps, x + pos.n * image + grp * Cg, pos.o, zero, tapp + k * kvol, 1);
+          const float* xn = x + pos.n * image + grp * Cg;
+          if (taps.interior(pos.o)) {  // window start plus each tap's offset
+            const float* start = xn + window_offset(g, pos.o);
+            for (int64_t q = 0; q < kvol; ++q) tapp[k * kvol + q] = start + taps.off[q];
+          } else {
+            tap_pointers(g, taps, xn, pos.o, zero, tapp + k * kvol, 1);
+          }
         }
         for (int64_t q = 0; q < kvol; ++q) {
-          for (int64_t k = 0; k < nk; ++k) xrows[k] = tapp[k * kvol + q];
+          const float* const* xq = tapp + q;  // position k's pointer at xq[k * kvol]
           for (int64_t ct = 0; ct < ctiles; ++ct) {
             const int64_t c0 = ct * mr;
             const bool edge = c0 + mr > Cg;
@@ -509,18 +519,18 @@ void conv_filter_group(const ConvGeometry& g, const float* x, const float* dy, f
               if (!edge) {
 #if defined(__AVX512F__)
                 if (mr == 8) {
-                  dw_tile8(xrows, nk, c0, dyp + p * kConvNR, ldy, out, ldp);
+                  dw_tile8(xq, kvol, nk, c0, dyp + p * kConvNR, ldy, out, ldp);
                   continue;
                 }
 #endif
-                dw_tile(xrows, nk, c0, dyp + p * kConvNR, ldy, out, ldp);
+                dw_tile(xq, kvol, nk, c0, dyp + p * kConvNR, ldy, out, ldp);
                 continue;
               }
               // Last partial channel tile: the full tile ending at Cg into scratch, keeping
               // only the channels no earlier tile covered.
               const int64_t start = Cg - kConvMR;
               std::memset(tmp, 0, sizeof(tmp));
-              dw_tile(xrows, nk, start, dyp + p * kConvNR, ldy, tmp, kConvNR);
+              dw_tile(xq, kvol, nk, start, dyp + p * kConvNR, ldy, tmp, kConvNR);
               for (int64_t c = c0; c < Cg; ++c) {
                 float* o = acc + (q * Cg + c) * ldp + p * kConvNR;
                 const float* t = tmp + (c - start) * kConvNR;
@@ -531,7 +541,6 @@ void conv_filter_group(const ConvGeometry& g, const float* x, const float* dy, f
         }
       }
     }
-    delete[] xrows;
     delete[] tapp;
     delete[] dyblk;
   });

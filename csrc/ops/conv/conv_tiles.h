@@ -3,7 +3,7 @@
 // (an indirect GEMM):
 //
 //   conv_tile:   y[r, 0:NR] = sum_q sum_c rows[q][r][c] * wp[q][c][0:NR]       r < MR
-//   dw_tile:     dw[c0 + i, 0:NR] += sum_k xrow[k][c0 + i] * dy[k, 0:NR]      i < MR
+//   dw_tile:     dw[c0 + i, 0:NR] += sum_k xrows[k * xs][c0 + i] * dy[k, 0:NR]  i < MR
 //   dw_tile_rows: dw[r, 0:NR] += sum_k base[r][k * step] * dy[k, 0:NR]         r < MR
 //
 // rows[q][r] points at the input channels of output position r under kernel tap q (or at a
@@ -71,11 +71,11 @@ inline void conv_tile(const float* const* rows, int64_t kvol, int64_t cg, const 
 // dw_tile8 is the same with 8 channels: for channel counts that are a multiple of 8 but not of
 // 12 (32, 64, 128), where a 12-row tiling wastes part of its last tile.
 #define KN_DW_TILE(NAME, ROWS)                                                                           \
-  inline void NAME(const float* const* xrows, int64_t nk, int64_t c0, const float* dy, int64_t ldy,     \
-                   float* out, int64_t ldo) {                                                            \
+  inline void NAME(const float* const* xrows, int64_t xs, int64_t nk, int64_t c0, const float* dy,    \
+                   int64_t ldy, float* out, int64_t ldo) {                                               \
     ROWS(KN_DW_DECL)                                                                                     \
     for (int64_t k = 0; k < nk; ++k) {                                                                   \
-      const float* x = xrows[k] + c0;                                                                    \
+      const float* x = xrows[k * xs] + c0;                                                               \
       const float* d = dy + k * ldy;                                                                     \
       const __m512 b0 = _mm512_loadu_ps(d), b1 = _mm512_loadu_ps(d + 16);                               \
       ROWS(KN_DW_FMA)                                                                                    \
@@ -171,13 +171,13 @@ inline void conv_tile(const float* const* rows, int64_t kvol, int64_t cg, const 
 #undef KN_ST
 }
 
-inline void dw_tile(const float* const* xrows, int64_t nk, int64_t c0, const float* dy, int64_t ldy, float* out,
+inline void dw_tile(const float* const* xrows, int64_t xs, int64_t nk, int64_t c0, const float* dy, int64_t ldy, float* out,
                     int64_t ldo) {
 #define KN_DECL(r) __m256 c##r##0 = _mm256_loadu_ps(out + r * ldo), c##r##1 = _mm256_loadu_ps(out + r * ldo + 8);
   KN_R6(KN_DECL)
 #undef KN_DECL
   for (int64_t k = 0; k < nk; ++k) {
-    const float* x = xrows[k] + c0;
+    const float* x = xrows[k * xs] + c0;
     const float* d = dy + k * ldy;
     const __m256 b0 = _mm256_loadu_ps(d), b1 = _mm256_loadu_ps(d + 8);
 #define KN_FMA(r)                                   \
@@ -242,7 +242,7 @@ inline void conv_tile(const float* const* rows, int64_t kvol, int64_t cg, const 
   }
 }
 
-inline void dw_tile(const float* const* xrows, int64_t nk, int64_t c0, const float* dy, int64_t ldy, float* out,
+inline void dw_tile(const float* const* xrows, int64_t xs, int64_t nk, int64_t c0, const float* dy, int64_t ldy, float* out,
                     int64_t ldo) {
   float acc[kConvMR][kConvNR];
   for (int r = 0; r < kConvMR; ++r) {
@@ -250,7 +250,7 @@ inline void dw_tile(const float* const* xrows, int64_t nk, int64_t c0, const flo
   }
   for (int64_t k = 0; k < nk; ++k) {
     for (int r = 0; r < kConvMR; ++r) {
-      const float a = xrows[k][c0 + r];
+      const float a = xrows[k * xs][c0 + r];
       for (int j = 0; j < kConvNR; ++j) acc[r][j] += a * dy[k * ldy + j];
     }
   }
