@@ -386,6 +386,100 @@ void gemm_narrow(const GemmArgs<float>& g) {
   });
 }
 
+// Note [Unpacked small GEMM]
+// Below ~1.5 MFLOP with row-major B, packing A and B costs about as much as the multiplies (a
+// third of 64^3). Tiles of 4 rows x 4 vectors of C instead read B's rows in place and broadcast
+// A's elements, both from L1; 16 named accumulators keep the two FMA units busy. kFull: the four
+// vectors lie inside N (otherwise masked loads and stores of n[v] columns).
+template <bool kFull>
+void gemm_unpacked_cols(const GemmArgs<float>& g, int64_t j0, const int* n) {
+  using V = Vec<float>;
+  constexpr int S = V::size;
+  const float* B = g.B + j0;
+  const int64_t K = g.K, rsa = g.rsa, csa = g.csa, rsb = g.rsb;
+  const int width = n[0] + n[1] + n[2] + n[3];
+  auto ld = [&](const float* p, int v) { return kFull ? V::loadu(p + v * S) : V::load_partial(p + v * S, n[v]); };
+  auto store_row = [&](int64_t i, V a0, V a1, V a2, V a3) {
+    float* c = g.C + i * g.ldc + j0;
+    if (g.accumulate) {
+      a0 = a0 + ld(c, 0);
+      a1 = a1 + ld(c, 1);
+      a2 = a2 + ld(c, 2);
+      a3 = a3 + ld(c, 3);
+    }
+    if (kFull) {
+      a0.storeu(c);
+      a1.storeu(c + S);
+      a2.storeu(c + 2 * S);
+      a3.storeu(c + 3 * S);
+    } else {
+      a0.store_partial(c, n[0]);
+      a1.store_partial(c + S, n[1]);
+      a2.store_partial(c + 2 * S, n[2]);
+      a3.store_partial(c + 3 * S, n[3]);
+    }
+    epilogue(g, c, 1, width, j0);
+  };
+  int64_t i = 0;
+  for (; i + 4 <= g.M; i += 4) {
+    const float* a = g.A + i * rsa;
+    const V z = V::broadcast(0.0f);
+    V c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
+    V c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
+    for (int64_t k = 0; k < K; ++k) {
+      const float* b = B + k * rsb;
+      const V b0 = ld(b, 0), b1 = ld(b, 1), b2 = ld(b, 2), b3 = ld(b, 3);
+      const float* ak = a + k * csa;
+      V x = V::broadcast(ak[0]);
+      c00 = V::fmadd(x, b0, c00), c01 = V::fmadd(x, b1, c01), c02 = V::fmadd(x, b2, c02), c03 = V::fmadd(x, b3, c03);
+      x = V::broadcast(ak[rsa]);
+      c10 = V::fmadd(x, b0, c10), c11 = V::fmadd(x, b1, c11), c12 = V::fmadd(x, b2, c12), c13 = V::fmadd(x, b3, c13);
+      x = V::broadcast(ak[2 * rsa]);
+      c20 = V::fmadd(x, b0, c20), c21 = V::fmadd(x, b1, c21), c22 = V::fmadd(x, b2, c22), c23 = V::fmadd(x, b3, c23);
+      x = V::broadcast(ak[3 * rsa]);
+      c30 = V::fmadd(x, b0, c30), c31 = V::fmadd(x, b1, c31), c32 = V::fmadd(x, b2, c32), c33 = V::fmadd(x, b3, c33);
+    }
+    store_row(i, c00, c01, c02, c03);
+    store_row(i + 1, c10, c11, c12, c13);
+    store_row(i + 2, c20, c21, c22, c23);
+    store_row(i + 3, c30, c31, c32, c33);
+  }
+  for (; i < g.M; ++i) {
+    const float* a = g.A + i * rsa;
+    const V z = V::broadcast(0.0f);
+    V c0 = z, c1 = z, c2 = z, c3 = z;
+    for (int64_t k = 0; k < K; ++k) {
+      const float* b = B + k * rsb;
+      const V x = V::broadcast(a[k * csa]);
+      c0 = V::fmadd(x, ld(b, 0), c0);
+      c1 = V::fmadd(x, ld(b, 1), c1);
+      c2 = V::fmadd(x, ld(b, 2), c2);
+      c3 = V::fmadd(x, ld(b, 3), c3);
+    }
+    store_row(i, c0, c1, c2, c3);
+  }
+}
+
+void gemm_unpacked(const GemmArgs<float>& g) {
+  constexpr int64_t S = Vec<float>::size, W = 4 * S;
+  int64_t j0 = 0;
+  const int full[4] = {int(S), int(S), int(S), int(S)};
+  for (; j0 + W <= g.N; j0 += W) gemm_unpacked_cols<true>(g, j0, full);
+  if (j0 < g.N && g.N - j0 <= 2 * S) {  // up to two vectors left: the narrow kernel's tiles
+    GemmArgs<float> rest = g;
+    rest.N = g.N - j0;
+    rest.B = g.B + j0;
+    rest.C = g.C + j0;
+    if (g.bias) rest.bias = g.bias + j0;
+    if (rest.N <= S) gemm_narrow_rows<1, 8>(rest, 0, g.M);
+    else gemm_narrow_rows<2, 4>(rest, 0, g.M);
+  } else if (j0 < g.N) {
+    int n[4];
+    for (int v = 0; v < 4; ++v) n[v] = int(std::min<int64_t>(S, std::max<int64_t>(0, g.N - j0 - v * S)));
+    gemm_unpacked_cols<false>(g, j0, n);
+  }
+}
+
 // The blocked algorithm over K in [k_begin, k_end) (see Note [GEMM blocking]).
 void gemm_blocked(const GemmArgs<float>& g, int64_t k_begin, int64_t k_end, bool parallel) {
   const int nthreads = parallel ? get_num_threads() : 1;
@@ -466,6 +560,12 @@ void gemm_blocked(const GemmArgs<float>& g, int64_t k_begin, int64_t k_end, bool
   deallocate(bp, b_bytes, Device{});
 }
 
+// Measured on the 2-core AVX-512 machine, alternating the paths in one process: the unpacked
+// kernel beats packing up to about 112^3 (23 vs 31 us) and ties at 128^3; the split beats the
+// shared-block parallel path from 96^3 to 64x256x512 (0.88x) and loses from 256^3 up, where the
+// shared blocks stay in L2 long enough.
+constexpr double kUnpackedMaxFlops = 3e6, kSplitMinFlops = 1.5e6, kSplitMaxFlops = 2e7;
+
 // Note [Small parallel GEMM]
 // In a small product the packed blocks are the whole problem, and a thread that computes with
 // blocks another core packed reads them through the shared L3 (2x slower than one thread alone
@@ -494,7 +594,8 @@ bool gemm_split(const GemmArgs<float>& g, int nthreads) {
         sub.C = g.C + lo;
         if (g.bias) sub.bias = g.bias + lo;
       }
-      gemm_blocked(sub, 0, g.K, false);
+      if (sub.csb == 1 && 2.0 * double(sub.M) * double(sub.N) * double(sub.K) < kUnpackedMaxFlops) gemm_unpacked(sub);
+      else gemm_blocked(sub, 0, g.K, false);
     }
   });
   return true;
@@ -502,8 +603,28 @@ bool gemm_split(const GemmArgs<float>& g, int nthreads) {
 
 void sgemm_kernel(const GemmArgs<float>& g) {
   if (g.M == 0 || g.N == 0) return;
-  if (g.K == 0 || (g.M * g.N * g.K < 32768 && !g.pack_a)) {
-    gemm_small(g);
+  if (g.K == 0) {
+    gemm_small(g);  // C = bias (or C) only
+    return;
+  }
+  if (g.M * g.N * g.K < 32768 && !g.pack_a) {  // tiny: no threads, no packing
+    if (g.csb == 1) {
+      gemm_unpacked(g);
+      return;
+    }
+    // B transposed (dy @ W^T of a small Dense layer): copy it row-major first; K x N is at most
+    // 32K floats, and the copy costs less than multiplying with strided loads.
+    const size_t bytes = size_t(g.K * g.N) * sizeof(float);
+    float* b = static_cast<float*>(allocate(bytes, Device{}));
+    for (int64_t k = 0; k < g.K; ++k) {
+      for (int64_t j = 0; j < g.N; ++j) b[k * g.N + j] = g.B[k * g.rsb + j * g.csb];
+    }
+    GemmArgs<float> dense = g;
+    dense.B = b;
+    dense.rsb = g.N;
+    dense.csb = 1;
+    gemm_unpacked(dense);
+    deallocate(b, bytes, Device{});
     return;
   }
   if (g.N <= 2 * Vec<float>::size && g.csb == 1 && !g.pack_a) {
@@ -513,10 +634,11 @@ void sgemm_kernel(const GemmArgs<float>& g) {
   const int nthreads = get_num_threads();
   const double flops = 2.0 * double(g.M) * double(g.N) * double(g.K);
   const bool can_thread = nthreads > 1 && !in_parallel_region();
-  // Measured on the 2-core AVX-512 machine, alternating both paths in one process: the split wins
-  // from 96^3 (0.94x) to 64x256x512 (0.88x), loses at 64^3 (1.24x, two jobs' worth of packing for
-  // too little work) and from 256^3 up, where the shared blocks stay in L2 long enough.
-  constexpr double kSplitMinFlops = 1.5e6, kSplitMaxFlops = 2e7;
+  // Note [Unpacked small GEMM]; with threads, the split path below takes over from 1.5 MFLOP.
+  if (g.csb == 1 && !g.pack_a && flops < (can_thread ? kSplitMinFlops : kUnpackedMaxFlops)) {
+    gemm_unpacked(g);
+    return;
+  }
   if (can_thread && !g.pack_a && flops >= kSplitMinFlops && flops <= kSplitMaxFlops && g.K <= 4 * kKC &&
       gemm_split(g, nthreads)) {
     return;

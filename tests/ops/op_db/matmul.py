@@ -44,6 +44,9 @@ def _matmul_samples(rng):
         Sample((x((67, 131)), x((131, 45))), {}, "blocked-tails"),
         Sample((x((33, 70), dt="float64"), x((70, 29), dt="float64")), {}, "f64-tails"),
         Sample((x((8, 17, 9)), x((8, 9, 13), "transposed")), {}, "batched-strided"),
+        # Unpacked small products: a full 4-vector column block, then a narrow tail; row tails.
+        Sample((x((50, 60)), x((60, 90))), {}, "unpacked-block-and-narrow-tail"),
+        Sample((x((7, 30), "transposed"), x((30, 50))), {}, "unpacked-partial-block-transposed-a"),
         # Small products split across threads by rows or by columns (Note [Small parallel GEMM]).
         Sample((x((150, 100)), x((100, 130))), {}, "split-rows"),
         Sample((x((30, 200)), x((200, 301), "transposed")), {}, "split-columns-transposed-b"),
