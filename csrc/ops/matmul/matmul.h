@@ -1,4 +1,5 @@
-// matmul with numpy semantics: batched, batch dims broadcast, 1-D operands promoted and squeezed.
+// matmul with numpy semantics: batched, batch dims broadcast, 1-D operands promoted and squeezed;
+// linear, the fused product of Dense layers.
 // Shapes: a [..., M, K], b [..., K, N] -> [..., M, N].
 #pragma once
 
@@ -16,12 +17,20 @@ struct MatmulArgs {
   int64_t b_rs, b_cs;
   void* c;  // dense [batch, M, N]
   DType dtype;
+  // The fused epilogue (linear): + bias [N] per row, then the activation (LinearActivation).
+  const void* bias = nullptr;
+  int activation = 0;
 };
 using MatmulKernelFn = void (*)(const MatmulArgs& args);
+
+enum class LinearActivation : int { None = 0, Relu = 1 };  // the values of GemmActivation
 
 namespace ops {
 
 Tensor matmul(const Tensor& a, const Tensor& b);
+// activation(x @ w + b) with the bias and activation fused into the GEMM (csrc/ops/matmul/linear.cpp):
+// x [..., K], w [K, N], b [N] or undefined -> [..., N].
+Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b, LinearActivation activation);
 // Swaps the last two axes (a view).
 Tensor matrix_transpose(const Tensor& x);
 

@@ -26,6 +26,8 @@ GemmArgs<T> batch_args(const MatmulArgs& p, int64_t b) {
   g.csb = p.b_cs;
   g.C = static_cast<T*>(p.c) + b * p.M * p.N;
   g.ldc = p.N;
+  g.bias = static_cast<const T*>(p.bias);
+  g.activation = GemmActivation(p.activation);
   return g;
 }
 
@@ -78,6 +80,7 @@ void matmul_kernel(const MatmulArgs& p) {
 }
 
 KN_REGISTER_CPU_KERNEL(matmul, matmul_kernel);
+KN_REGISTER_CPU_KERNEL(linear, matmul_kernel);
 
 }  // namespace
 }  // namespace KN_ISA_NS

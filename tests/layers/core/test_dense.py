@@ -52,6 +52,26 @@ def test_dense_gradients_match_the_hand_derivation():
     np.testing.assert_allclose(np.asarray(gb), (2 * y).sum(0), rtol=1e-4, atol=1e-5)
 
 
+@pytest.mark.parametrize("activation", ["relu", None, "linear"])
+def test_dense_fused_path_matches_numpy_forward_and_backward(activation):
+    # ReLU and linear Dense layers run as one fused op (bias and ReLU in the GEMM's epilogue);
+    # rank 3 inputs, a batch large enough for the blocked GEMM, and the input's gradient too.
+    x = kerasnet.Variable(RNG.standard_normal((3, 70, 40)).astype("float32"))
+    layer = layers.Dense(90, activation=activation, bias_initializer="random_normal")
+    with kerasnet.GradientTape() as tape:
+        y = layer(x)
+        loss = kerasnet.ops.sum(kerasnet.ops.square(y))
+    gx, gk, gb = tape.gradient(loss, [x, layer.kernel, layer.bias])
+    xn, k, b = x.numpy(), layer.kernel.numpy(), layer.bias.numpy()
+    z = xn @ k + b
+    ref = np.maximum(z, 0) if activation == "relu" else z
+    np.testing.assert_allclose(np.asarray(y), ref, rtol=1e-5, atol=1e-5)
+    dz = 2 * ref * (z > 0) if activation == "relu" else 2 * ref
+    np.testing.assert_allclose(np.asarray(gx), dz @ k.T, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(np.asarray(gk), xn.reshape(-1, 40).T @ dz.reshape(-1, 90), rtol=1e-4, atol=1e-3)
+    np.testing.assert_allclose(np.asarray(gb), dz.reshape(-1, 90).sum(0), rtol=1e-4, atol=1e-3)
+
+
 def test_dense_initializers_constraints_and_config():
     layer = layers.Dense(4, kernel_initializer="zeros", bias_initializer="ones",
                          kernel_constraint="non_neg")

@@ -1,6 +1,6 @@
 """Dense: the densely connected layer, `activation(inputs @ kernel + bias)`."""
 
-from kerasnet import activations, constraints, initializers, ops, regularizers
+from kerasnet import _C, activations, constraints, initializers, ops, regularizers
 from kerasnet.layers.input_spec import InputSpec
 from kerasnet.layers.layer import Layer
 
@@ -82,12 +82,24 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs, training=None):
+        fused = self._fused_activation()
+        if fused is not None and isinstance(inputs, _C.Tensor) and inputs.dtype == self.kernel.dtype:
+            # One GEMM pass with the bias and ReLU in its epilogue (csrc/ops/matmul/linear.cpp).
+            return _C.linear(inputs, self.kernel, self.bias, fused)
         x = ops.matmul(inputs, self.kernel)
         if self.bias is not None:
             x = ops.add(x, self.bias)
         if self.activation is not None:
             x = self.activation(x)
         return x
+
+    def _fused_activation(self):
+        """The activation as the fused op names it, or None when it has to run on its own."""
+        if self.activation is None or self.activation is activations.linear:
+            return "linear"
+        if self.activation is activations.relu:
+            return "relu"
+        return None
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
