@@ -1,9 +1,12 @@
-// conv, conv_backprop_input, conv_backprop_filter: checks, geometry, dispatch, gradient rules.
+// conv, conv_bias_act (conv + bias + ReLU in one pass, for Conv layers), conv_backprop_input,
+// conv_backprop_filter: checks, geometry, dispatch, gradient rules.
 #include "ops/conv/conv.h"
 
 #include "autograd/tape.h"
 #include "core/errors.h"
+#include "ops/creation/creation.h"
 #include "ops/dispatch.h"
+#include "ops/reduce/reduce.h"
 #include "ops/elementwise/elementwise.h"
 #include "ops/shape/shape.h"
 
@@ -102,6 +105,30 @@ TensorList conv_backward(const Node& n, const GradContext& ctx) {
           ctx.needs(1) ? ops::conv_backprop_filter(x, dy, w.shape(), s, p, d, g) : Tensor()};
 }
 
+// conv_bias_act's attributes are conv's plus (activation, has_bias) at the end of ints.
+TensorList conv_bias_act_backward(const Node& n, const GradContext& ctx) {
+  Dims s, p, d;
+  int64_t g;
+  unpack_attrs(n, s, p, d, g);
+  const int nd = int(n.ints2.size()) / 2;
+  const bool relu = n.ints[2 * nd + 1] == 1, has_bias = n.ints[2 * nd + 2] == 1;
+  const Tensor& x = n.saved_tensor(0);
+  const Tensor& w = n.saved_tensor(1);
+  Tensor dz = ctx.grad();
+  if (relu) {
+    const Tensor& y = n.saved_tensor(2);
+    dz = ops::where(ops::greater(y, ops::scalar_like(0.0, y)), dz, ops::scalar_like(0.0, dz));
+  }
+  TensorList out{ctx.needs(0) ? ops::conv_backprop_input(dz, w, x.shape(), s, p, d, g) : Tensor(),
+                 ctx.needs(1) ? ops::conv_backprop_filter(x, dz, w.shape(), s, p, d, g) : Tensor()};
+  if (has_bias) {
+    Dims lead;
+    for (int i = 0; i + 1 < dz.ndim(); ++i) lead.push_back(i);
+    out.push_back(ctx.needs(2) ? ops::sum(dz, lead) : Tensor());
+  }
+  return out;
+}
+
 TensorList conv_backprop_input_backward(const Node& n, const GradContext& ctx) {
   Dims s, p, d;
   int64_t g;
@@ -149,6 +176,40 @@ Tensor conv(const Tensor& x_in, const Tensor& w_in, const Dims& strides, const D
   return y;
 }
 
+Tensor conv_bias_act(const Tensor& x_in, const Tensor& w_in, const Tensor& b_in, const std::string& activation,
+                     const Dims& strides, const Dims& pads, const Dims& dilation, int64_t groups) {
+  const bool has_bias = b_in.defined();
+  const Device dev = has_bias ? common_device(OpId::conv_bias_act, {&x_in, &w_in, &b_in})
+                              : common_device(OpId::conv_bias_act, {&x_in, &w_in});
+  KN_CHECK(activation == "linear" || activation == "relu",
+           "conv_bias_act: `activation` must be 'linear' or 'relu', got '", activation, "'");
+  const DType dt = conv_dtype("conv_bias_act", x_in, w_in);
+  const Tensor x = contiguous(cast(x_in, dt)), w = contiguous(cast(w_in, dt));
+  const ConvGeometry g = make_geometry("conv_bias_act", x.shape(), w.shape(), strides, pads, dilation, groups);
+  KN_CHECK(!has_bias || (b_in.ndim() == 1 && b_in.dim(0) == g.F), "conv_bias_act: the bias must have shape (",
+           g.F, "), one value per filter, got ", b_in.shape());
+  const bool relu = activation == "relu";
+  if (dev.is_cuda()) {  // no fused kernel there: the same result from its parts
+    Tensor y = conv(x, w, strides, pads, dilation, groups);
+    if (has_bias) y = add(y, b_in);
+    return relu ? ops::relu(y) : y;
+  }
+  const Tensor b = has_bias ? contiguous(cast(b_in, dt)) : Tensor();
+  Tensor y = Tensor::empty(out_shape(g), dt, dev);
+  if (y.numel() > 0) {
+    run_kernel<ConvBiasActKernelFn>(OpId::conv_bias_act, dev, g, x.raw_data(), w.raw_data(),
+                                    has_bias ? b.raw_data() : nullptr, relu ? 1 : 0, y.raw_data(), dt);
+  }
+  if (autograd::any_tape_recording()) {
+    autograd::Attrs attrs = conv_attrs(strides, pads, dilation, groups);
+    attrs.ints.push_back(relu ? 1 : 0);
+    attrs.ints.push_back(has_bias ? 1 : 0);
+    if (has_bias) autograd::record(OpId::conv_bias_act, {x, w, b}, {y}, {x, w, y}, std::move(attrs));
+    else autograd::record(OpId::conv_bias_act, {x, w}, {y}, {x, w, y}, std::move(attrs));
+  }
+  return y;
+}
+
 Tensor conv_backprop_input(const Tensor& dy_in, const Tensor& w_in, const Shape& x_shape, const Dims& strides,
                            const Dims& pads, const Dims& dilation, int64_t groups) {
   const Device dev = common_device(OpId::conv_backprop_input, {&dy_in, &w_in});
@@ -190,6 +251,7 @@ Tensor conv_backprop_filter(const Tensor& x_in, const Tensor& dy_in, const Shape
 }  // namespace ops
 
 KN_REGISTER_GRAD(conv, conv_backward);
+KN_REGISTER_GRAD(conv_bias_act, conv_bias_act_backward);
 KN_REGISTER_GRAD(conv_backprop_input, conv_backprop_input_backward);
 KN_REGISTER_GRAD(conv_backprop_filter, conv_backprop_filter_backward);
 

@@ -56,6 +56,9 @@ inline ConvGeometry right_aligned(const ConvGeometry& g) {
 
 // x [N, S..., C] * w [K..., Cg, F] -> y [N, O..., F]
 using ConvKernelFn = void (*)(const ConvGeometry& geo, const void* x, const void* w, void* y, DType dtype);
+// conv_bias_act: the same, then + bias[F] (nullptr: none) and ReLU (activation 1) in one pass.
+using ConvBiasActKernelFn = void (*)(const ConvGeometry& geo, const void* x, const void* w, const void* bias,
+                                     int activation, void* y, DType dtype);
 // dy [N, O..., F], w -> dx [N, S..., C]
 using ConvBackpropInputKernelFn = void (*)(const ConvGeometry& geo, const void* dy, const void* w, void* dx,
                                            DType dtype);
@@ -68,6 +71,10 @@ namespace ops {
 // padding: explicit (before, after) per spatial axis.
 Tensor conv(const Tensor& x, const Tensor& w, const Dims& strides, const Dims& pads, const Dims& dilation,
             int64_t groups);
+// activation(conv(x, w) + b): the bias add and the ReLU (activation "relu"; "linear": none) run on
+// each output tile as it is written (Conv layers). b may be undefined.
+Tensor conv_bias_act(const Tensor& x, const Tensor& w, const Tensor& b, const std::string& activation,
+                     const Dims& strides, const Dims& pads, const Dims& dilation, int64_t groups);
 Tensor conv_backprop_input(const Tensor& dy, const Tensor& w, const Shape& x_shape, const Dims& strides,
                            const Dims& pads, const Dims& dilation, int64_t groups);
 Tensor conv_backprop_filter(const Tensor& x, const Tensor& dy, const Shape& w_shape, const Dims& strides,

@@ -14,6 +14,7 @@
 #include "core/allocator.h"
 #include "core/parallel.h"
 #include "cpu/gemm.h"
+#include "cpu/vec/vec.h"
 #include "ops/conv/conv.h"
 #include "ops/conv/conv_tiles.h"
 #include "ops/op_registry.h"
@@ -259,8 +260,29 @@ float* pack_weight_panels(const ConvGeometry& g, const float* w, int64_t grp, in
   return wp;
 }
 
-// Forward convolution of one group as an indirect GEMM: tiles of MR output positions x NR filters.
-void conv_forward_group(const ConvGeometry& g, const float* x, const float* w, float* y, int64_t grp) {
+// conv_bias_act's epilogue on an mr x nr block of y (leading dimension ldy) just written, while it
+// is still in L1: + bias per filter, then ReLU when relu is set.
+void tile_epilogue(float* y, int64_t ldy, int64_t mr, int64_t nr, const float* bias, bool relu) {
+  using V = Vec<float>;
+  constexpr int64_t S = V::size;
+  const V zero = V::broadcast(0.0f);
+  for (int64_t r = 0; r < mr; ++r) {
+    float* row = y + r * ldy;
+    for (int64_t j = 0; j < nr; j += S) {
+      const int m = int(std::min<int64_t>(S, nr - j));
+      V v = m == S ? V::loadu(row + j) : V::load_partial(row + j, m);
+      if (bias) v = v + (m == S ? V::loadu(bias + j) : V::load_partial(bias + j, m));
+      if (relu) v = V::max(v, zero);
+      if (m == S) v.storeu(row + j);
+      else v.store_partial(row + j, m);
+    }
+  }
+}
+
+// Forward convolution of one group as an indirect GEMM: tiles of MR output positions x NR filters
+// (then bias[F] and ReLU per tile, for conv_bias_act).
+void conv_forward_group(const ConvGeometry& g, const float* x, const float* w, float* y, int64_t grp,
+                        const float* bias = nullptr, bool relu = false) {
   const int64_t Cg = g.C / g.G, Fg = g.F / g.G, kvol = g.kvol();
   const int64_t M = g.N * g.out_spatial();
   int64_t panels;
@@ -313,6 +335,7 @@ void conv_forward_group(const ConvGeometry& g, const float* x, const float* w, f
         if (!full) {
           for (int r = 0; r < mr; ++r) std::memcpy(out + r * g.F, edge + r * kConvNR, size_t(nr) * sizeof(float));
         }
+        if (bias || relu) tile_epilogue(out, g.F, mr, nr, bias ? bias + grp * Fg + p * kConvNR : nullptr, relu);
       }
     }
     delete[] rows;
@@ -321,7 +344,8 @@ void conv_forward_group(const ConvGeometry& g, const float* x, const float* w, f
   deallocate(wp, size_t(panels * kvol * Cg * kConvNR) * sizeof(float), Device{});
 }
 
-void conv_forward_f32(const ConvGeometry& g, const float* x, const float* w, float* y) {
+void conv_forward_f32(const ConvGeometry& g, const float* x, const float* w, float* y, const float* bias = nullptr,
+                      bool relu = false) {
   const int64_t Cg = g.C / g.G, Fg = g.F / g.G;
   for (int64_t grp = 0; grp < g.G; ++grp) {
     if (is_pointwise(g)) {
@@ -337,9 +361,11 @@ void conv_forward_f32(const ConvGeometry& g, const float* x, const float* w, flo
       a.csb = 1;
       a.C = y + grp * Fg;
       a.ldc = g.F;
+      a.bias = bias ? bias + grp * Fg : nullptr;
+      a.activation = relu ? GemmActivation::Relu : GemmActivation::None;
       sgemm(a);
     } else {
-      conv_forward_group(g, x, w, y, grp);
+      conv_forward_group(g, x, w, y, grp, bias, relu);
     }
   }
 }
@@ -755,7 +781,28 @@ void conv_filter_kernel(const ConvGeometry& g, const void* x, const void* dy, vo
   }
 }
 
+void conv_bias_act_kernel(const ConvGeometry& g, const void* x, const void* w, const void* bias, int activation,
+                          void* y, DType dt) {
+  const bool relu = activation == 1;
+  if (dt == DType::float64) {
+    auto* out = static_cast<double*>(y);
+    const auto* b = static_cast<const double*>(bias);
+    conv_forward_f64(g, static_cast<const double*>(x), static_cast<const double*>(w), out);
+    const int64_t rows = g.N * g.out_spatial();
+    for (int64_t r = 0; r < rows; ++r) {
+      for (int64_t f = 0; f < g.F; ++f) {
+        double v = out[r * g.F + f] + (b ? b[f] : 0.0);
+        out[r * g.F + f] = relu && !(v > 0.0) ? 0.0 : v;
+      }
+    }
+  } else {
+    conv_forward_f32(g, static_cast<const float*>(x), static_cast<const float*>(w), static_cast<float*>(y),
+                     static_cast<const float*>(bias), relu);
+  }
+}
+
 KN_REGISTER_CPU_KERNEL(conv, conv_kernel);
+KN_REGISTER_CPU_KERNEL(conv_bias_act, conv_bias_act_kernel);
 KN_REGISTER_CPU_KERNEL(conv_backprop_input, conv_input_kernel);
 KN_REGISTER_CPU_KERNEL(conv_backprop_filter, conv_filter_kernel);
 

@@ -79,6 +79,17 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     return _from_last(_C.conv(x, kernel, strides, pads, dilation, groups), moved)
 
 
+def _conv_bias_act(inputs, kernel, bias, activation, strides, padding, dilation_rate):
+    """activation(conv(inputs, kernel) + bias) in one pass, channels_last (Conv layers; activation
+    'linear' or 'relu', bias None or one value per filter)."""
+    nd = inputs.ndim - 2
+    strides = _tuple(strides, nd, "strides")
+    dilation = _tuple(dilation_rate, nd, "dilation_rate")
+    groups = inputs.shape[-1] // kernel.shape[-2]
+    pads = _pads(padding, inputs.shape[1:-1], kernel.shape[:nd], strides, dilation, "conv")
+    return _C.conv_bias_act(inputs, kernel, bias, activation, strides, pads, dilation, groups)
+
+
 def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
     """Depthwise convolution; kernel (k..., in_channels, depth_multiplier)."""
     x, moved = _to_last(_as_tensor(inputs), data_format)

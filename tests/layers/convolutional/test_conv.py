@@ -154,6 +154,35 @@ def test_conv2d_gradient_of_the_kernel():
     np.testing.assert_allclose(grad, np.repeat(ref[..., None], 3, -1), rtol=1e-10)
 
 
+@pytest.mark.parametrize("layer_cls, kwargs, shape", [
+    (layers.Conv2D, {"kernel_size": 3, "padding": "same", "activation": "relu"}, (2, 9, 8, 16)),
+    (layers.Conv2D, {"kernel_size": 1, "activation": "relu"}, (2, 5, 6, 20)),
+    (layers.Conv2D, {"kernel_size": 3, "strides": 2, "use_bias": False, "activation": "relu"}, (1, 9, 9, 3)),
+    (layers.Conv1D, {"kernel_size": 3, "padding": "causal", "dilation_rate": 2}, (3, 10, 4)),
+])
+def test_conv_fused_bias_and_relu_match_the_separate_ops(layer_cls, kwargs, shape):
+    # Conv layers with a linear or ReLU activation run conv_bias_act (bias and ReLU applied per
+    # output tile); the reference is conv + add + relu as separate, separately tested ops.
+    x = kerasnet.Variable(RNG.standard_normal(shape).astype("float32"))
+    layer = layer_cls(33, bias_initializer="random_normal", **kwargs)
+    with kerasnet.GradientTape() as tape:
+        y = layer(x)
+        loss = kerasnet.ops.sum(kerasnet.ops.square(y))
+    sources = [x, layer.kernel] + ([layer.bias] if layer.bias is not None else [])
+    grads = tape.gradient(loss, sources)
+    with kerasnet.GradientTape() as tape:
+        z = kerasnet.ops.conv(x, layer.kernel, strides=layer.strides, padding=layer.padding,
+                              dilation_rate=layer.dilation_rate)
+        if layer.bias is not None:
+            z = kerasnet.ops.add(z, layer.bias)
+        ref = kerasnet.ops.relu(z) if kwargs.get("activation") == "relu" else z
+        ref_loss = kerasnet.ops.sum(kerasnet.ops.square(ref))
+    ref_grads = tape.gradient(ref_loss, sources)
+    np.testing.assert_allclose(np.asarray(y), np.asarray(ref), rtol=1e-5, atol=1e-5)
+    for g, r in zip(grads, ref_grads):
+        np.testing.assert_allclose(np.asarray(g), np.asarray(r), rtol=1e-4, atol=1e-4)
+
+
 def test_depthwise_conv2d_matches_numpy_and_weights():
     x = RNG.standard_normal((2, 6, 6, 3)).astype("float32")
     layer = layers.DepthwiseConv2D(3, depth_multiplier=2, padding="same", strides=2,

@@ -167,6 +167,45 @@ for _name, _ref in [("conv", _conv_ref), ("conv_backprop_input", _conv_backprop_
                  atol={"float32": 1e-5}))
 
 
+# conv_bias_act: relu(conv(x, w) + b) in one pass; every conv case, with and without a bias.
+def _conv_bias_act_ref(x, w, b, activation, strides, pads, dilation, groups=1):
+    y = _conv_ref(x, w, strides, pads, dilation, groups)
+    if b is not None:
+        y = y + b
+    return np.maximum(y, 0) if activation == "relu" else y
+
+
+def _conv_bias_act_samples(rng):
+    out = []
+    for i, (xs, ws, st, pd, dl, gr, name) in enumerate(_CONV_CASES):
+        for dt in (FLOATS if name == "2d-same" else ("float32",)):
+            x, w = rand(rng, xs, dt, -1, 1), rand(rng, ws, dt, -1, 1)
+            bias = Arg(rand(rng, (ws[-1],), dt, -1, 1)) if i % 3 != 2 else None
+            act = "relu" if i % 2 == 0 else "linear"
+            args = (Arg(x), Arg(w), bias, act, list(st), list(pd), list(dl), gr)
+            out.append(Sample(args, {}, f"{name}-{dt}" if dt != "float32" else name))
+    return out
+
+
+def _conv_bias_act_grad_samples(rng):
+    d = "float64"
+    out = []
+    for xs, ws, st, pd, dl, gr, name, act, with_bias in [
+        ((1, 3, 4, 2), (2, 2, 2, 3), (1, 1), (1, 0, 0, 1), (1, 1), 1, "2d-relu", "relu", True),
+        ((1, 5, 4, 2), (2, 2, 1, 2), (2, 1), (0, 1, 1, 1), (1, 2), 2, "2d-groups-linear", "linear", True),
+        ((2, 5, 2), (3, 2, 2), (1,), (2, 0), (1,), 1, "1d-relu-no-bias", "relu", False),
+    ]:
+        bias = Arg(rand(rng, (ws[-1],), d)) if with_bias else None
+        out.append(Sample((Arg(rand(rng, xs, d)), Arg(rand(rng, ws, d)), bias, act, list(st), list(pd), list(dl),
+                           gr), {}, name))
+    return out
+
+
+_add(OpEntry("conv_bias_act", _C.conv_bias_act, _conv_bias_act_samples, reference(_conv_bias_act_ref),
+             rule_float, grad_samples=_conv_bias_act_grad_samples, rtol={"float32": 1e-4},
+             atol={"float32": 1e-5}, optional_args=(2,)))
+
+
 # ---------------------------------------------------------------------------------------------
 # depthwise conv: x [N, S..., C], kernel [K..., C, M] -> [N, O..., C*M]; a grouped conv with
 # groups = C and the kernel laid out [K..., 1, C*M] (the references reuse conv's)

@@ -1,9 +1,11 @@
 """BaseConv: the shared parent of Conv1D, Conv2D and Conv3D."""
 
-from kerasnet import activations, constraints, initializers, ops, regularizers
+from kerasnet import _C, activations, constraints, initializers, ops, regularizers
 from kerasnet.backend.config import image_data_format
+from kerasnet.layers.fused_activation import fused_activation_name
 from kerasnet.layers.input_spec import InputSpec
 from kerasnet.layers.layer import Layer
+from kerasnet.ops.conv import _conv_bias_act
 
 
 def standardize_tuple(value, n, name, allow_zero=False):
@@ -154,6 +156,13 @@ class BaseConv(Layer):
                         data_format=self.data_format)
 
     def call(self, inputs):
+        fused = fused_activation_name(self.activation)
+        if (fused is not None and self.data_format == "channels_last" and isinstance(inputs, _C.Tensor)
+                and inputs.dtype == self.kernel.dtype and type(self).convolution_op is BaseConv.convolution_op
+                and inputs.ndim == self.rank + 2):
+            # One pass: the bias and ReLU run on each output tile as it is written.
+            return _conv_bias_act(inputs, self.kernel, self.bias, fused, self.strides, self.padding,
+                                  self.dilation_rate)
         outputs = self.convolution_op(inputs, self.kernel)
         if self.bias is not None:
             if self.data_format == "channels_last":

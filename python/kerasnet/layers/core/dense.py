@@ -1,6 +1,7 @@
 """Dense: the densely connected layer, `activation(inputs @ kernel + bias)`."""
 
 from kerasnet import _C, activations, constraints, initializers, ops, regularizers
+from kerasnet.layers.fused_activation import fused_activation_name
 from kerasnet.layers.input_spec import InputSpec
 from kerasnet.layers.layer import Layer
 
@@ -82,7 +83,7 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs, training=None):
-        fused = self._fused_activation()
+        fused = fused_activation_name(self.activation)
         if fused is not None and isinstance(inputs, _C.Tensor) and inputs.dtype == self.kernel.dtype:
             # One GEMM pass with the bias and ReLU in its epilogue (csrc/ops/matmul/linear.cpp).
             return _C.linear(inputs, self.kernel, self.bias, fused)
@@ -92,14 +93,6 @@ class Dense(Layer):
         if self.activation is not None:
             x = self.activation(x)
         return x
-
-    def _fused_activation(self):
-        """The activation as the fused op names it, or None when it has to run on its own."""
-        if self.activation is None or self.activation is activations.linear:
-            return "linear"
-        if self.activation is activations.relu:
-            return "relu"
-        return None
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
