@@ -281,6 +281,12 @@ void tile_epilogue(float* y, int64_t ldy, int64_t mr, int64_t nr, const float* b
 
 // Forward convolution of one group as an indirect GEMM: tiles of MR output positions x NR filters
 // (then bias[F] and ReLU per tile, for conv_bias_act).
+//
+// Note [Few-channel rows]
+// With one to three input channels, conv_tile spends more loads on its per-position row pointers
+// than on data (12 pointers for 12 x Cg broadcasts per tap). Positions next to each other in an
+// output row read windows STEP floats apart, so conv_tile_row addresses them from one pointer per
+// (tap, channel) pair; the tiles are laid along output rows so that most are such runs.
 void conv_forward_group(const ConvGeometry& g, const float* x, const float* w, float* y, int64_t grp,
                         const float* bias = nullptr, bool relu = false) {
   const int64_t Cg = g.C / g.G, Fg = g.F / g.G, kvol = g.kvol();
@@ -289,18 +295,63 @@ void conv_forward_group(const ConvGeometry& g, const float* x, const float* w, f
   float* wp = pack_weight_panels(g, w, grp, panels);
   float* zero = static_cast<float*>(allocate(size_t(Cg) * sizeof(float), Device{}));
   std::memset(zero, 0, size_t(Cg) * sizeof(float));
-  const int64_t tiles = (M + kConvMR - 1) / kConvMR;
+  const Taps taps(g);
+  // Few input channels (first layers): tiles lie within one output row, and a tile whose window
+  // is inside the input for every tap runs conv_tile_row (Note [Few-channel rows]).
+  const int64_t inner = g.out[g.nd - 1], step = g.stride[g.nd - 1] * g.C;
+  const bool row_tiles = kHasConvTileRow && Cg < 4 && (step == 1 || step == 2 || step == 3 || step == 4 || step == 6);
+  const int64_t tiles_per_row = (inner + kConvMR - 1) / kConvMR;
+  const int64_t tiles = row_tiles ? M / std::max<int64_t>(inner, 1) * tiles_per_row : (M + kConvMR - 1) / kConvMR;
+  std::vector<int64_t> toff(size_t(kvol * Cg));  // pair (q, c) -> offset from the window start
+  for (int64_t q = 0; q < kvol; ++q) {
+    for (int64_t c = 0; c < Cg; ++c) toff[size_t(q * Cg + c)] = taps.off[q] + c;
+  }
+  const int64_t image = g.in_spatial() * g.C;
   const double flops_per_tile = 2.0 * kConvMR * kConvNR * double(kvol * Cg * panels);
   const int64_t grain = std::max<int64_t>(1, int64_t(2e5 / flops_per_tile));
-  const Taps taps(g);
   parallel_for(0, tiles, grain, [&](int64_t t0, int64_t t1) {
     const float** rows = new const float*[size_t(kvol * kConvMR)];
     std::vector<int64_t> runs(size_t(2 * kvol));  // [begin, end) tap runs
     int64_t nruns = 0;
     alignas(64) float edge[kConvMR * kConvNR];
     for (int64_t t = t0; t < t1; ++t) {
-      const int64_t row0 = t * kConvMR;
-      const int mr = int(std::min<int64_t>(kConvMR, M - row0));
+      int64_t row0;
+      int mr;
+      if (row_tiles) {
+        const int64_t in_row = (t % tiles_per_row) * kConvMR;
+        row0 = t / tiles_per_row * inner + in_row;
+        mr = int(std::min<int64_t>(kConvMR, inner - in_row));
+      } else {
+        row0 = t * kConvMR;
+        mr = int(std::min<int64_t>(kConvMR, M - row0));
+      }
+#if defined(__AVX512F__)
+      if (row_tiles && mr == kConvMR) {
+        const OutPos first(g, row0), last(g, row0 + kConvMR - 1);
+        if (taps.interior(first.o) && taps.interior(last.o)) {
+          const float* xs = x + first.n * image + grp * Cg + window_offset(g, first.o);
+          for (int64_t p = 0; p < panels; ++p) {
+            const float* wpp = wp + p * kvol * Cg * kConvNR;
+            float* out = y + row0 * g.F + grp * Fg + p * kConvNR;
+            const int64_t nr = std::min<int64_t>(kConvNR, Fg - p * kConvNR);
+            float* dst = nr == kConvNR ? out : edge;
+            const int64_t ld = nr == kConvNR ? g.F : kConvNR;
+            switch (step) {
+              case 1: conv_tile_row<1>(xs, toff.data(), kvol * Cg, wpp, dst, ld); break;
+              case 2: conv_tile_row<2>(xs, toff.data(), kvol * Cg, wpp, dst, ld); break;
+              case 3: conv_tile_row<3>(xs, toff.data(), kvol * Cg, wpp, dst, ld); break;
+              case 4: conv_tile_row<4>(xs, toff.data(), kvol * Cg, wpp, dst, ld); break;
+              default: conv_tile_row<6>(xs, toff.data(), kvol * Cg, wpp, dst, ld); break;
+            }
+            if (nr != kConvNR) {
+              for (int r = 0; r < kConvMR; ++r) std::memcpy(out + r * g.F, edge + r * kConvNR, size_t(nr) * sizeof(float));
+            }
+            if (bias || relu) tile_epilogue(out, g.F, kConvMR, nr, bias ? bias + grp * Fg + p * kConvNR : nullptr, relu);
+          }
+          continue;
+        }
+      }
+#endif
       fill_row_pointers(g, taps, x, grp * Cg, row0, mr, zero, rows);
       // Runs of taps that some row of the tile reads inside the input: a tap that lands in the
       // padding for every row adds zeros (28% of the work of a 'valid' convolution's input
@@ -632,7 +683,10 @@ void conv_input_f32(const ConvGeometry& g, const float* dy, const float* w, floa
     }
     return;
   }
-  if (unit_stride) {
+  // With few input channels per group (a first layer's Cg = 1 or 3), the flipped convolution
+  // below would fill a 32-wide filter panel with Cg useful columns (1/32 of its multiplies for
+  // conv b); dy @ w^T then a scatter of the patches (the strided path) does no wasted work.
+  if (unit_stride && Cg >= 8) {
     // dx = conv(dy, w') with w'[q', f, c] = w[kvol-1-q', c, f] (flipped, transposed), padding
     // (k-1)*dil - pad. In the transposed geometry the groups swap roles: w' is laid out as
     // [kvol][Fg][C] with the output channels (x's channels) of group grp at [grp*Cg, grp*Cg+Cg).
@@ -659,13 +713,21 @@ void conv_input_f32(const ConvGeometry& g, const float* dy, const float* w, floa
     deallocate(wt, wbytes, Device{});
     return;
   }
-  // Strided: dcols = dy @ w^T per chunk of images, then scatter-add the patches into dx.
+  // Strided (or few channels): dcols = dy @ w^T per chunk of images, then scatter-add the patches
+  // into dx.
   std::memset(dx, 0, size_t(g.N * g.in_spatial() * g.C) * sizeof(float));
   const int64_t cols = kvol * Cg, rows_per_image = g.out_spatial();
   const int64_t images_per_chunk = std::max<int64_t>(1, (int64_t(1) << 22) / std::max<int64_t>(1, rows_per_image * cols));
   const size_t buf_floats = size_t(std::min(images_per_chunk, g.N) * rows_per_image * cols);
   float* dcols = static_cast<float*>(allocate(buf_floats * sizeof(float), Device{}));
+  // w^T of one group, row-major [Fg][kvol * Cg]: the GEMM reads B by rows (its narrow kernel when
+  // kvol * Cg is small) instead of packing a transposed B.
+  std::vector<float> wt(static_cast<size_t>(Fg * cols));
+  const Taps taps(g);
   for (int64_t grp = 0; grp < g.G; ++grp) {
+    for (int64_t f = 0; f < Fg; ++f) {
+      for (int64_t j = 0; j < cols; ++j) wt[size_t(f * cols + j)] = w[j * g.F + grp * Fg + f];
+    }
     for (int64_t n0 = 0; n0 < g.N; n0 += images_per_chunk) {
       const int64_t nimg = std::min(images_per_chunk, g.N - n0);
       GemmArgs<float> a;
@@ -675,9 +737,9 @@ void conv_input_f32(const ConvGeometry& g, const float* dy, const float* w, floa
       a.A = dy + n0 * rows_per_image * g.F + grp * Fg;
       a.rsa = g.F;
       a.csa = 1;
-      a.B = w + grp * Fg;  // B(k = f, j = (q, c)) = w[(q*Cg + c) * F + grp*Fg + f]
-      a.rsb = 1;
-      a.csb = g.F;
+      a.B = wt.data();  // B(k = f, j = (q, c)) = w[(q*Cg + c) * F + grp*Fg + f]
+      a.rsb = cols;
+      a.csb = 1;
       a.C = dcols;
       a.ldc = cols;
       sgemm(a);
@@ -688,6 +750,15 @@ void conv_input_f32(const ConvGeometry& g, const float* dy, const float* w, floa
             const int64_t row = (n0 + i) * rows_per_image + rr;
             const int64_t nbase = decode_row(g, row, o);
             const float* src = dcols + (i * rows_per_image + rr) * cols;
+            if (taps.interior(o)) {  // window start plus each tap's offset, no bounds tests
+              float* start = dx + nbase + window_offset(g, o) + grp * Cg;
+              for (int64_t q = 0; q < kvol; ++q) {
+                float* d = start + taps.off[q];
+                const float* s = src + q * Cg;
+                for (int64_t c = 0; c < Cg; ++c) d[c] += s[c];
+              }
+              continue;
+            }
             for (int64_t q = 0; q < kvol; ++q) {
               const int64_t off = patch_offset(g, o, q);
               if (off < 0) continue;

@@ -3,6 +3,7 @@
 // (an indirect GEMM):
 //
 //   conv_tile:   y[r, 0:NR] = sum_q sum_c rows[q][r][c] * wp[q][c][0:NR]       r < MR
+//   conv_tile_row: conv_tile for MR neighbouring positions of one output row (few channels)
 //   dw_tile:     dw[c0 + i, 0:NR] += sum_k xrows[k * xs][c0 + i] * dy[k, 0:NR]  i < MR
 //   dw_tile_rows: dw[r, 0:NR] += sum_k base[r][k * step] * dy[k, 0:NR]         r < MR
 //
@@ -66,6 +67,32 @@ inline void conv_tile(const float* const* rows, int64_t kvol, int64_t cg, const 
   KN_R12(KN_ST)
 #undef KN_ST
 }
+
+// Tile of MR consecutive positions of one output row, for few input channels: row r reads pair t
+// (tap, channel) at xs[toff[t] + r * STEP] (STEP = stride * C floats between the windows of
+// neighbouring positions), so no per-position pointers are loaded; wp is [T][NR].
+template <int STEP>
+inline void conv_tile_row(const float* xs, const int64_t* toff, int64_t T, const float* wp, float* out, int64_t ldo) {
+#define KN_DECL(r) __m512 c##r##0 = _mm512_setzero_ps(), c##r##1 = _mm512_setzero_ps();
+  KN_R12(KN_DECL)
+#undef KN_DECL
+  for (int64_t t = 0; t < T; ++t, wp += kConvNR) {
+    const float* p = xs + toff[t];
+    const __m512 b0 = _mm512_loadu_ps(wp), b1 = _mm512_loadu_ps(wp + 16);
+#define KN_FMA(r)                                   \
+  {                                                 \
+    const __m512 a = _mm512_set1_ps(p[r * STEP]);   \
+    c##r##0 = _mm512_fmadd_ps(a, b0, c##r##0);      \
+    c##r##1 = _mm512_fmadd_ps(a, b1, c##r##1);      \
+  }
+    KN_R12(KN_FMA)
+#undef KN_FMA
+  }
+#define KN_ST(r) _mm512_storeu_ps(out + r * ldo, c##r##0); _mm512_storeu_ps(out + r * ldo + 16, c##r##1);
+  KN_R12(KN_ST)
+#undef KN_ST
+}
+constexpr bool kHasConvTileRow = true;
 
 // dw tile: MR consecutive channels x NR filters, accumulated over `nk` output positions.
 // dw_tile8 is the same with 8 channels: for channel counts that are a multiple of 8 but not of
@@ -131,6 +158,7 @@ inline void dw_tile_rows(const float* const* base, int64_t step, int64_t nk, con
 #elif defined(__AVX2__)
 constexpr int kConvMR = 6;
 constexpr bool kHasDwTile8 = false;
+constexpr bool kHasConvTileRow = false;
 constexpr int kConvNR = 16;
 #define KN_R6(X) X(0) X(1) X(2) X(3) X(4) X(5)
 
@@ -223,6 +251,7 @@ inline void dw_tile_rows(const float* const* base, int64_t step, int64_t nk, con
 #else
 constexpr int kConvMR = 4;
 constexpr bool kHasDwTile8 = false;
+constexpr bool kHasConvTileRow = false;
 constexpr int kConvNR = 4;
 
 inline void conv_tile(const float* const* rows, int64_t kvol, int64_t cg, const float* wp, float* out, int64_t ldo,

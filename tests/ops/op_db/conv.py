@@ -98,6 +98,11 @@ _CONV_CASES = [
     ((1, 4, 5, 3, 2), (2, 2, 2, 2, 3), (1, 2, 1), (0, 1, 1, 0, 1, 1), (1, 1, 1), 1, "3d"),
     ((0, 5, 5, 2), (3, 3, 2, 2), (1, 1), (1, 1, 1, 1), (1, 1), 1, "empty-batch"),
     ((4, 17, 19, 16), (3, 3, 16, 24), (1, 1), (1, 1, 1, 1), (1, 1), 1, "larger"),
+    # Few channels: tiles along output rows read windows STEP floats apart (conv_tile_row), with
+    # partial tiles at row ends and padded tiles on the slow path; steps 3, 2 (stride) and 2 (1d).
+    ((2, 5, 30, 3), (3, 3, 3, 40), (1, 1), (0, 0, 1, 1), (1, 1), 1, "2d-three-channels-rows"),
+    ((1, 6, 40, 1), (2, 3, 1, 33), (1, 2), (0, 0, 0, 0), (1, 1), 1, "2d-one-channel-stride-2"),
+    ((2, 30, 2), (3, 2, 5), (1,), (0, 0), (1,), 1, "1d-two-channels-rows"),
     # Padding wider than the kernel: whole tiles of positions that read only padding.
     ((1, 3, 3, 2), (1, 1, 2, 3), (1, 1), (2, 2, 2, 2), (1, 1), 1, "2d-padding-only-tiles"),
     # 32 channels: filter-gradient tiles of 8 channels (AVX-512), filters in a partial panel.
