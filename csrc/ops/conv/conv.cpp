@@ -100,7 +100,8 @@ TensorList conv_backward(const Node& n, const GradContext& ctx) {
   unpack_attrs(n, s, p, d, g);
   const Tensor& x = n.saved_tensor(0);
   const Tensor& w = n.saved_tensor(1);
-  const Tensor& dy = ctx.grad();
+  // Dense once for both products (the gradient of a sum arrives as a broadcast scalar).
+  const Tensor dy = ops::contiguous(ctx.grad());
   return {ctx.needs(0) ? ops::conv_backprop_input(dy, w, x.shape(), s, p, d, g) : Tensor(),
           ctx.needs(1) ? ops::conv_backprop_filter(x, dy, w.shape(), s, p, d, g) : Tensor()};
 }
@@ -114,7 +115,7 @@ TensorList conv_bias_act_backward(const Node& n, const GradContext& ctx) {
   const bool relu = n.ints[2 * nd + 1] == 1, has_bias = n.ints[2 * nd + 2] == 1;
   const Tensor& x = n.saved_tensor(0);
   const Tensor& w = n.saved_tensor(1);
-  Tensor dz = ctx.grad();
+  Tensor dz = ops::contiguous(ctx.grad());  // dense once for both products
   if (relu) {
     const Tensor& y = n.saved_tensor(2);
     dz = ops::where(ops::greater(y, ops::scalar_like(0.0, y)), dz, ops::scalar_like(0.0, dz));

@@ -69,8 +69,9 @@ TensorList dw_backward(const Node& n, const GradContext& ctx) {
   unpack(n, s, p, d);
   const Tensor& x = n.saved_tensor(0);
   const Tensor& w = n.saved_tensor(1);
-  return {ctx.needs(0) ? ops::depthwise_conv_backprop_input(ctx.grad(), w, x.shape(), s, p, d) : Tensor(),
-          ctx.needs(1) ? ops::depthwise_conv_backprop_filter(x, ctx.grad(), w.shape(), s, p, d) : Tensor()};
+  const Tensor dy = ops::contiguous(ctx.grad());  // dense once for both (a broadcast sum gradient)
+  return {ctx.needs(0) ? ops::depthwise_conv_backprop_input(dy, w, x.shape(), s, p, d) : Tensor(),
+          ctx.needs(1) ? ops::depthwise_conv_backprop_filter(x, dy, w.shape(), s, p, d) : Tensor()};
 }
 
 TensorList dw_input_backward(const Node& n, const GradContext& ctx) {
