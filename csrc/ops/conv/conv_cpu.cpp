@@ -400,18 +400,10 @@ void conv_forward_f32(const ConvGeometry& g, const float* x, const float* w, flo
   const int64_t Cg = g.C / g.G, Fg = g.F / g.G;
   for (int64_t grp = 0; grp < g.G; ++grp) {
     if (is_pointwise(g)) {
-      GemmArgs<float> a;
-      a.M = g.N * g.out_spatial();
-      a.N = Fg;
-      a.K = Cg;
-      a.A = x + grp * Cg;
-      a.rsa = g.C;
-      a.csa = 1;
-      a.B = w + grp * Fg;
-      a.rsb = g.F;
-      a.csb = 1;
-      a.C = y + grp * Fg;
-      a.ldc = g.F;
+      GemmArgs<float> a{g.N * g.out_spatial(), Fg, Cg,
+                        x + grp * Cg, g.C, 1,
+                        w + grp * Fg, g.F, 1,
+                        y + grp * Fg, g.F};
       a.bias = bias ? bias + grp * Fg : nullptr;
       a.activation = relu ? GemmActivation::Relu : GemmActivation::None;
       sgemm(a);
@@ -642,18 +634,11 @@ void conv_filter_f32(const ConvGeometry& g, const float* x, const float* dy, flo
   const int64_t Cg = g.C / g.G, Fg = g.F / g.G;
   for (int64_t grp = 0; grp < g.G; ++grp) {
     if (is_pointwise(g)) {
-      GemmArgs<float> a;
-      a.M = Cg;
-      a.N = Fg;
-      a.K = g.N * g.out_spatial();
-      a.A = x + grp * Cg;  // A(i = c, k = row) = x[row, c]
-      a.rsa = 1;
-      a.csa = g.C;
-      a.B = dy + grp * Fg;
-      a.rsb = g.F;
-      a.csb = 1;
-      a.C = dw + grp * Fg;
-      a.ldc = g.F;
+      // A(i = c, k = row) = x[row, c]
+      GemmArgs<float> a{Cg, Fg, g.N * g.out_spatial(),
+                        x + grp * Cg, 1, g.C,
+                        dy + grp * Fg, g.F, 1,
+                        dw + grp * Fg, g.F};
       sgemm(a);
     } else {
       conv_filter_group(g, x, dy, dw, grp);
@@ -667,18 +652,11 @@ void conv_input_f32(const ConvGeometry& g, const float* dy, const float* w, floa
   if (is_pointwise(g)) {
     // dx = dy @ w^T per group: a plain GEMM reading w transposed in place.
     for (int64_t grp = 0; grp < g.G; ++grp) {
-      GemmArgs<float> a;
-      a.M = g.N * g.in_spatial();
-      a.N = Cg;
-      a.K = Fg;
-      a.A = dy + grp * Fg;
-      a.rsa = g.F;
-      a.csa = 1;
-      a.B = w + grp * Fg;  // B(k = f, j = c) = w[c * F + grp * Fg + f]
-      a.rsb = 1;
-      a.csb = g.F;
-      a.C = dx + grp * Cg;
-      a.ldc = g.C;
+      // B(k = f, j = c) = w[c * F + grp * Fg + f]
+      GemmArgs<float> a{g.N * g.in_spatial(), Cg, Fg,
+                        dy + grp * Fg, g.F, 1,
+                        w + grp * Fg, 1, g.F,
+                        dx + grp * Cg, g.C};
       sgemm(a);
     }
     return;
@@ -730,18 +708,11 @@ void conv_input_f32(const ConvGeometry& g, const float* dy, const float* w, floa
     }
     for (int64_t n0 = 0; n0 < g.N; n0 += images_per_chunk) {
       const int64_t nimg = std::min(images_per_chunk, g.N - n0);
-      GemmArgs<float> a;
-      a.M = nimg * rows_per_image;
-      a.N = cols;
-      a.K = Fg;
-      a.A = dy + n0 * rows_per_image * g.F + grp * Fg;
-      a.rsa = g.F;
-      a.csa = 1;
-      a.B = wt.data();  // B(k = f, j = (q, c)) = w[(q*Cg + c) * F + grp*Fg + f]
-      a.rsb = cols;
-      a.csb = 1;
-      a.C = dcols;
-      a.ldc = cols;
+      // B(k = f, j = (q, c)) = wt[f][q*Cg + c] = w[(q*Cg + c) * F + grp*Fg + f]
+      GemmArgs<float> a{nimg * rows_per_image, cols, Fg,
+                        dy + n0 * rows_per_image * g.F + grp * Fg, g.F, 1,
+                        wt.data(), cols, 1,
+                        dcols, cols};
       sgemm(a);
       parallel_for(0, nimg, 1, [&](int64_t i0, int64_t i1) {
         for (int64_t i = i0; i < i1; ++i) {

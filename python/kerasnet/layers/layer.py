@@ -348,6 +348,8 @@ class Layer:
         self.built = True
 
     def call(self, *args, **kwargs):
+        """The layer's computation. Abstract: every subclass defines it (Keras raises the same
+        NotImplementedError for a Layer without one)."""
         raise NotImplementedError(
             f"Layer {self.__class__.__name__} does not have a `call()` method "
             "implemented (subclasses of Layer must define it)."
