@@ -5,6 +5,12 @@ from kerasnet import _C
 matmul = _C.matmul
 
 
+def _linear(x, kernel, bias=None, activation="linear"):
+    """activation(x @ kernel + bias) as one GEMM with the bias and ReLU in its epilogue (Dense
+    layers; activation 'linear' or 'relu', bias None or one value per unit)."""
+    return _C.linear(x, kernel, bias, activation)
+
+
 def dot(x1, x2):
     x1 = _C.Tensor(x1, None, False) if not isinstance(x1, _C.Tensor) else x1
     x2 = _C.Tensor(x2, None, False) if not isinstance(x2, _C.Tensor) else x2

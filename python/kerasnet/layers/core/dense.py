@@ -4,6 +4,7 @@ from kerasnet import _C, activations, constraints, initializers, ops, regularize
 from kerasnet.layers.fused_activation import fused_activation_name
 from kerasnet.layers.input_spec import InputSpec
 from kerasnet.layers.layer import Layer
+from kerasnet.ops.matmul import _linear
 
 
 class Dense(Layer):
@@ -86,7 +87,7 @@ class Dense(Layer):
         fused = fused_activation_name(self.activation)
         if fused is not None and isinstance(inputs, _C.Tensor) and inputs.dtype == self.kernel.dtype:
             # One GEMM pass with the bias and ReLU in its epilogue (csrc/ops/matmul/linear.cpp).
-            return _C.linear(inputs, self.kernel, self.bias, fused)
+            return _linear(inputs, self.kernel, self.bias, fused)
         x = ops.matmul(inputs, self.kernel)
         if self.bias is not None:
             x = ops.add(x, self.bias)
