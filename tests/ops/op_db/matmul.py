@@ -53,6 +53,10 @@ def _matmul_samples(rng):
         Sample((x((30, 200)), x((200, 301), "transposed")), {}, "split-columns-transposed-b"),
         # Transposed B packed 16 x 16 in registers, with k and column tails.
         Sample((x((40, 37)), x((37, 70), "transposed")), {}, "transposed-b-tails"),
+        # The blocked path (over 20 MFLOP): A read in place by full 12-row tiles, a partial A
+        # panel packed, a partial B panel; and a leading dimension of 1024 (A packed).
+        Sample((x((203, 300)), x((300, 170))), {}, "blocked-a-in-place-tails"),
+        Sample((x((50, 1024)), x((1024, 250))), {}, "blocked-lda-1024"),
         # Narrow outputs (N up to two vectors: the unpacked row kernel), with row tails.
         Sample((x((130, 300)), x((300, 10))), {}, "narrow-10"),
         Sample((x((67, 250), "transposed"), x((250, 23))), {}, "narrow-23-transposed-a"),
