@@ -56,7 +56,8 @@ def _matmul_samples(rng):
         # The blocked path (over 20 MFLOP): A read in place by full 12-row tiles, a partial A
         # panel packed, a partial B panel; and a leading dimension of 1024 (A packed).
         Sample((x((203, 300)), x((300, 170))), {}, "blocked-a-in-place-tails"),
-        Sample((x((50, 1024)), x((1024, 250))), {}, "blocked-lda-1024"),
+        Sample((Arg(np.round(rand(rng, (50, 1024), f))), Arg(np.round(rand(rng, (1024, 250), f)))), {},
+               "blocked-lda-1024"),  # whole numbers: exact sums over K = 1024
         # Narrow outputs (N up to two vectors: the unpacked row kernel), with row tails.
         Sample((x((130, 300)), x((300, 10))), {}, "narrow-10"),
         Sample((x((67, 250), "transposed"), x((250, 23))), {}, "narrow-23-transposed-a"),
