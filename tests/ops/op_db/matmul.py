@@ -58,6 +58,9 @@ def _matmul_samples(rng):
         Sample((x((203, 300)), x((300, 170))), {}, "blocked-a-in-place-tails"),
         Sample((Arg(np.round(rand(rng, (50, 1024), f))), Arg(np.round(rand(rng, (1024, 250), f)))), {},
                "blocked-lda-1024"),  # whole numbers: exact sums over K = 1024
+        # Few rows, B in L2: the unpacked kernel at any size (whole numbers: exact over K = 1024).
+        Sample((Arg(np.round(rand(rng, (8, 1024), f))), Arg(np.round(rand(rng, (1024, 520), f)))), {},
+               "few-rows-unpacked"),
         # Narrow outputs (N up to two vectors: the unpacked row kernel), with row tails.
         Sample((x((130, 300)), x((300, 10))), {}, "narrow-10"),
         Sample((x((67, 250), "transposed"), x((250, 23))), {}, "narrow-23-transposed-a"),
