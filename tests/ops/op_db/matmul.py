@@ -56,6 +56,7 @@ def _matmul_samples(rng):
         # The blocked path (over 20 MFLOP): A read in place by full 12-row tiles, a partial A
         # panel packed, a partial B panel; and a leading dimension of 1024 (A packed).
         Sample((x((203, 300)), x((300, 170))), {}, "blocked-a-in-place-tails"),
+        Sample((x((212, 300)), x((300, 170))), {}, "blocked-8-row-tail"),  # 212 = 4 * 48 + 12 + 8
         Sample((Arg(np.round(rand(rng, (50, 1024), f))), Arg(np.round(rand(rng, (1024, 250), f)))), {},
                "blocked-lda-1024"),  # whole numbers: exact sums over K = 1024
         # Few rows, B in L2: the unpacked kernel at any size (whole numbers: exact over K = 1024).
