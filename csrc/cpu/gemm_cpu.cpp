@@ -165,28 +165,16 @@ void pack_b_panel(const GemmArgs<float>& g, int64_t k0, int64_t kc, int64_t j0, 
 // Micro-kernels: c[MR x NR] (leading dimension ldc) = (add ? c : 0) + sum_k a[k] (x) b[k] over
 // packed panels. Written per ISA with explicit registers so the compiler cannot spill the tile.
 #if defined(__AVX512F__)
-void micro_kernel(int64_t kc, const float* __restrict a, const float* __restrict b, float* __restrict c,
-                  int64_t ldc, bool add) {
-#define KN_ROW(r) __m512 c##r##0 = _mm512_setzero_ps(), c##r##1 = _mm512_setzero_ps();
-  KN_ROW(0) KN_ROW(1) KN_ROW(2) KN_ROW(3) KN_ROW(4) KN_ROW(5)
-  KN_ROW(6) KN_ROW(7) KN_ROW(8) KN_ROW(9) KN_ROW(10) KN_ROW(11)
-#undef KN_ROW
-  for (int64_t k = 0; k < kc; ++k) {
-    const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
-    _mm_prefetch(reinterpret_cast<const char*>(b + 8 * kNR), _MM_HINT_T0);
-#define KN_FMA(r)                                        \
+// The tile's accumulators (two vectors per row), one row's update and its write-back, shared by
+// the kernels below (packed A, A in place, tails).
+#define KN_ACC_DECL(r) __m512 c##r##0 = _mm512_setzero_ps(), c##r##1 = _mm512_setzero_ps();
+#define KN_ACC_FMA(r, x)                                 \
   {                                                      \
-    const __m512 av = _mm512_set1_ps(a[r]);              \
+    const __m512 av = _mm512_set1_ps(x);                 \
     c##r##0 = _mm512_fmadd_ps(av, b0, c##r##0);          \
     c##r##1 = _mm512_fmadd_ps(av, b1, c##r##1);          \
   }
-    KN_FMA(0) KN_FMA(1) KN_FMA(2) KN_FMA(3) KN_FMA(4) KN_FMA(5)
-    KN_FMA(6) KN_FMA(7) KN_FMA(8) KN_FMA(9) KN_FMA(10) KN_FMA(11)
-#undef KN_FMA
-    a += kMR;
-    b += kNR;
-  }
-#define KN_STORE(r)                                                                   \
+#define KN_ACC_STORE(r)                                                               \
   {                                                                                   \
     float* row = c + r * ldc;                                                         \
     if (add) {                                                                        \
@@ -196,83 +184,65 @@ void micro_kernel(int64_t kc, const float* __restrict a, const float* __restrict
     _mm512_storeu_ps(row, c##r##0);                                                   \
     _mm512_storeu_ps(row + 16, c##r##1);                                              \
   }
-  KN_STORE(0) KN_STORE(1) KN_STORE(2) KN_STORE(3) KN_STORE(4) KN_STORE(5)
-  KN_STORE(6) KN_STORE(7) KN_STORE(8) KN_STORE(9) KN_STORE(10) KN_STORE(11)
-#undef KN_STORE
+#define KN_PACKED_FMA(r) KN_ACC_FMA(r, a[r])
+#define KN_ROWS4(X) X(0) X(1) X(2) X(3)
+#define KN_ROWS8(X) KN_ROWS4(X) X(4) X(5) X(6) X(7)
+#define KN_ROWS12(X) KN_ROWS8(X) X(8) X(9) X(10) X(11)
+
+void micro_kernel(int64_t kc, const float* __restrict a, const float* __restrict b, float* __restrict c,
+                  int64_t ldc, bool add) {
+  KN_ROWS12(KN_ACC_DECL)
+  for (int64_t k = 0; k < kc; ++k, a += kMR, b += kNR) {
+    const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
+    _mm_prefetch(reinterpret_cast<const char*>(b + 8 * kNR), _MM_HINT_T0);
+    KN_ROWS12(KN_PACKED_FMA)
+  }
+  KN_ROWS12(KN_ACC_STORE)
 }
+
 // Tail tiles of 4 or 8 rows (M % 12 != 0) from the same packed panel, into the edge buffer:
 // computing all 12 rows of a 4-row tail wasted two thirds of its multiplies (11% of 64x256x512).
 #define KN_TAIL_KERNEL(NAME, ROWS)                                                                   \
   void NAME(int64_t kc, const float* __restrict a, const float* __restrict b, float* __restrict c) { \
-    ROWS(KN_TAIL_DECL)                                                                               \
+    constexpr int64_t ldc = kNR;                                                                     \
+    constexpr bool add = false;                                                                      \
+    ROWS(KN_ACC_DECL)                                                                                \
     for (int64_t k = 0; k < kc; ++k, a += kMR, b += kNR) {                                          \
       const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);                           \
-      ROWS(KN_TAIL_FMA)                                                                              \
+      ROWS(KN_PACKED_FMA)                                                                            \
     }                                                                                                \
-    ROWS(KN_TAIL_STORE)                                                                              \
+    ROWS(KN_ACC_STORE)                                                                               \
   }
-#define KN_TAIL_DECL(r) __m512 c##r##0 = _mm512_setzero_ps(), c##r##1 = _mm512_setzero_ps();
-#define KN_TAIL_FMA(r)                               \
-  {                                                  \
-    const __m512 av = _mm512_set1_ps(a[r]);          \
-    c##r##0 = _mm512_fmadd_ps(av, b0, c##r##0);      \
-    c##r##1 = _mm512_fmadd_ps(av, b1, c##r##1);      \
-  }
-#define KN_TAIL_STORE(r) _mm512_storeu_ps(c + r * kNR, c##r##0); _mm512_storeu_ps(c + r * kNR + 16, c##r##1);
-#define KN_ROWS4(X) X(0) X(1) X(2) X(3)
-#define KN_ROWS8(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
 KN_TAIL_KERNEL(micro_kernel_tail4, KN_ROWS4)
 KN_TAIL_KERNEL(micro_kernel_tail8, KN_ROWS8)
-#undef KN_ROWS8
-#undef KN_ROWS4
-#undef KN_TAIL_STORE
-#undef KN_TAIL_FMA
-#undef KN_TAIL_DECL
 #undef KN_TAIL_KERNEL
 
 // The same with A read in place: row r of the tile at a + r * lda (row-major A, Note [A in place]).
+// Four base rows and offsets of one and two rows: every address is base + lda * {0, 1, 2}.
 void micro_kernel_rows(int64_t kc, const float* a, int64_t lda, const float* __restrict b, float* __restrict c,
                        int64_t ldc, bool add) {
-#define KN_ROW(r) __m512 c##r##0 = _mm512_setzero_ps(), c##r##1 = _mm512_setzero_ps();
-  KN_ROW(0) KN_ROW(1) KN_ROW(2) KN_ROW(3) KN_ROW(4) KN_ROW(5)
-  KN_ROW(6) KN_ROW(7) KN_ROW(8) KN_ROW(9) KN_ROW(10) KN_ROW(11)
-#undef KN_ROW
-  // Four base rows and offsets of one and two rows: every address is base + lda * {0, 1, 2}.
+  KN_ROWS12(KN_ACC_DECL)
   const float* p0 = a;
   const float* p3 = a + 3 * lda;
   const float* p6 = a + 6 * lda;
   const float* p9 = a + 9 * lda;
-  for (int64_t k = 0; k < kc; ++k) {
+  for (int64_t k = 0; k < kc; ++k, ++p0, ++p3, ++p6, ++p9, b += kNR) {
     const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
     _mm_prefetch(reinterpret_cast<const char*>(b + 8 * kNR), _MM_HINT_T0);
-#define KN_FMA(r, p, off)                                \
-  {                                                      \
-    const __m512 av = _mm512_set1_ps(p[off]);            \
-    c##r##0 = _mm512_fmadd_ps(av, b0, c##r##0);          \
-    c##r##1 = _mm512_fmadd_ps(av, b1, c##r##1);          \
+    KN_ACC_FMA(0, p0[0]) KN_ACC_FMA(1, p0[lda]) KN_ACC_FMA(2, p0[2 * lda])
+    KN_ACC_FMA(3, p3[0]) KN_ACC_FMA(4, p3[lda]) KN_ACC_FMA(5, p3[2 * lda])
+    KN_ACC_FMA(6, p6[0]) KN_ACC_FMA(7, p6[lda]) KN_ACC_FMA(8, p6[2 * lda])
+    KN_ACC_FMA(9, p9[0]) KN_ACC_FMA(10, p9[lda]) KN_ACC_FMA(11, p9[2 * lda])
   }
-    KN_FMA(0, p0, 0) KN_FMA(1, p0, lda) KN_FMA(2, p0, 2 * lda)
-    KN_FMA(3, p3, 0) KN_FMA(4, p3, lda) KN_FMA(5, p3, 2 * lda)
-    KN_FMA(6, p6, 0) KN_FMA(7, p6, lda) KN_FMA(8, p6, 2 * lda)
-    KN_FMA(9, p9, 0) KN_FMA(10, p9, lda) KN_FMA(11, p9, 2 * lda)
-#undef KN_FMA
-    ++p0, ++p3, ++p6, ++p9;
-    b += kNR;
-  }
-#define KN_STORE(r)                                                                   \
-  {                                                                                   \
-    float* row = c + r * ldc;                                                         \
-    if (add) {                                                                        \
-      c##r##0 = _mm512_add_ps(c##r##0, _mm512_loadu_ps(row));                         \
-      c##r##1 = _mm512_add_ps(c##r##1, _mm512_loadu_ps(row + 16));                    \
-    }                                                                                 \
-    _mm512_storeu_ps(row, c##r##0);                                                   \
-    _mm512_storeu_ps(row + 16, c##r##1);                                              \
-  }
-  KN_STORE(0) KN_STORE(1) KN_STORE(2) KN_STORE(3) KN_STORE(4) KN_STORE(5)
-  KN_STORE(6) KN_STORE(7) KN_STORE(8) KN_STORE(9) KN_STORE(10) KN_STORE(11)
-#undef KN_STORE
+  KN_ROWS12(KN_ACC_STORE)
 }
+#undef KN_ROWS12
+#undef KN_ROWS8
+#undef KN_ROWS4
+#undef KN_PACKED_FMA
+#undef KN_ACC_STORE
+#undef KN_ACC_FMA
+#undef KN_ACC_DECL
 constexpr bool kHasMicroKernelRows = true;
 #elif defined(__AVX2__)
 void micro_kernel(int64_t kc, const float* __restrict a, const float* __restrict b, float* __restrict c,
