@@ -8,8 +8,13 @@
 // panels instead. The micro-kernel keeps an MR x NR tile of C in registers:
 //   AVX-512: 12 x 32 (24 zmm accumulators)   AVX2: 6 x 16 (12 ymm)   generic: 4 x 4 floats
 // and writes it once per K block (adding the previous partial sums; the epilogue runs on the
-// last K block). Edge tiles go through a small buffer. Problems of under ~32K multiply-adds use
-// a direct loop without packing.
+// last K block). Edge tiles go through a small buffer (4- and 8-row tail kernels on AVX-512),
+// and on AVX-512 full tiles read a row-major A in place (Note [A in place]).
+//
+// Which path a product takes (sgemm_kernel): small ones and few-row ones with row-major B run
+// the unpacked kernel (Note [Unpacked small GEMM]); narrow ones (N <= 2 vectors) their own
+// row kernel; small parallel ones split C between the threads (Note [Small parallel GEMM]);
+// long K over a small C splits K; everything else is the blocked algorithm above.
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
