@@ -302,11 +302,13 @@ void conv_forward_group(const ConvGeometry& g, const float* x, const float* w, f
   const bool row_tiles = kHasConvTileRow && Cg < 4 && (step == 1 || step == 2 || step == 3 || step == 4 || step == 6);
   const int64_t tiles_per_row = (inner + kConvMR - 1) / kConvMR;
   const int64_t tiles = row_tiles ? M / std::max<int64_t>(inner, 1) * tiles_per_row : (M + kConvMR - 1) / kConvMR;
-  std::vector<int64_t> toff(size_t(kvol * Cg));  // pair (q, c) -> offset from the window start
-  for (int64_t q = 0; q < kvol; ++q) {
-    for (int64_t c = 0; c < Cg; ++c) toff[size_t(q * Cg + c)] = taps.off[q] + c;
+  std::vector<int64_t> toff;  // row tiles: pair (q, c) -> offset from the window start
+  if (row_tiles) {
+    toff.resize(size_t(kvol * Cg));
+    for (int64_t q = 0; q < kvol; ++q) {
+      for (int64_t c = 0; c < Cg; ++c) toff[size_t(q * Cg + c)] = taps.off[q] + c;
+    }
   }
-  const int64_t image = g.in_spatial() * g.C;
   const double flops_per_tile = 2.0 * kConvMR * kConvNR * double(kvol * Cg * panels);
   const int64_t grain = std::max<int64_t>(1, int64_t(2e5 / flops_per_tile));
   parallel_for(0, tiles, grain, [&](int64_t t0, int64_t t1) {
@@ -329,7 +331,7 @@ void conv_forward_group(const ConvGeometry& g, const float* x, const float* w, f
       if (row_tiles && mr == kConvMR) {
         const OutPos first(g, row0), last(g, row0 + kConvMR - 1);
         if (taps.interior(first.o) && taps.interior(last.o)) {
-          const float* xs = x + first.n * image + grp * Cg + window_offset(g, first.o);
+          const float* xs = x + first.n * g.in_spatial() * g.C + grp * Cg + window_offset(g, first.o);
           for (int64_t p = 0; p < panels; ++p) {
             const float* wpp = wp + p * kvol * Cg * kConvNR;
             float* out = y + row0 * g.F + grp * Fg + p * kConvNR;
@@ -413,6 +415,32 @@ void conv_forward_f32(const ConvGeometry& g, const float* x, const float* w, flo
   }
 }
 
+// The filter gradients' shared pieces. A block of `rows` rows of dy (leading dimension F, the
+// group's Fg columns) copied with zero columns up to ldp, so that every tile reads whole panels.
+const float* padded_dy_rows(const float* dyp, int64_t rows, int64_t F, int64_t Fg, int64_t ldp, float* buf) {
+  for (int64_t k = 0; k < rows; ++k) {
+    for (int64_t j = 0; j < ldp; ++j) buf[k * ldp + j] = j < Fg ? dyp[k * F + j] : 0.0f;
+  }
+  return buf;
+}
+
+// dw rows [0, rows) of group grp = the sum of the tasks' partial buffers ([rows][ldp] each), in a
+// fixed order: the result does not depend on scheduling.
+void sum_partial_filters(const ConvGeometry& g, const float* partial, int64_t parts, size_t wsize, int64_t rows,
+                         int64_t ldp, int64_t grp, float* dw) {
+  const int64_t Fg = g.F / g.G;
+  parallel_for(0, rows, 64, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      float* dst = dw + r * g.F + grp * Fg;
+      for (int64_t f = 0; f < Fg; ++f) {
+        float sum = 0;
+        for (int64_t p = 0; p < parts; ++p) sum += partial[size_t(p) * wsize + size_t(r * ldp + f)];
+        dst[f] = sum;
+      }
+    }
+  });
+}
+
 // Filter gradient of one group with fewer input channels than a tile has rows (first layers,
 // Cg = 1 or 3): tile rows are (tap, channel) pairs. Along one output row, tile row r reads the
 // input at base_r + o * stride * C, so the kernel needs no per-position addresses; the few
@@ -464,14 +492,8 @@ void conv_filter_group_few_channels(const ConvGeometry& geometry, const float* x
       for (int64_t row = rb; row < re; ++row) {
         const int64_t o1 = row % g.out[1], o0 = (row / g.out[1]) % g.out[0], n = row / (g.out[1] * g.out[0]);
         const float* dyp = dy + row * O2 * g.F + grp * Fg;
-        int64_t ldy = g.F;
-        if (pad_dy) {
-          for (int64_t k = 0; k < O2; ++k) {
-            for (int64_t j = 0; j < ldp; ++j) dyblk[k * ldp + j] = j < Fg ? dyp[k * g.F + j] : 0.0f;
-          }
-          dyp = dyblk;
-          ldy = ldp;
-        }
+        if (pad_dy) dyp = padded_dy_rows(dyp, O2, g.F, Fg, ldp, dyblk);
+        const int64_t ldy = pad_dy ? ldp : g.F;
         const int64_t b0 = o0 * g.stride[0] - g.pad[0], b1 = o1 * g.stride[1] - g.pad[1];
         // Start of tile row R's input row, or null where the row is all padding / past the end.
         auto row_start = [&](int64_t R) -> const float* {
@@ -513,16 +535,7 @@ void conv_filter_group_few_channels(const ConvGeometry& geometry, const float* x
     }
     delete[] dyblk;
   });
-  parallel_for(0, grows, 64, [&](int64_t r0, int64_t r1) {
-    for (int64_t r = r0; r < r1; ++r) {
-      float* dst = dw + r * g.F + grp * Fg;
-      for (int64_t f = 0; f < Fg; ++f) {
-        float sum = 0;
-        for (int64_t part = 0; part < parts; ++part) sum += partial[size_t(part) * wsize + size_t(r * ldp + f)];
-        dst[f] = sum;
-      }
-    }
-  });
+  sum_partial_filters(g, partial, parts, wsize, grows, ldp, grp, dw);
   deallocate(zero, zlen * sizeof(float), Device{});
   deallocate(partial, wsize * size_t(parts) * sizeof(float), Device{});
 }
@@ -562,14 +575,8 @@ void conv_filter_group(const ConvGeometry& g, const float* x, const float* dy, f
       for (int64_t k0 = kb; k0 < ke; k0 += kRows) {
         const int64_t nk = std::min(kRows, ke - k0);
         const float* dyp = dy + k0 * g.F + grp * Fg;
-        int64_t ldy = g.F;
-        if (pad_dy) {
-          for (int64_t k = 0; k < nk; ++k) {
-            for (int64_t j = 0; j < ldp; ++j) dyblk[k * ldp + j] = j < Fg ? dyp[k * g.F + j] : 0.0f;
-          }
-          dyp = dyblk;
-          ldy = ldp;
-        }
+        if (pad_dy) dyp = padded_dy_rows(dyp, nk, g.F, Fg, ldp, dyblk);
+        const int64_t ldy = pad_dy ? ldp : g.F;
         OutPos pos(g, k0);
         for (int64_t k = 0; k < nk; ++k, pos.next()) {
           const float* xn = x + pos.n * image + grp * Cg;
@@ -615,17 +622,7 @@ void conv_filter_group(const ConvGeometry& g, const float* x, const float* dy, f
     delete[] tapp;
     delete[] dyblk;
   });
-  // Sum the parts (fixed order: the result does not depend on scheduling) into dw.
-  parallel_for(0, kvol * Cg, 64, [&](int64_t r0, int64_t r1) {
-    for (int64_t r = r0; r < r1; ++r) {
-      float* dst = dw + r * g.F + grp * Fg;
-      for (int64_t f = 0; f < Fg; ++f) {
-        float s = 0;
-        for (int64_t p = 0; p < parts; ++p) s += partial[size_t(p) * wsize + size_t(r * ldp + f)];
-        dst[f] = s;
-      }
-    }
-  });
+  sum_partial_filters(g, partial, parts, wsize, kvol * Cg, ldp, grp, dw);
   deallocate(zero, size_t(Cg + kConvMR) * sizeof(float), Device{});
   deallocate(partial, wsize * size_t(parts) * sizeof(float), Device{});
 }
