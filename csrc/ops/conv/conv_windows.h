@@ -4,13 +4,17 @@
 //
 //   for_taps(g, o, f)  f(tap, input offset) for each tap of output position o inside the input
 //   RowWalker          the positions of one output row with their tap lists
+//   for_window_positions(g, channels, f)  every output position, rows in parallel
 #pragma once
 
 #ifndef KN_ISA_NS
 #error "conv_windows.h is for *_cpu.cpp kernel files"
 #endif
 
+#include <algorithm>
 #include <cstdint>
+
+#include "core/parallel.h"
 
 #include "ops/conv/conv.h"
 
@@ -108,6 +112,22 @@ struct RowWalker {
   }
 };
 
+// Every output position of a right-aligned geometry, output rows handed to the threads: calls
+// f(pos, image, taps, shift) with pos the flat output position (its output vector starts at
+// pos * channels), image the offset of its image in the input, and tap t of the window at
+// image + taps.off[t] + shift.
+template <class F>
+void for_window_positions(const ConvGeometry& g, int64_t channels, F&& f) {
+  const int64_t OS = g.out_spatial(), IS = g.in_spatial(), O2 = g.out[2];
+  const int64_t rows = g.N * g.out[0] * g.out[1];
+  parallel_for(0, rows, std::max<int64_t>(1, 4096 / std::max<int64_t>(1, channels * O2)), [&](int64_t r0, int64_t r1) {
+    RowWalker walk(g);
+    for (int64_t r = r0; r < r1; ++r) {
+      const int64_t image = (r * O2 / OS) * IS * g.C;
+      walk.row(r, [&](int64_t o2, const TapList& taps, int64_t shift) { f(r * O2 + o2, image, taps, shift); });
+    }
+  });
+}
 
 }  // namespace KN_ISA_NS
 }  // namespace kn

@@ -118,40 +118,33 @@ void forward_f32(const ConvGeometry& geometry, const float* x, const float* w, f
   using V = Vec<float>;
   constexpr int64_t S = V::size;
   const ConvGeometry g = right_aligned(geometry);
-  const int64_t OS = g.out_spatial(), IS = g.in_spatial(), C = g.C, O2 = g.out[2];
-  const int64_t rows = g.N * g.out[0] * g.out[1];
-  parallel_for(0, rows, std::max<int64_t>(1, 4096 / std::max<int64_t>(1, C * O2)), [&](int64_t r0, int64_t r1) {
-    RowWalker walk(g);
-    for (int64_t r = r0; r < r1; ++r) {
-      const float* __restrict xn = x + (r * O2 / OS) * IS * C;
-      walk.row(r, [&](int64_t o2, const TapList& taps, int64_t shift) {
-        float* __restrict out = y + (r * O2 + o2) * C;
-        const float* xs = xn + shift;
-        int64_t c = 0;
-        for (; c + 4 * S <= C; c += 4 * S) {
-          V a0 = V::broadcast(0.0f), a1 = a0, a2 = a0, a3 = a0;
-          for (int64_t t = 0; t < taps.n; ++t) {
-            const float* src = xs + taps.off[t] + c;
-            const float* wq = w + taps.q[t] * C + c;
-            a0 = V::fmadd(V::loadu(src), V::loadu(wq), a0);
-            a1 = V::fmadd(V::loadu(src + S), V::loadu(wq + S), a1);
-            a2 = V::fmadd(V::loadu(src + 2 * S), V::loadu(wq + 2 * S), a2);
-            a3 = V::fmadd(V::loadu(src + 3 * S), V::loadu(wq + 3 * S), a3);
-          }
-          a0.storeu(out + c);
-          a1.storeu(out + c + S);
-          a2.storeu(out + c + 2 * S);
-          a3.storeu(out + c + 3 * S);
-        }
-        for (; c < C; c += S) {
-          const int m = int(std::min<int64_t>(S, C - c));
-          V a = V::broadcast(0.0f);
-          for (int64_t t = 0; t < taps.n; ++t) {
-            a = V::fmadd(V::load_partial(xs + taps.off[t] + c, m), V::load_partial(w + taps.q[t] * C + c, m), a);
-          }
-          a.store_partial(out + c, m);
-        }
-      });
+  const int64_t C = g.C;
+  for_window_positions(g, C, [&](int64_t pos, int64_t image, const TapList& taps, int64_t shift) {
+    float* __restrict out = y + pos * C;
+    const float* xs = x + image + shift;
+    int64_t c = 0;
+    for (; c + 4 * S <= C; c += 4 * S) {
+      V a0 = V::broadcast(0.0f), a1 = a0, a2 = a0, a3 = a0;
+      for (int64_t t = 0; t < taps.n; ++t) {
+        const float* src = xs + taps.off[t] + c;
+        const float* wq = w + taps.q[t] * C + c;
+        a0 = V::fmadd(V::loadu(src), V::loadu(wq), a0);
+        a1 = V::fmadd(V::loadu(src + S), V::loadu(wq + S), a1);
+        a2 = V::fmadd(V::loadu(src + 2 * S), V::loadu(wq + 2 * S), a2);
+        a3 = V::fmadd(V::loadu(src + 3 * S), V::loadu(wq + 3 * S), a3);
+      }
+      a0.storeu(out + c);
+      a1.storeu(out + c + S);
+      a2.storeu(out + c + 2 * S);
+      a3.storeu(out + c + 3 * S);
+    }
+    for (; c < C; c += S) {
+      const int m = int(std::min<int64_t>(S, C - c));
+      V a = V::broadcast(0.0f);
+      for (int64_t t = 0; t < taps.n; ++t) {
+        a = V::fmadd(V::load_partial(xs + taps.off[t] + c, m), V::load_partial(w + taps.q[t] * C + c, m), a);
+      }
+      a.store_partial(out + c, m);
     }
   });
 }

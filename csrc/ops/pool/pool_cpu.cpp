@@ -175,34 +175,27 @@ void max_backward_disjoint_f32(const ConvGeometry& geometry, const float* x, con
   using V = Vec<float>;
   constexpr int64_t S = V::size;
   const ConvGeometry g = right_aligned(geometry);
-  const int64_t OS = g.out_spatial(), IS = g.in_spatial(), C = g.C, O2 = g.out[2];
-  const int64_t rows = g.N * g.out[0] * g.out[1];
-  parallel_for(0, rows, std::max<int64_t>(1, 4096 / std::max<int64_t>(1, C * O2)), [&](int64_t r0, int64_t r1) {
-    RowWalker walk(g);
-    for (int64_t r = r0; r < r1; ++r) {
-      const int64_t img = (r * O2 / OS) * IS * C;
-      walk.row(r, [&](int64_t o2, const TapList& cells, int64_t shift) {
-        if (cells.n == 0) return;
-        const float* xs = x + img + shift;
-        float* ds = dx + img + shift;
-        const float* gr = dy + (r * O2 + o2) * C;
-        for (int64_t c = 0; c < C; c += S) {
-          const int m = int(std::min<int64_t>(S, C - c));
-          auto load = [m](const float* p) { return m == V::size ? V::loadu(p) : V::load_partial(p, m); };
-          V best = load(xs + cells.off[0] + c);
-          for (int64_t t = 1; t < cells.n; ++t) best = V::max(load(xs + cells.off[t] + c), best);
-          const auto best_nan = V::isnan(best);
-          const V zero = V::broadcast(0.0f);
-          V avail = load(gr + c);
-          for (int64_t t = 0; t < cells.n; ++t) {
-            const auto hit = V::mask_or(V::eq(load(xs + cells.off[t] + c), best), best_nan);
-            const V out = V::select(hit, avail, zero);
-            avail = V::select(hit, zero, avail);
-            if (m == S) out.storeu(ds + cells.off[t] + c);
-            else out.store_partial(ds + cells.off[t] + c, m);
-          }
-        }
-      });
+  const int64_t C = g.C;
+  for_window_positions(g, C, [&](int64_t pos, int64_t image, const TapList& cells, int64_t shift) {
+    if (cells.n == 0) return;
+    const float* xs = x + image + shift;
+    float* ds = dx + image + shift;
+    const float* gr = dy + pos * C;
+    for (int64_t c = 0; c < C; c += S) {
+      const int m = int(std::min<int64_t>(S, C - c));
+      auto load = [m](const float* p) { return m == V::size ? V::loadu(p) : V::load_partial(p, m); };
+      V best = load(xs + cells.off[0] + c);
+      for (int64_t t = 1; t < cells.n; ++t) best = V::max(load(xs + cells.off[t] + c), best);
+      const auto best_nan = V::isnan(best);
+      const V zero = V::broadcast(0.0f);
+      V avail = load(gr + c);
+      for (int64_t t = 0; t < cells.n; ++t) {
+        const auto hit = V::mask_or(V::eq(load(xs + cells.off[t] + c), best), best_nan);
+        const V out = V::select(hit, avail, zero);
+        avail = V::select(hit, zero, avail);
+        if (m == S) out.storeu(ds + cells.off[t] + c);
+        else out.store_partial(ds + cells.off[t] + c, m);
+      }
     }
   });
 }
@@ -289,47 +282,40 @@ void pool_rows_f32(const ConvGeometry& geometry, const float* x, float* y) {
   using V = Vec<float>;
   constexpr int64_t S = V::size;
   const ConvGeometry g = right_aligned(geometry);
-  const int64_t OS = g.out_spatial(), IS = g.in_spatial(), C = g.C, O2 = g.out[2];
-  const int64_t rows = g.N * g.out[0] * g.out[1];
+  const int64_t C = g.C;
   const float init = kMode == PoolMode::Max ? -std::numeric_limits<float>::infinity() : 0.0f;
-  parallel_for(0, rows, std::max<int64_t>(1, 4096 / std::max<int64_t>(1, C * O2)), [&](int64_t r0, int64_t r1) {
-    RowWalker walk(g);
-    for (int64_t r = r0; r < r1; ++r) {
-      const float* __restrict xn = x + (r * O2 / OS) * IS * C;
-      walk.row(r, [&](int64_t o2, const TapList& cells, int64_t shift) {
-        float* __restrict out = y + (r * O2 + o2) * C;
-        const float* xs = xn + shift;
-        const V scale = V::broadcast(kMode == PoolMode::Mean && cells.n > 0 ? 1.0f / float(cells.n) : 1.0f);
-        auto reduce = [](V acc, V v) { return kMode == PoolMode::Max ? V::max(v, acc) : acc + v; };
-        int64_t c = 0;
-        for (; c + 4 * S <= C; c += 4 * S) {
-          V a0 = V::broadcast(init), a1 = a0, a2 = a0, a3 = a0;
-          for (int64_t t = 0; t < cells.n; ++t) {
-            const float* src = xs + cells.off[t] + c;
-            a0 = reduce(a0, V::loadu(src));
-            a1 = reduce(a1, V::loadu(src + S));
-            a2 = reduce(a2, V::loadu(src + 2 * S));
-            a3 = reduce(a3, V::loadu(src + 3 * S));
-          }
-          if (kMode == PoolMode::Mean) {
-            a0 = a0 * scale;
-            a1 = a1 * scale;
-            a2 = a2 * scale;
-            a3 = a3 * scale;
-          }
-          a0.storeu(out + c);
-          a1.storeu(out + c + S);
-          a2.storeu(out + c + 2 * S);
-          a3.storeu(out + c + 3 * S);
-        }
-        for (; c < C; c += S) {
-          const int m = int(std::min<int64_t>(S, C - c));
-          V a = V::broadcast(init);
-          for (int64_t t = 0; t < cells.n; ++t) a = reduce(a, V::load_partial(xs + cells.off[t] + c, m));
-          if (kMode == PoolMode::Mean) a = a * scale;
-          a.store_partial(out + c, m);
-        }
-      });
+  for_window_positions(g, C, [&](int64_t pos, int64_t image, const TapList& cells, int64_t shift) {
+    float* __restrict out = y + pos * C;
+    const float* xs = x + image + shift;
+    const V scale = V::broadcast(kMode == PoolMode::Mean && cells.n > 0 ? 1.0f / float(cells.n) : 1.0f);
+    auto reduce = [](V acc, V v) { return kMode == PoolMode::Max ? V::max(v, acc) : acc + v; };
+    int64_t c = 0;
+    for (; c + 4 * S <= C; c += 4 * S) {
+      V a0 = V::broadcast(init), a1 = a0, a2 = a0, a3 = a0;
+      for (int64_t t = 0; t < cells.n; ++t) {
+        const float* src = xs + cells.off[t] + c;
+        a0 = reduce(a0, V::loadu(src));
+        a1 = reduce(a1, V::loadu(src + S));
+        a2 = reduce(a2, V::loadu(src + 2 * S));
+        a3 = reduce(a3, V::loadu(src + 3 * S));
+      }
+      if (kMode == PoolMode::Mean) {
+        a0 = a0 * scale;
+        a1 = a1 * scale;
+        a2 = a2 * scale;
+        a3 = a3 * scale;
+      }
+      a0.storeu(out + c);
+      a1.storeu(out + c + S);
+      a2.storeu(out + c + 2 * S);
+      a3.storeu(out + c + 3 * S);
+    }
+    for (; c < C; c += S) {
+      const int m = int(std::min<int64_t>(S, C - c));
+      V a = V::broadcast(init);
+      for (int64_t t = 0; t < cells.n; ++t) a = reduce(a, V::load_partial(xs + cells.off[t] + c, m));
+      if (kMode == PoolMode::Mean) a = a * scale;
+      a.store_partial(out + c, m);
     }
   });
 }
