@@ -86,19 +86,10 @@ struct RowWalker {
   template <class F>
   void row(int64_t row_index, F&& f) {
     int64_t o[3] = {(row_index / g.out[1]) % g.out[0], row_index % g.out[1], 0};
-    inner.n = 0;
-    for (int64_t q0 = 0; q0 < g.k[0]; ++q0) {
-      const int64_t i0 = o[0] * g.stride[0] + q0 * g.dil[0] - g.pad[0];
-      if (i0 < 0 || i0 >= g.in[0]) continue;
-      for (int64_t q1 = 0; q1 < g.k[1]; ++q1) {
-        const int64_t i1 = o[1] * g.stride[1] + q1 * g.dil[1] - g.pad[1];
-        if (i1 < 0 || i1 >= g.in[1]) continue;
-        for (int64_t q2 = 0; q2 < g.k[2]; ++q2) {
-          inner.off[inner.n] = ((i0 * g.in[1] + i1) * g.in[2] + q2 * g.dil[2] - g.pad[2]) * g.C;
-          inner.q[inner.n] = (q0 * g.k[1] + q1) * g.k[2] + q2;
-          ++inner.n;
-        }
-      }
+    if (lo < hi) {  // the interior columns' taps: those of column lo, moved back to column 0
+      o[2] = lo;
+      inner.fill(g, o);
+      for (int64_t t = 0; t < inner.n; ++t) inner.off[t] -= lo * g.stride[2] * g.C;
     }
     for (int64_t o2 = 0; o2 < g.out[2]; ++o2) {
       if (o2 >= lo && o2 < hi) {
