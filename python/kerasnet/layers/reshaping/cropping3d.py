@@ -1,13 +1,9 @@
 """Cropping3D: removes slices at the borders of the three spatial dimensions."""
 
-from kerasnet.layers.convolutional.base_conv import standardize_data_format
-from kerasnet.layers.input_spec import InputSpec
-from kerasnet.layers.layer import Layer
-from kerasnet.layers.reshaping.cropping2d import crop_spatial, cropped_shape
-from kerasnet.layers.reshaping.zero_padding2d import standardize_pairs
+from kerasnet.layers.reshaping.spatial_pairs import SpatialCropping
 
 
-class Cropping3D(Layer):
+class Cropping3D(SpatialCropping):
     """Cropping layer for 3D data (e.g. spatial or spatio-temporal).
 
     Args:
@@ -33,23 +29,4 @@ class Cropping3D(Layer):
     """
 
     def __init__(self, cropping=((1, 1), (1, 1), (1, 1)), data_format=None, **kwargs):
-        super().__init__(**kwargs)
-        self.data_format = standardize_data_format(data_format)
-        self.cropping = standardize_pairs(cropping, 3, "cropping")
-        self.input_spec = InputSpec(ndim=5)
-        self.built = True
-
-    def _first(self):
-        return 2 if self.data_format == "channels_first" else 1
-
-    def call(self, inputs):
-        cropped_shape(self.name, inputs.shape, self.cropping, self._first())
-        return crop_spatial(inputs, self.cropping, self._first())
-
-    def compute_output_shape(self, input_shape):
-        return cropped_shape(self.name, input_shape, self.cropping, self._first())
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"cropping": self.cropping, "data_format": self.data_format})
-        return config
+        super().__init__(3, cropping, data_format, **kwargs)

@@ -1,13 +1,9 @@
 """ZeroPadding3D: adds zeros around the three spatial dimensions of volumes."""
 
-from kerasnet import ops
-from kerasnet.layers.convolutional.base_conv import standardize_data_format
-from kerasnet.layers.input_spec import InputSpec
-from kerasnet.layers.layer import Layer
-from kerasnet.layers.reshaping.zero_padding2d import standardize_pairs
+from kerasnet.layers.reshaping.spatial_pairs import SpatialPadding
 
 
-class ZeroPadding3D(Layer):
+class ZeroPadding3D(SpatialPadding):
     """Zero-padding layer for 3D data (spatial or spatio-temporal).
 
     Args:
@@ -33,30 +29,4 @@ class ZeroPadding3D(Layer):
     """
 
     def __init__(self, padding=((1, 1), (1, 1), (1, 1)), data_format=None, **kwargs):
-        super().__init__(**kwargs)
-        self.data_format = standardize_data_format(data_format)
-        self.padding = standardize_pairs(padding, 3, "padding")
-        self.input_spec = InputSpec(ndim=5)
-        self.built = True
-
-    def _first(self):
-        return 2 if self.data_format == "channels_first" else 1
-
-    def call(self, inputs):
-        widths = [(0, 0)] * 5
-        for i, pair in enumerate(self.padding):
-            widths[self._first() + i] = pair
-        return ops.pad(inputs, widths)
-
-    def compute_output_shape(self, input_shape):
-        out = list(input_shape)
-        for i, (before, after) in enumerate(self.padding):
-            axis = self._first() + i
-            if out[axis] is not None:
-                out[axis] += before + after
-        return tuple(out)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"padding": self.padding, "data_format": self.data_format})
-        return config
+        super().__init__(3, padding, data_format, **kwargs)
