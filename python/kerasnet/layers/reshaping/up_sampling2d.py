@@ -43,6 +43,16 @@ def resize_bilinear(x, out_h, out_w):
     return ops.transpose(y, (0, 1, 3, 2))
 
 
+def upsampled_shape(input_shape, size, data_format):
+    """input_shape with spatial axis i multiplied by size[i] (UpSampling2D/3D)."""
+    first = 2 if data_format == "channels_first" else 1
+    out = list(input_shape)
+    for i, factor in enumerate(size):
+        d = out[first + i]
+        out[first + i] = None if d is None else d * factor
+    return tuple(out)
+
+
 class UpSampling2D(Layer):
     """Upsampling layer for 2D inputs.
 
@@ -99,12 +109,7 @@ class UpSampling2D(Layer):
         return x
 
     def compute_output_shape(self, input_shape):
-        first = 2 if self.data_format == "channels_first" else 1
-        out = list(input_shape)
-        for i, factor in enumerate(self.size):
-            d = out[first + i]
-            out[first + i] = None if d is None else d * factor
-        return tuple(out)
+        return upsampled_shape(input_shape, self.size, self.data_format)
 
     def get_config(self):
         config = super().get_config()

@@ -7,6 +7,7 @@ from kerasnet.layers.convolutional.base_conv import (
 )
 from kerasnet.layers.input_spec import InputSpec
 from kerasnet.layers.layer import Layer
+from kerasnet.layers.reshaping.up_sampling2d import upsampled_shape
 
 
 class UpSampling3D(Layer):
@@ -49,12 +50,7 @@ class UpSampling3D(Layer):
         return x
 
     def compute_output_shape(self, input_shape):
-        first = 2 if self.data_format == "channels_first" else 1
-        out = list(input_shape)
-        for i, factor in enumerate(self.size):
-            d = out[first + i]
-            out[first + i] = None if d is None else d * factor
-        return tuple(out)
+        return upsampled_shape(input_shape, self.size, self.data_format)
 
     def get_config(self):
         config = super().get_config()
