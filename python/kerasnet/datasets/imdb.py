@@ -4,18 +4,12 @@ import json
 
 import numpy as np
 
-from kerasnet.datasets import _npz
+from kerasnet.datasets import _npz, _sequences
 from kerasnet.utils.file_utils import get_file
 
 _ORIGIN_FOLDER = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 _FILE_HASH = "69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f"
 _WORD_INDEX_HASH = "bfafd718b763782e994055a2d397834f"
-
-
-def _remove_long_seq(maxlen, seqs, labels):
-    """Keeps the sequences shorter than `maxlen` (Keras' rule: strictly)."""
-    kept = [(s, y) for s, y in zip(seqs, labels) if len(s) < maxlen]
-    return [s for s, _ in kept], [y for _, y in kept]
 
 
 def load_data(
@@ -73,37 +67,23 @@ def load_data(
         arrays, ("x_train", "y_train", "x_test", "y_test"), path
     )
     rng = np.random.RandomState(seed)
-    order = np.arange(len(x_train))
-    rng.shuffle(order)
-    x_train, labels_train = x_train[order], labels_train[order]
-    order = np.arange(len(x_test))
-    rng.shuffle(order)
-    x_test, labels_test = x_test[order], labels_test[order]
-
-    def shift(seqs):
-        head = [start_char] if start_char is not None else []
-        return [head + [int(w) + index_from for w in s] for s in seqs]
-
-    x_train, x_test = shift(x_train), shift(x_test)
+    x_train, labels_train = _sequences.shuffle(rng, x_train, labels_train)
+    x_test, labels_test = _sequences.shuffle(rng, x_test, labels_test)
+    x_train = _sequences.shift(x_train, start_char, index_from)
+    x_test = _sequences.shift(x_test, start_char, index_from)
     if maxlen:
-        x_train, labels_train = _remove_long_seq(maxlen, x_train, labels_train)
-        x_test, labels_test = _remove_long_seq(maxlen, x_test, labels_test)
-        if not x_train or not x_test:
-            raise ValueError(
-                "After filtering for sequences shorter than maxlen="
-                f"{maxlen}, no sequence was kept. Increase maxlen."
-            )
-    xs = x_train + x_test
+        x_train, labels_train = _sequences.remove_long_seq(
+            maxlen, x_train, labels_train
+        )
+        x_test, labels_test = _sequences.remove_long_seq(
+            maxlen, x_test, labels_test
+        )
+        _sequences.check_not_empty(x_train, maxlen)
+        _sequences.check_not_empty(x_test, maxlen)
+    xs = _sequences.limit_vocabulary(
+        x_train + x_test, num_words, skip_top, oov_char
+    )
     labels = np.concatenate([np.asarray(labels_train), np.asarray(labels_test)])
-    if not num_words:
-        num_words = max(max(s) for s in xs if s) if any(xs) else 0
-    if oov_char is not None:
-        xs = [
-            [w if skip_top <= w < num_words else oov_char for w in s]
-            for s in xs
-        ]
-    else:
-        xs = [[w for w in s if skip_top <= w < num_words] for s in xs]
     n = len(x_train)
     return (xs[:n], labels[:n]), (xs[n:], labels[n:])
 
