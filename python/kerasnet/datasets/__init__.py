@@ -1,8 +1,9 @@
 """kerasnet.datasets: small datasets, as keras.datasets.
 
 `digits` ships inside the package (no download); `mnist`, `fashion_mnist`,
-`cifar10`, `cifar100` and `imdb` download their files once into the Keras
-cache (`~/.keras/datasets`, or `$KERAS_HOME/datasets`) and check their hashes.
+`cifar10`, `cifar100`, `imdb` and `reuters` download their files once into
+the Keras cache (`~/.keras/datasets`, or `$KERAS_HOME/datasets`) and check
+their hashes.
 """
 
 from kerasnet.datasets import (
@@ -12,4 +13,5 @@ from kerasnet.datasets import (
     fashion_mnist,  # noqa: F401
     imdb,  # noqa: F401
     mnist,  # noqa: F401
+    reuters,  # noqa: F401
 )
