@@ -1,0 +1,1 @@
+"""Recurrent layers and sequence wrappers (as keras/src/layers/rnn)."""
