@@ -9,11 +9,10 @@ on first use, so `import kerasnet` stays fast.
 import importlib as _importlib
 import os as _os
 
-# libgomp reads its settings when the engine loads. Bounded spinning keeps
-# small parallel kernels fast without starving other processes for long.
+# libgomp reads its settings when the engine loads (kerasnet.backend imports it,
+# below). Bounded spinning keeps small parallel kernels fast without starving
+# other processes for long.
 _os.environ.setdefault("GOMP_SPINCOUNT", "200000")
-
-from kerasnet import _C  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -26,14 +25,6 @@ from kerasnet.backend import (  # noqa: E402,F401
     device,
 )
 from kerasnet import config, ops, random, utils  # noqa: E402,F401
-
-
-_problems = _C.self_check()
-if _problems:
-    raise ImportError(
-        "kerasnet's engine failed its self-check (a build defect):\n  "
-        + "\n  ".join(_problems)
-    )
 
 # Keras modules loaded on first attribute access.
 _LAZY = (

@@ -1,5 +1,6 @@
 """The engine's Python face: Tensor, Variable, GradientTape, dtypes, devices."""
 
+from kerasnet import _C
 from kerasnet.backend import config
 from kerasnet.backend.device import cuda_available, device, get_device
 from kerasnet.backend.dtypes import (
@@ -32,3 +33,12 @@ from kerasnet.backend.config import (
     set_floatx,
     set_image_data_format,
 )
+
+# The engine checks itself as it loads: an op of ops.def without its CPU kernel or
+# gradient rule (a build defect) fails the import instead of a later call.
+_problems = _C.self_check()
+if _problems:
+    raise ImportError(
+        "kerasnet's engine failed its self-check (a build defect):\n  "
+        + "\n  ".join(_problems)
+    )

@@ -9,9 +9,13 @@ import contextlib
 import functools
 
 from kerasnet import _C
-from kerasnet.backend.tensor import Tensor
-from kerasnet.backend.variable import Variable, variable_by_id
+from kerasnet.backend.tensor import Tensor, as_tensor
+from kerasnet.backend.variable import variable_by_id
 from kerasnet.utils import tree
+
+# `with RecordingPaused():` runs engine ops that no active tape records (metrics, the
+# zero runs that infer symbolic output shapes, a custom gradient's forward pass).
+RecordingPaused = _C.RecordingPaused
 
 
 class UnconnectedGradients:
@@ -211,10 +215,10 @@ def custom_gradient(f):
     @functools.wraps(f)
     def wrapped(*args, **kwargs):
         inputs = [a for a in tree.flatten(list(args)) if isinstance(a, Tensor)]
-        with _C.RecordingPaused():
+        with RecordingPaused():
             result, grad_fn = f(*args, **kwargs)
         outputs = tree.flatten(result)
-        aliases = [_C.stop_gradient(Tensor(o, None, False)) for o in outputs]
+        aliases = [_C.stop_gradient(as_tensor(o)) for o in outputs]
         if inputs and _C.any_tape_recording():
             _C.record_custom(inputs, aliases, grad_fn)
         return tree.pack_sequence_as(result, aliases)

@@ -3,6 +3,8 @@
 import numpy as np
 
 from kerasnet import _C
+from kerasnet.backend.dtypes import standardize_dtype
+from kerasnet.backend.variable import Variable
 
 Tensor = _C.Tensor
 
@@ -30,10 +32,23 @@ Tensor.__str__ = _tensor_repr
 Tensor.__iter__ = _tensor_iter
 
 
+def as_tensor(x):
+    """x as a Tensor: a Tensor (or Variable) as it is; anything else converted with
+    the engine's dtype inference (numpy arrays keep theirs, Python floats become
+    float32), without a copy for aligned, contiguous numpy arrays."""
+    return x if isinstance(x, Tensor) else Tensor(x, None, False)
+
+
+# Engine ops as they are, for kerasnet's own hot paths (Layer autocast, Functional
+# inputs, the optimizer step) that already hold standard arguments: kerasnet.ops
+# normalises its arguments first (`ops.cast` standardises the dtype name), and
+# `ops.zeros_like` creates on the default device where this keeps x's device.
+cast = _C.cast
+zeros_like = _C.zeros_like
+
+
 def is_tensor(x):
     """True for engine tensors (Variables are not tensors, as in Keras)."""
-    from kerasnet.backend.variable import Variable
-
     return isinstance(x, Tensor) and not isinstance(x, Variable)
 
 
@@ -47,12 +62,8 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     if ragged:
         raise ValueError("kerasnet does not support ragged tensors.")
     if dtype is not None:
-        from kerasnet.backend.dtypes import standardize_dtype
-
         dtype = standardize_dtype(dtype)
     if isinstance(x, Tensor) and dtype is None:
-        from kerasnet.backend.variable import Variable
-
         return x.value if isinstance(x, Variable) else x
     return Tensor(x, dtype, False)
 

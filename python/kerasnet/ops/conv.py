@@ -9,6 +9,7 @@ transposed in and out.
 
 from kerasnet import _C
 from kerasnet.backend.config import image_data_format
+from kerasnet.backend.tensor import as_tensor as _as_tensor
 
 
 def _tuple(value, n, name):
@@ -20,10 +21,6 @@ def _tuple(value, n, name):
     if len(value) != n:
         raise ValueError(f"`{name}` must be an int or a tuple of {n} ints, got {value}")
     return value
-
-
-def _as_tensor(x):
-    return x if isinstance(x, _C.Tensor) else _C.Tensor(x, None, False)
 
 
 def _to_last(x, data_format):

@@ -7,6 +7,7 @@ from kerasnet.backend.tensor import (  # noqa: F401
     convert_to_tensor,
     is_tensor,
 )
+from kerasnet.backend.tensor import as_tensor as _as_tensor
 
 
 def shape(x):
@@ -43,7 +44,7 @@ def slice(inputs, start_indices, shape):  # noqa: A001 (Keras' name)
 
 
 def unstack(x, num=None, axis=0):
-    x = _C.Tensor(x, None, False) if not isinstance(x, _C.Tensor) else x
+    x = _as_tensor(x)
     n = x.shape[axis]
     if num is not None and num != n:
         raise ValueError(f"`num` ({num}) does not match the axis size ({n}).")

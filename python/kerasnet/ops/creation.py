@@ -4,6 +4,7 @@ import operator
 
 from kerasnet import _C
 from kerasnet.backend.dtypes import standardize_dtype
+from kerasnet.backend.tensor import as_tensor as _as_tensor
 
 
 def _shape(shape):
@@ -45,17 +46,17 @@ def full(shape, fill_value, dtype=None):
 
 
 def zeros_like(x, dtype=None):
-    x = _C.Tensor(x, None, False) if not isinstance(x, _C.Tensor) else x
+    x = _as_tensor(x)
     return _C.zeros(x.shape, standardize_dtype(dtype) if dtype else x.dtype)
 
 
 def ones_like(x, dtype=None):
-    x = _C.Tensor(x, None, False) if not isinstance(x, _C.Tensor) else x
+    x = _as_tensor(x)
     return _C.ones(x.shape, standardize_dtype(dtype) if dtype else x.dtype)
 
 
 def full_like(x, fill_value, dtype=None):
-    x = _C.Tensor(x, None, False) if not isinstance(x, _C.Tensor) else x
+    x = _as_tensor(x)
     return full(x.shape, fill_value, dtype or x.dtype)
 
 

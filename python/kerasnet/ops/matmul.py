@@ -1,6 +1,7 @@
 """matmul and the products built on it."""
 
 from kerasnet import _C
+from kerasnet.backend.tensor import as_tensor as _as_tensor
 
 matmul = _C.matmul
 
@@ -12,8 +13,8 @@ def _linear(x, kernel, bias=None, activation="linear"):
 
 
 def dot(x1, x2):
-    x1 = _C.Tensor(x1, None, False) if not isinstance(x1, _C.Tensor) else x1
-    x2 = _C.Tensor(x2, None, False) if not isinstance(x2, _C.Tensor) else x2
+    x1 = _as_tensor(x1)
+    x2 = _as_tensor(x2)
     if x1.ndim == 0 or x2.ndim == 0:
         return _C.multiply(x1, x2)
     return _C.matmul(x1, x2)
@@ -30,7 +31,7 @@ def vdot(x1, x2):
 def trace(x, offset=0, axis1=0, axis2=1):
     import numpy as np
 
-    x = _C.Tensor(x, None, False) if not isinstance(x, _C.Tensor) else x
+    x = _as_tensor(x)
     n, m = x.shape[axis1], x.shape[axis2]
     mask = np.eye(n, m, offset, dtype=bool)
     shape = [1] * x.ndim

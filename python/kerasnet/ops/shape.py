@@ -1,6 +1,7 @@
 """Shape ops: reshape, transpose, concatenate, split, pad, ..."""
 
 from kerasnet import _C
+from kerasnet.backend.tensor import as_tensor as _as_tensor
 
 reshape = _C.reshape
 transpose = _C.transpose
@@ -22,7 +23,7 @@ def repeat(x, repeats, axis=None):
     # Per-element repeats: gather with the repeated index list.
     import numpy as np
 
-    x = _C.Tensor(x, None, False) if not isinstance(x, _C.Tensor) else x
+    x = _as_tensor(x)
     if axis is None:
         x = _C.reshape(x, (-1,))
         axis = 0
@@ -43,7 +44,7 @@ def repeat(x, repeats, axis=None):
 
 
 def pad(x, pad_width, mode="constant", constant_values=None):
-    x = _C.Tensor(x, None, False) if not isinstance(x, _C.Tensor) else x
+    x = _as_tensor(x)
     widths = _normalize_pad_width(pad_width, x.ndim)
     if constant_values is not None and mode != "constant":
         raise ValueError(
@@ -76,7 +77,7 @@ def ravel(x):
 
 
 def swapaxes(x, axis1, axis2):
-    x = _C.Tensor(x, None, False) if not isinstance(x, _C.Tensor) else x
+    x = _as_tensor(x)
     perm = list(range(x.ndim))
     a, b = axis1 % x.ndim, axis2 % x.ndim
     perm[a], perm[b] = perm[b], perm[a]
@@ -84,12 +85,12 @@ def swapaxes(x, axis1, axis2):
 
 
 def hstack(xs):
-    xs = [_C.Tensor(x, None, False) if not isinstance(x, _C.Tensor) else x for x in xs]
+    xs = [_as_tensor(x) for x in xs]
     return _C.concatenate(xs, 0 if xs[0].ndim == 1 else 1)
 
 
 def vstack(xs):
-    xs = [_C.Tensor(x, None, False) if not isinstance(x, _C.Tensor) else x for x in xs]
+    xs = [_as_tensor(x) for x in xs]
     xs = [_C.reshape(x, (1, -1)) if x.ndim == 1 else x for x in xs]
     return _C.concatenate(xs, 0)
 
@@ -97,7 +98,7 @@ def vstack(xs):
 def tril(x, k=0):
     from kerasnet.ops.creation import tri
 
-    x = _C.Tensor(x, None, False) if not isinstance(x, _C.Tensor) else x
+    x = _as_tensor(x)
     mask = tri(x.shape[-2], x.shape[-1], k, "bool")
     return _C.where(mask, x, _C.zeros((), x.dtype))
 
@@ -105,6 +106,6 @@ def tril(x, k=0):
 def triu(x, k=0):
     from kerasnet.ops.creation import tri
 
-    x = _C.Tensor(x, None, False) if not isinstance(x, _C.Tensor) else x
+    x = _as_tensor(x)
     mask = tri(x.shape[-2], x.shape[-1], k - 1, "bool")
     return _C.where(mask, _C.zeros((), x.dtype), x)
