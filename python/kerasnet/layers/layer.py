@@ -14,10 +14,10 @@ own variables (trainable first, then non-trainable), then each sub-layer's.
 
 import inspect
 
-from kerasnet import _C
 from kerasnet.backend.dtypes import standardize_dtype
 from kerasnet.backend.keras_tensor import KerasTensor
-from kerasnet.backend.tensor import Tensor
+from kerasnet.backend.tape import RecordingPaused
+from kerasnet.backend.tensor import Tensor, as_tensor, cast, convert_to_tensor
 from kerasnet.backend.variable import Variable
 from kerasnet.layers import call_context
 from kerasnet.layers.input_spec import assert_input_compatibility
@@ -320,7 +320,7 @@ class Layer:
         """Adds a loss tensor (e.g. an activity regularization) to this call."""
         for x in tree.flatten(loss):
             if x is not None:
-                self._losses.append(x if isinstance(x, Tensor) else _C.Tensor(x, "float32", False))
+                self._losses.append(x if isinstance(x, Tensor) else convert_to_tensor(x, "float32"))
 
     def _regularization_losses(self):
         out = []
@@ -375,12 +375,12 @@ class Layer:
         def convert(x):
             if isinstance(x, Tensor):
                 if self.autocast and x.dtype != self._dtype and x.dtype in ("float32", "float64"):
-                    return _C.cast(x, self._dtype)
+                    return cast(x, self._dtype)
                 return x
             if hasattr(x, "__array__") and not isinstance(x, KerasTensor):
-                t = _C.Tensor(x, None, False)
+                t = as_tensor(x)
                 if self.autocast and t.dtype in ("float32", "float64") and t.dtype != self._dtype:
-                    t = _C.cast(t, self._dtype)
+                    t = cast(t, self._dtype)
                 return t
             return x
 
@@ -639,7 +639,7 @@ def _concrete_like(x, fill):
     import numpy as np
 
     shape = tuple(fill if d is None else d for d in x.shape)
-    return _C.Tensor(np.zeros(shape, dtype=x.dtype), None, False)
+    return as_tensor(np.zeros(shape, dtype=x.dtype))
 
 
 def _infer_output_spec(layer_or_fn, args, kwargs, shapes_given, dtype):
@@ -657,7 +657,7 @@ def _infer_output_spec(layer_or_fn, args, kwargs, shapes_given, dtype):
         return a, k
 
     runs = []
-    with _C.RecordingPaused():
+    with RecordingPaused():
         for fill in (2, 3):
             a, k = make(fill)
             if isinstance(layer_or_fn, Layer):

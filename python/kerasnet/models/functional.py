@@ -8,9 +8,8 @@ whose arguments are serialized KerasTensors with their keras_history).
 
 import collections
 
-from kerasnet import _C
 from kerasnet.backend.keras_tensor import KerasTensor
-from kerasnet.backend.tensor import Tensor
+from kerasnet.backend.tensor import Tensor, as_tensor, cast
 from kerasnet.layers.core.input_layer import InputLayer
 from kerasnet.layers.layer import Layer, _shape_to_list
 from kerasnet.models.model import Model
@@ -212,9 +211,9 @@ class Functional(Model):
                 out.append(None)
                 continue
             if not isinstance(x, Tensor):
-                x = _C.Tensor(x, None, False)
+                x = as_tensor(x)
             if x.dtype != spec.dtype:
-                x = _C.cast(x, spec.dtype)
+                x = cast(x, spec.dtype)
             shape = tuple(x.shape)
             if len(shape) != len(spec.shape) or any(
                 e is not None and e != g for e, g in zip(spec.shape, shape)

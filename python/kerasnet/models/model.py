@@ -4,7 +4,9 @@
 `call` (the subclassing API).
 """
 
+from kerasnet.backend.tape import RecordingPaused
 from kerasnet.layers.layer import Layer
+from kerasnet.ops import creation
 from kerasnet.trainers.trainer import Trainer
 
 
@@ -115,14 +117,9 @@ class Model(Trainer, Layer):
             raise ValueError(
                 "You must provide an `input_shape` argument to build a subclassed model."
             )
-        import numpy as np
-
-        from kerasnet import _C
-        from kerasnet.utils import tree
-
         def zeros(shape):
             shape = tuple(1 if d is None else d for d in shape)
-            return _C.zeros(shape, self.compute_dtype)
+            return creation.zeros(shape, self.compute_dtype)
 
         if isinstance(input_shape, dict):
             x = {k: zeros(v) for k, v in input_shape.items()}
@@ -131,9 +128,8 @@ class Model(Trainer, Layer):
         else:
             x = zeros(input_shape)
         self.built = True
-        with _C.RecordingPaused():
+        with RecordingPaused():
             self(x, training=False)
-        del np, tree
 
     # -- saving (kerasnet.saving implements the formats) ------------------------------
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):

@@ -5,7 +5,8 @@ not a schedule), then the per-variable slots each optimizer adds in `build`
 (Adam: for each variable its momentum then its velocity, interleaved as in
 Keras 3, so saved optimizer state moves between kerasnet and Keras). An
 update step runs clipping and weight decay, then one fused engine call
-updating all variables (`_C.<name>_update`), then the variables' constraints.
+updating all variables (`kerasnet.ops.optim.<name>_update`), then the variables'
+constraints.
 """
 
 import re
@@ -13,8 +14,11 @@ import warnings
 
 import numpy as np
 
-from kerasnet import _C
+from kerasnet.backend.tensor import Tensor, as_tensor, cast, zeros_like
 from kerasnet.backend.variable import Variable
+from kerasnet.ops import optim, reduce
+from kerasnet.ops.elementwise import add, clip, divide, maximum, minimum, multiply, sqrt, square, subtract
+from kerasnet.ops.shape import stack
 from kerasnet.utils import naming
 
 
@@ -170,7 +174,7 @@ class Optimizer:
     def learning_rate(self, value):
         from kerasnet.optimizers.schedules.learning_rate_schedule import LearningRateSchedule
 
-        if isinstance(value, LearningRateSchedule) or (callable(value) and not isinstance(value, _C.Tensor)):
+        if isinstance(value, LearningRateSchedule) or (callable(value) and not isinstance(value, Tensor)):
             if isinstance(self._learning_rate, Variable):
                 self._variables = [v for v in self._variables if v is not self._learning_rate]
             self._learning_rate = value
@@ -190,7 +194,7 @@ class Optimizer:
 
         if isinstance(self._learning_rate, LearningRateSchedule):
             return self._learning_rate(self._iterations)
-        if callable(self._learning_rate) and not isinstance(self._learning_rate, _C.Tensor):
+        if callable(self._learning_rate) and not isinstance(self._learning_rate, Tensor):
             return self._learning_rate()
         return self._learning_rate
 
@@ -257,10 +261,10 @@ class Optimizer:
                 "a `loss` argument?",
                 stacklevel=2,
             )
-        grads = [g if isinstance(g, _C.Tensor) else _C.Tensor(g, None, False) for g, _ in pairs]
+        grads = [g if isinstance(g, Tensor) else as_tensor(g) for g, _ in pairs]
         variables = [v for _, v in pairs]
         if self.loss_scale_factor is not None:
-            grads = [_C.divide(g, float(self.loss_scale_factor)) for g in grads]
+            grads = [divide(g, float(self.loss_scale_factor)) for g in grads]
         if self.gradient_accumulation_steps:
             self._accumulate_and_maybe_update(grads, variables)
         else:
@@ -274,30 +278,30 @@ class Optimizer:
         accs = [self._accumulators[self._index[id(v)]] for v in variables]
         step = int(self._iterations.numpy())
         if (step + 1) % steps == 0:
-            mean = [_C.divide(_C.add(g, a), float(steps)) for g, a in zip(grads, accs)]
+            mean = [divide(add(g, a), float(steps)) for g, a in zip(grads, accs)]
             self._update(mean, variables, count_step=False)
             for a in accs:
-                a.assign(_C.zeros_like(a))
+                a.assign(zeros_like(a))
         else:
             for g, a in zip(grads, accs):
-                a.assign(_C.add(a, g))
+                a.assign(add(a, g))
         self._iterations.assign(np.int64(step + 1))
 
     def _clip(self, grads):
         if self.clipnorm and self.clipnorm > 0:
             out = []
             for g in grads:
-                norm = _C.sqrt(_C.sum(_C.square(g)))
-                out.append(_C.divide(_C.multiply(g, float(self.clipnorm)), _C.maximum(norm, float(self.clipnorm))))
+                norm = sqrt(reduce.sum(square(g)))
+                out.append(divide(multiply(g, float(self.clipnorm)), maximum(norm, float(self.clipnorm))))
             return out
         if self.global_clipnorm and self.global_clipnorm > 0:
-            total = _C.sqrt(_C.sum(_C.stack([_C.sum(_C.square(_C.cast(g, "float32"))) for g in grads])))
+            total = sqrt(reduce.sum(stack([reduce.sum(square(cast(g, "float32"))) for g in grads])))
             c = float(self.global_clipnorm)
-            scale = _C.add(_C.multiply(_C.minimum(_C.divide(1.0, total), 1.0 / c), c), _C.subtract(total, total))
-            return [_C.multiply(g, _C.cast(scale, g.dtype)) for g in grads]
+            scale = add(multiply(minimum(divide(1.0, total), 1.0 / c), c), subtract(total, total))
+            return [multiply(g, cast(scale, g.dtype)) for g in grads]
         if self.clipvalue and self.clipvalue > 0:
             v = float(self.clipvalue)
-            return [_C.clip(g, -v, v) for g in grads]
+            return [clip(g, -v, v) for g in grads]
         return grads
 
     def _apply_weight_decay(self, variables, lr):
@@ -306,7 +310,7 @@ class Optimizer:
         decayed = [v for v in variables if self._use_weight_decay(v)]
         if decayed:
             # w -= w * wd * lr, as one fused call (the "gradient" is w itself).
-            _C.sgd_update(decayed, decayed, [], [lr * float(self.weight_decay), 0.0, 0.0], 1)
+            optim.sgd_update(decayed, decayed, [], [lr * float(self.weight_decay), 0.0, 0.0], 1)
 
     def _update(self, grads, variables, count_step=True):
         grads = self._clip(grads)
@@ -316,7 +320,7 @@ class Optimizer:
         # count every call, not only the updates.
         step = int(self._iterations.numpy()) + 1
         self._before_update(step)
-        getattr(_C, self._update_op)(variables, grads, self._slots(variables), self._hyper(lr), step)
+        getattr(optim, self._update_op)(variables, grads, self._slots(variables), self._hyper(lr), step)
         if self.use_ema:
             self._update_ema(variables)
         if count_step:
@@ -330,7 +334,7 @@ class Optimizer:
         m = 0.0 if first else float(self.ema_momentum)
         for v in variables:
             avg = self._ema[self._index[id(v)]]
-            avg.assign(_C.add(_C.multiply(avg, m), _C.multiply(v, 1.0 - m)))
+            avg.assign(add(multiply(avg, m), multiply(v, 1.0 - m)))
         if self.ema_overwrite_frequency and (int(self._iterations.numpy()) + 1) % self.ema_overwrite_frequency == 0:
             self.finalize_variable_values(variables)
 
@@ -357,7 +361,7 @@ class Optimizer:
 
     def scale_loss(self, loss):
         if self.loss_scale_factor is not None:
-            return _C.multiply(loss, float(self.loss_scale_factor))
+            return multiply(loss, float(self.loss_scale_factor))
         return loss
 
     # -- state ----------------------------------------------------------------------------

@@ -4,8 +4,11 @@ import operator
 
 import numpy as np
 
-from kerasnet import _C
 from kerasnet.backend.dtypes import standardize_dtype
+from kerasnet.backend.tensor import as_tensor
+from kerasnet.backend import random as engine_random
+from kerasnet.ops.elementwise import divide, greater_equal, where
+from kerasnet.ops.index import take
 from kerasnet.random.seed_generator import SeedGenerator, draw_seed
 
 
@@ -22,20 +25,20 @@ def _count(shape):
 def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
     shape = _shape(shape)
     s, off = draw_seed(seed, _count(shape))
-    return _C.normal(shape, float(mean), float(stddev), standardize_dtype(dtype), s, off)
+    return engine_random.normal(shape, float(mean), float(stddev), standardize_dtype(dtype), s, off)
 
 
 def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
     shape = _shape(shape)
     s, off = draw_seed(seed, _count(shape))
-    return _C.uniform(shape, float(minval), float(maxval), standardize_dtype(dtype), s, off)
+    return engine_random.uniform(shape, float(minval), float(maxval), standardize_dtype(dtype), s, off)
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
     """Normal samples, redrawn when more than two stddevs from the mean."""
     shape = _shape(shape)
     s, off = draw_seed(seed, _count(shape))
-    return _C.truncated_normal(
+    return engine_random.truncated_normal(
         shape, float(mean), float(stddev), standardize_dtype(dtype), s, off
     )
 
@@ -43,7 +46,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
 def randint(shape, minval, maxval, dtype="int32", seed=None):
     shape = _shape(shape)
     s, off = draw_seed(seed, _count(shape))
-    return _C.randint(shape, int(minval), int(maxval), standardize_dtype(dtype), s, off)
+    return engine_random.randint(shape, int(minval), int(maxval), standardize_dtype(dtype), s, off)
 
 
 def dropout(inputs, rate, noise_shape=None, seed=None):
@@ -53,20 +56,20 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
             f"Invalid value received for argument `rate`. Expected a float "
             f"value in [0, 1). Received: rate={rate}"
         )
-    x = inputs if isinstance(inputs, _C.Tensor) else _C.Tensor(inputs, None, False)
+    x = as_tensor(inputs)
     shape = x.shape if noise_shape is None else tuple(
         x.shape[i] if d is None else d for i, d in enumerate(noise_shape)
     )
-    keep = _C.greater_equal(uniform(shape, dtype=x.dtype, seed=seed), rate)
-    return _C.where(keep, _C.divide(x, 1.0 - rate), _C.zeros((), x.dtype))
+    keep = greater_equal(uniform(shape, dtype=x.dtype, seed=seed), rate)
+    return where(keep, divide(x, 1.0 - rate), 0.0)
 
 
 def shuffle(x, axis=0, seed=None):
     """A random permutation of x along `axis`."""
-    x = x if isinstance(x, _C.Tensor) else _C.Tensor(x, None, False)
+    x = as_tensor(x)
     keys = uniform((x.shape[axis],), seed=seed)
     order = np.argsort(keys.numpy(), kind="stable")
-    return _C.take(x, order, axis)
+    return take(x, order, axis)
 
 
 __all__ = [

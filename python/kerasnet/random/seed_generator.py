@@ -8,7 +8,7 @@ pair comes from:
   - None: the global generator (reset by kerasnet.utils.set_random_seed).
 """
 
-from kerasnet import _C
+from kerasnet.backend.random import reserve_random
 
 
 class SeedGenerator:
@@ -20,7 +20,7 @@ class SeedGenerator:
 
     def __init__(self, seed=None, name=None, **kwargs):
         if seed is None:
-            seed, _ = _C.reserve_random(1)
+            seed, _ = reserve_random(1)
             seed = int(seed) ^ 0x5DEECE66D
         if not isinstance(seed, int):
             raise ValueError(
@@ -51,7 +51,7 @@ class SeedGenerator:
 def draw_seed(seed, count):
     """(seed, offset) for a call that uses `count` random elements."""
     if seed is None:
-        s, off = _C.reserve_random(max(int(count), 1))
+        s, off = reserve_random(max(int(count), 1))
         return int(s), int(off)
     if isinstance(seed, SeedGenerator):
         return seed.next(count)

@@ -31,6 +31,7 @@ import types
 
 import numpy as np
 
+from kerasnet.backend.tensor import as_tensor
 from kerasnet.saving import object_registration
 
 PLAIN_TYPES = (str, int, float, bool)
@@ -403,9 +404,7 @@ def _deserialize_special(class_name, inner, custom_objects, safe_mode):
     if class_name == "__numpy__":
         return np.array(inner["value"], dtype=inner.get("dtype"))
     if class_name == "__tensor__":
-        from kerasnet import _C
-
-        return _C.Tensor(np.array(inner["value"], dtype=inner.get("dtype")), None, False)
+        return as_tensor(np.array(inner["value"], dtype=inner.get("dtype")))
     if class_name == "__bytes__":
         return inner["value"].encode("utf-8")
     if class_name == "__ellipsis__":

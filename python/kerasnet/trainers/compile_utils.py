@@ -6,7 +6,7 @@ in output order) or as a dict keyed by output name. The string 'accuracy' (or
 shapes of the first batch, as in Keras.
 """
 
-from kerasnet import _C
+from kerasnet.ops.elementwise import add, multiply
 from kerasnet.utils import tree
 
 
@@ -118,8 +118,8 @@ class CompileLoss:
                 continue
             value = fn(yt, yp, sample_weight=sw)
             self.last_values.append(value)
-            value = _C.multiply(value, w) if w != 1.0 else value
-            total = value if total is None else _C.add(total, value)
+            value = multiply(value, w) if w != 1.0 else value
+            total = value if total is None else add(total, value)
         return total
 
     def get_config(self):

@@ -9,9 +9,10 @@ once per batch; everything inside a step is engine ops.
 
 import numpy as np
 
-from kerasnet import _C
-from kerasnet.backend.tape import GradientTape
-from kerasnet.backend.tensor import Tensor
+from kerasnet.backend.tape import GradientTape, RecordingPaused
+from kerasnet.backend.tensor import Tensor, cast
+from kerasnet.ops import reduce
+from kerasnet.ops.elementwise import add
 from kerasnet.trainers import compile_utils, data_adapters
 from kerasnet.trainers.data_adapters import unpack_x_y_sample_weight
 from kerasnet.utils import tree
@@ -143,14 +144,14 @@ class Trainer:
             if value is not None:
                 losses.append(value)
         for extra in self.losses:
-            losses.append(_C.sum(_C.cast(extra, "float32")))
+            losses.append(reduce.sum(cast(extra, "float32")))
         if not losses:
             raise ValueError(
                 "No loss to compute. Provide a `loss` argument in `compile()`."
             )
         total = losses[0]
         for v in losses[1:]:
-            total = _C.add(total, v)
+            total = add(total, v)
         return total
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
@@ -210,7 +211,7 @@ class Trainer:
         metrics_unbuilt = (cm is not None and not cm.built and y is not None
                            and bool(cm._metrics_spec or cm._weighted_spec))
         if not self.built or metrics_unbuilt:
-            with _C.RecordingPaused():
+            with RecordingPaused():
                 y_pred = self(x, training=False)
             if metrics_unbuilt:
                 cm.build(y, y_pred)
@@ -285,7 +286,7 @@ class Trainer:
             cbs.on_test_begin()
         self.reset_metrics()
         logs = {}
-        with _C.RecordingPaused():
+        with RecordingPaused():
             for step, batch in enumerate(adapter.batches()):
                 if step == 0:
                     self._symbolic_build(batch, build_optimizer=not self.built)
@@ -323,7 +324,7 @@ class Trainer:
                            steps=adapter.num_batches)
         cbs.on_predict_begin()
         outputs = []
-        with _C.RecordingPaused():
+        with RecordingPaused():
             for step, batch in enumerate(adapter.batches()):
                 cbs.on_predict_batch_begin(step)
                 out = self.predict_step(batch)
@@ -352,12 +353,12 @@ class Trainer:
         self._assert_compiled()
         data = data_adapters.pack_x_y_sample_weight(x, y, sample_weight)
         self.reset_metrics()
-        with _C.RecordingPaused():
+        with RecordingPaused():
             logs = self.test_step(data)
         return self._single_batch_result(logs, return_dict)
 
     def predict_on_batch(self, x):
-        with _C.RecordingPaused():
+        with RecordingPaused():
             out = self.predict_step((x,))
         return tree.map_structure(_numpy, out) if tree.is_nested(out) else _numpy(out)
 

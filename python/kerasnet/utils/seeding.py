@@ -4,7 +4,7 @@ import random
 
 import numpy as np
 
-from kerasnet import _C
+from kerasnet.backend.random import set_global_seed
 
 
 def set_random_seed(seed):
@@ -20,4 +20,4 @@ def set_random_seed(seed):
         )
     random.seed(seed)
     np.random.seed(seed % (2**32))
-    _C.set_global_seed(seed & 0xFFFFFFFFFFFFFFFF)
+    set_global_seed(seed & 0xFFFFFFFFFFFFFFFF)

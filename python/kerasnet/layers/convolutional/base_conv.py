@@ -1,7 +1,8 @@
 """BaseConv: the shared parent of Conv1D, Conv2D and Conv3D."""
 
-from kerasnet import _C, activations, constraints, initializers, ops, regularizers
+from kerasnet import activations, constraints, initializers, ops, regularizers
 from kerasnet.backend.config import image_data_format
+from kerasnet.backend.tensor import Tensor
 from kerasnet.layers.fused_activation import fused_activation_name
 from kerasnet.layers.input_spec import InputSpec
 from kerasnet.layers.layer import Layer
@@ -157,7 +158,7 @@ class BaseConv(Layer):
 
     def call(self, inputs):
         fused = fused_activation_name(self.activation)
-        if (fused is not None and self.data_format == "channels_last" and isinstance(inputs, _C.Tensor)
+        if (fused is not None and self.data_format == "channels_last" and isinstance(inputs, Tensor)
                 and inputs.dtype == self.kernel.dtype and type(self).convolution_op is BaseConv.convolution_op
                 and inputs.ndim == self.rank + 2):
             # One pass: the bias and ReLU run on each output tile as it is written.

@@ -1,6 +1,7 @@
 """Dense: the densely connected layer, `activation(inputs @ kernel + bias)`."""
 
-from kerasnet import _C, activations, constraints, initializers, ops, regularizers
+from kerasnet import activations, constraints, initializers, ops, regularizers
+from kerasnet.backend.tensor import Tensor
 from kerasnet.layers.fused_activation import fused_activation_name
 from kerasnet.layers.input_spec import InputSpec
 from kerasnet.layers.layer import Layer
@@ -85,7 +86,7 @@ class Dense(Layer):
 
     def call(self, inputs, training=None):
         fused = fused_activation_name(self.activation)
-        if fused is not None and isinstance(inputs, _C.Tensor) and inputs.dtype == self.kernel.dtype:
+        if fused is not None and isinstance(inputs, Tensor) and inputs.dtype == self.kernel.dtype:
             # One GEMM pass with the bias and ReLU in its epilogue (csrc/ops/matmul/linear.cpp).
             return _linear(inputs, self.kernel, self.bias, fused)
         x = ops.matmul(inputs, self.kernel)

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from kerasnet import _C
+from kerasnet.backend.tensor import as_tensor
 
 
 def _step_value(step):
@@ -12,7 +12,7 @@ def _step_value(step):
 
 
 def _out(value):
-    return _C.Tensor(np.float32(value), None, False)
+    return as_tensor(np.float32(value))
 
 
 class LearningRateSchedule:
