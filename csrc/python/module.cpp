@@ -24,6 +24,7 @@ void init_ops_index(py::module_& m);
 void init_ops_matmul(py::module_& m);
 void init_ops_optim(py::module_& m);
 void init_ops_conv(py::module_& m);
+void init_ops_rnn(py::module_& m);
 
 namespace {
 // Runs `jobs` back-to-back pool jobs whose chunk counts alternate between 2 and `max_chunks`
@@ -77,6 +78,7 @@ PYBIND11_MODULE(_C, m) {
   init_ops_matmul(m);
   init_ops_optim(m);
   init_ops_conv(m);
+  init_ops_rnn(m);
 
   m.def("build_info", []() {
     py::dict d;

@@ -39,6 +39,7 @@ from op_db import (  # noqa: F401
     pool,
     random,
     reduce,
+    rnn,
     shape,
 )
 from op_db.core import (  # noqa: F401

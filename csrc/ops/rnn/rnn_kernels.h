@@ -1,0 +1,209 @@
+// Pieces shared by the recurrent CPU kernels (lstm_cpu.cpp, gru_cpu.cpp, simple_rnn_cpu.cpp),
+// compiled once per ISA level like them: the activations and their derivatives on Vec<T>, a loop
+// over the lanes of one row of U units, and the GEMMs of the sequence (input projection, the
+// per-step recurrent products, the weight and input gradients over all B*T rows).
+//
+// Indexing: saved rows are by input time, row b*T + t; step s of the loop reads input time
+// t = s (or T-1-s with go_backwards), and writes y[b, s].
+#pragma once
+
+#ifndef KN_ISA_NS
+#error "rnn_kernels.h is for *_cpu.cpp kernel files"
+#endif
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "core/parallel.h"
+#include "cpu/gemm.h"
+#include "cpu/vec/vec_math.h"
+#include "ops/rnn/rnn.h"
+
+namespace kn {
+namespace KN_ISA_NS {
+namespace rnn {
+
+template <class T>
+inline void gemm(const GemmArgs<T>& a);
+template <>
+inline void gemm<float>(const GemmArgs<float>& a) { sgemm(a); }
+template <>
+inline void gemm<double>(const GemmArgs<double>& a) { dgemm(a); }
+
+// C[M, N] (ldc) (+)= A[M, K] (row stride lda) @ B[K, N] (row stride ldb), all row-major.
+template <class T>
+inline void gemm_nn(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, const T* B, int64_t ldb, T* C,
+                    int64_t ldc, bool accumulate, const T* bias = nullptr) {
+  if (M == 0 || N == 0) return;
+  GemmArgs<T> g{M, N, K, A, lda, 1, B, ldb, 1, C, ldc};
+  g.accumulate = accumulate;
+  g.bias = bias;
+  if (K == 0 && !accumulate) {
+    for (int64_t i = 0; i < M; ++i) {
+      for (int64_t j = 0; j < N; ++j) C[i * ldc + j] = bias ? bias[j] : T(0);
+    }
+    return;
+  }
+  gemm(g);
+}
+
+// C[M, N] (+)= A @ B^T with B stored [N, K] row-major (row stride ldb).
+template <class T>
+inline void gemm_nt(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, const T* B, int64_t ldb, T* C,
+                    int64_t ldc, bool accumulate) {
+  if (M == 0 || N == 0 || K == 0) return;
+  GemmArgs<T> g{M, N, K, A, lda, 1, B, 1, ldb, C, ldc};
+  g.accumulate = accumulate;
+  gemm(g);
+}
+
+// C[M, N] (+)= A^T @ B with A stored [K, M] row-major (row stride lda), B [K, N].
+template <class T>
+inline void gemm_tn(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, const T* B, int64_t ldb, T* C,
+                    int64_t ldc, bool accumulate) {
+  if (M == 0 || N == 0) return;
+  if (K == 0) {
+    if (!accumulate) {
+      for (int64_t i = 0; i < M; ++i) std::fill(C + i * ldc, C + i * ldc + N, T(0));
+    }
+    return;
+  }
+  GemmArgs<T> g{M, N, K, A, 1, lda, B, ldb, 1, C, ldc};
+  g.accumulate = accumulate;
+  gemm(g);
+}
+
+// ---- activations on Vec<T> ------------------------------------------------------------------
+template <class T>
+inline T act_scalar(T x, RnnActivation a) {
+  switch (a) {
+    case RnnActivation::Tanh: return std::tanh(x);
+    case RnnActivation::Sigmoid: return T(1) / (T(1) + std::exp(-x));
+    case RnnActivation::Relu: return x > T(0) ? x : T(0);
+    case RnnActivation::HardSigmoid: return std::min(T(1), std::max(T(0), x / T(6) + T(0.5)));
+    case RnnActivation::Linear: break;
+  }
+  return x;
+}
+
+template <class T>
+inline Vec<T> act(Vec<T> x, RnnActivation a) {
+  // float64 is the checking path, not the fast one: <cmath> per lane.
+  T buf[Vec<T>::size];
+  x.storeu(buf);
+  for (int i = 0; i < Vec<T>::size; ++i) buf[i] = act_scalar(buf[i], a);
+  return Vec<T>::loadu(buf);
+}
+
+template <>
+inline Vec<float> act<float>(Vec<float> x, RnnActivation a) {
+  using V = Vec<float>;
+  switch (a) {
+    case RnnActivation::Tanh: return vtanh(x);
+    case RnnActivation::Sigmoid: return vsigmoid(x);
+    case RnnActivation::Relu: return V::max(x, V(0.0f));
+    case RnnActivation::HardSigmoid:
+      return V::min(V::max(V::fmadd(x, V(1.0f / 6.0f), V(0.5f)), V(0.0f)), V(1.0f));
+    case RnnActivation::Linear: break;
+  }
+  return x;
+}
+
+// The derivative as a function of the activation's output y.
+template <class T>
+inline Vec<T> act_grad(Vec<T> y, RnnActivation a) {
+  using V = Vec<T>;
+  switch (a) {
+    case RnnActivation::Tanh: return V(T(1)) - y * y;
+    case RnnActivation::Sigmoid: return y * (V(T(1)) - y);
+    case RnnActivation::Relu: return V::select(V::gt(y, V(T(0))), V(T(1)), V(T(0)));
+    case RnnActivation::HardSigmoid:
+      return V::select(V::mask_and(V::gt(y, V(T(0))), V::lt(y, V(T(1)))), V(T(1) / T(6)), V(T(0)));
+    case RnnActivation::Linear: break;
+  }
+  return V(T(1));
+}
+
+// Loads / stores of n <= Vec<T>::size lanes.
+template <class T>
+inline Vec<T> ld(const T* p, int n) {
+  return n == Vec<T>::size ? Vec<T>::loadu(p) : Vec<T>::load_partial(p, n);
+}
+template <class T>
+inline void st(Vec<T> v, T* p, int n) {
+  if (n == Vec<T>::size) v.storeu(p);
+  else v.store_partial(p, n);
+}
+
+// Calls f(j, n) for the lanes [j, j+n) of a row of U units.
+template <class T, class F>
+inline void for_lanes(int64_t U, const F& f) {
+  constexpr int W = Vec<T>::size;
+  int64_t j = 0;
+  for (; j + W <= U; j += W) f(j, W);
+  if (j < U) f(j, int(U - j));
+}
+
+// Rows per task of the per-step gate passes (a row is one sample's U units).
+inline int64_t gate_grain(int64_t U, int64_t G) { return std::max<int64_t>(1, 4096 / std::max<int64_t>(1, U * G)); }
+
+inline int64_t input_time(int64_t s, int64_t T, bool backwards) { return backwards ? T - 1 - s : s; }
+
+// proj[B*T, N] = x[B*T, I] @ kernel[I, N] + bias[N] (bias may be null).
+template <class T>
+inline void input_projection(int64_t rows, int64_t I, int64_t N, const T* x, const T* kernel, const T* bias,
+                             T* proj) {
+  gemm_nn<T>(rows, N, I, x, I, kernel, N, proj, N, false, bias);
+}
+
+// The weight and input gradients from the pre-activation gradients dz [B*T, N]:
+//   dkernel = x^T dz, dx = dz kernel^T, dbias = column sums of dz (accumulated when `acc_bias`).
+template <class T>
+inline void input_gradients(int64_t rows, int64_t I, int64_t N, const T* x, const T* kernel, const T* dz,
+                            T* dx, T* dkernel, T* dbias) {
+  gemm_tn<T>(I, N, rows, x, I, dz, N, dkernel, N, false);
+  gemm_nt<T>(rows, I, N, dz, N, kernel, N, dx, I, false);
+  if (dbias) {
+    std::fill(dbias, dbias + N, T(0));
+    for (int64_t r = 0; r < rows; ++r) {
+      const T* row = dz + r * N;
+      for (int64_t j = 0; j < N; ++j) dbias[j] += row[j];
+    }
+  }
+}
+
+// hprev[b, t] = the carried h before input step t: h0 at the first processed step, else the
+// state after the step processed just before (t-1, or t+1 going backwards).
+template <class T>
+inline void previous_states(int64_t B, int64_t T_, int64_t U, bool backwards, const T* h0, const T* hseq,
+                            T* hprev) {
+  parallel_for(0, B, 1, [&](int64_t b0, int64_t b1) {
+    for (int64_t b = b0; b < b1; ++b) {
+      for (int64_t t = 0; t < T_; ++t) {
+        const bool first = backwards ? t == T_ - 1 : t == 0;
+        const T* src = first ? h0 + b * U : hseq + (b * T_ + (backwards ? t + 1 : t - 1)) * U;
+        std::memcpy(hprev + (b * T_ + t) * U, src, size_t(U) * sizeof(T));
+      }
+    }
+  });
+}
+
+// One step's emitted output: the carried state, or zeros for a masked step with
+// zero_output_for_mask.
+template <class T>
+inline void emit(T* y_row, const T* h_row, int64_t U, bool masked, bool zero_output) {
+  if (masked && zero_output) std::fill(y_row, y_row + U, T(0));
+  else std::memcpy(y_row, h_row, size_t(U) * sizeof(T));
+}
+
+// The gradient reaching the carried h of one step from its emitted output.
+template <class T>
+inline void add_output_grad(T* dh_row, const T* dy_row, int64_t U, bool masked, bool zero_output) {
+  if (masked && zero_output) return;
+  for (int64_t j = 0; j < U; ++j) dh_row[j] += dy_row[j];
+}
+
+}  // namespace rnn
+}  // namespace KN_ISA_NS
+}  // namespace kn
