@@ -14,6 +14,9 @@ own variables (trainable first, then non-trainable), then each sub-layer's.
 
 import inspect
 
+import numpy as np
+
+from kerasnet import constraints, initializers, regularizers
 from kerasnet.backend.dtypes import standardize_dtype
 from kerasnet.backend.keras_tensor import KerasTensor
 from kerasnet.backend.tape import RecordingPaused
@@ -126,8 +129,6 @@ class Layer:
         self._inbound_nodes = []
         self.input_spec = None
         self._build_shapes = None
-        from kerasnet import regularizers
-
         self.activity_regularizer = regularizers.get(activity_regularizer)
         (self._call_args, self._call_has_training, self._call_has_mask,
          self._call_var_kwargs) = _call_signature(type(self))
@@ -263,8 +264,6 @@ class Layer:
                 f"with a weight list of length {len(weights)}, but the layer "
                 f"was expecting {len(layer_weights)} weights."
             )
-        import numpy as np
-
         for variable, value in zip(layer_weights, weights):
             value = np.asarray(value)
             if tuple(variable.shape) != value.shape:
@@ -283,8 +282,6 @@ class Layer:
                 f"{self.name}', but the layer isn't built. You can build it "
                 f"manually via: `layer.build(input_shape)`."
             )
-        import numpy as np
-
         return int(sum(int(np.prod(v.shape)) for v in self.weights))
 
     # -- weights -----------------------------------------------------------------
@@ -292,8 +289,6 @@ class Layer:
                    regularizer=None, constraint=None, aggregation="none",
                    overwrite_with_gradient=False, name=None):
         """Creates a weight variable owned by this layer (Keras' `add_weight`)."""
-        from kerasnet import constraints, initializers, regularizers
-
         shape = () if shape is None else tuple(shape)
         dtype = standardize_dtype(dtype or self._dtype)
         if initializer is None:
@@ -489,8 +484,6 @@ class Layer:
             },
         }
         if self.activity_regularizer is not None:
-            from kerasnet import regularizers
-
             config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         if type(self).get_config is Layer.get_config and type(self).__init__ is not Layer.__init__:
             # A subclass without get_config: use its constructor arguments when
@@ -534,6 +527,7 @@ class Layer:
 
     def load_own_variables(self, store):
         """Reads this layer's own variables back (count and shapes checked)."""
+        # Imported here: saving_lib loads h5py, which `import kerasnet.layers` need not pay for.
         from kerasnet.saving.saving_lib import load_variables
 
         load_variables(self, self._trainable_variables + self._non_trainable_variables, store)
@@ -636,8 +630,6 @@ def _shapes_to_keras_tensors(shape, dtype):
 
 
 def _concrete_like(x, fill):
-    import numpy as np
-
     shape = tuple(fill if d is None else d for d in x.shape)
     return as_tensor(np.zeros(shape, dtype=x.dtype))
 

@@ -13,6 +13,7 @@ from kerasnet.backend.tensor import Tensor, as_tensor, cast
 from kerasnet.layers.core.input_layer import InputLayer
 from kerasnet.layers.layer import Layer, _shape_to_list
 from kerasnet.models.model import Model
+from kerasnet.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 from kerasnet.utils import tree
 
 
@@ -254,8 +255,6 @@ class Functional(Model):
 
     # -- config ------------------------------------------------------------------------
     def get_config(self):
-        from kerasnet.saving.serialization_lib import serialize_keras_object
-
         config = {"name": self.name, "trainable": self.trainable}
         node_reindex = {}
         for op in self._operations:
@@ -353,15 +352,11 @@ def _serialize_node_args(structure, node_reindex):
         return [_serialize_node_args(v, node_reindex) for v in structure]
     if structure is None or isinstance(structure, (bool, int, float, str)):
         return structure
-    from kerasnet.saving.serialization_lib import serialize_keras_object
-
     return serialize_keras_object(structure)
 
 
 def functional_from_config(cls, config, custom_objects=None):
     """Rebuilds a Functional model from its Keras 3 config (Keras 2 'inbound_nodes' too)."""
-    from kerasnet.saving.serialization_lib import deserialize_keras_object
-
     created = {}
     pending = []  # (layer, node dicts) to call once their inputs exist
 

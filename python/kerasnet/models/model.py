@@ -4,16 +4,22 @@
 `call` (the subclassing API).
 """
 
+import json
+
+from kerasnet.backend.keras_tensor import KerasTensor
 from kerasnet.backend.tape import RecordingPaused
 from kerasnet.layers.layer import Layer
 from kerasnet.ops import creation
+from kerasnet.saving.serialization_lib import serialize_keras_object
 from kerasnet.trainers.trainer import Trainer
+from kerasnet.utils import tree
+from kerasnet.utils.summary_utils import print_summary
+
+# functional.py imports this module (Functional is a Model), so Functional is
+# imported inside the functions below that need it.
 
 
 def _is_functional_init(args, kwargs):
-    from kerasnet.backend.keras_tensor import KerasTensor
-    from kerasnet.utils import tree
-
     if "inputs" in kwargs and "outputs" in kwargs:
         return True
     if len(args) == 2 or (len(args) == 1 and "outputs" in kwargs):
@@ -105,8 +111,6 @@ class Model(Trainer, Layer):
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
                 show_trainable=False, layer_range=None):
         """Prints Keras' table: layer (type), output shape, param #, totals."""
-        from kerasnet.utils.summary_utils import print_summary
-
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
                       expand_nested=expand_nested, show_trainable=show_trainable)
 
@@ -117,6 +121,7 @@ class Model(Trainer, Layer):
             raise ValueError(
                 "You must provide an `input_shape` argument to build a subclassed model."
             )
+
         def zeros(shape):
             shape = tuple(1 if d is None else d for d in shape)
             return creation.zeros(shape, self.compute_dtype)
@@ -132,6 +137,7 @@ class Model(Trainer, Layer):
             self(x, training=False)
 
     # -- saving (kerasnet.saving implements the formats) ------------------------------
+    # saving_api and saving_lib load h5py: imported on first use, not with kerasnet.models.
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):
         from kerasnet.saving import saving_api
 
@@ -154,10 +160,6 @@ class Model(Trainer, Layer):
         return (saving_lib.model_from_bytes, (saving_lib.model_to_bytes(self),))
 
     def to_json(self, **kwargs):
-        import json
-
-        from kerasnet.saving.serialization_lib import serialize_keras_object
-
         return json.dumps(serialize_keras_object(self), **kwargs)
 
     @classmethod

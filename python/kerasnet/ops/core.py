@@ -9,6 +9,10 @@ from kerasnet.backend.tensor import (  # noqa: F401
 )
 from kerasnet.backend.tensor import as_tensor as _as_tensor
 
+# ops/__init__ star-imports this module (no __all__): every public name at the top
+# becomes a kerasnet.ops name, hence the private `_as_tensor` and the function-local
+# imports of numpy and standardize_dtype below.
+
 
 def shape(x):
     """The static shape of x as a tuple of ints."""

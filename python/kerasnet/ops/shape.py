@@ -3,6 +3,10 @@
 from kerasnet import _C
 from kerasnet.backend.tensor import as_tensor as _as_tensor
 
+# ops/__init__ star-imports this module (no __all__): every public name at the top
+# becomes a kerasnet.ops name, hence the private `_as_tensor` and the function-local
+# imports of numpy and `tri` below.
+
 reshape = _C.reshape
 transpose = _C.transpose
 moveaxis = _C.moveaxis

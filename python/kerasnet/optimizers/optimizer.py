@@ -14,11 +14,15 @@ import warnings
 
 import numpy as np
 
+from kerasnet import initializers
 from kerasnet.backend.tensor import Tensor, as_tensor, cast, zeros_like
 from kerasnet.backend.variable import Variable
 from kerasnet.ops import optim, reduce
 from kerasnet.ops.elementwise import add, clip, divide, maximum, minimum, multiply, sqrt, square, subtract
 from kerasnet.ops.shape import stack
+from kerasnet.optimizers import schedules
+from kerasnet.optimizers.schedules.learning_rate_schedule import LearningRateSchedule
+from kerasnet.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 from kerasnet.utils import naming
 
 
@@ -80,8 +84,6 @@ class Optimizer:
         self._trainable_variables = []
         self._index = {}
         self._iterations = self._make_variable(np.int64(0), "int64", "iteration")
-        from kerasnet.optimizers.schedules.learning_rate_schedule import LearningRateSchedule
-
         if isinstance(learning_rate, LearningRateSchedule) or callable(learning_rate):
             self._learning_rate = learning_rate
         else:
@@ -116,8 +118,6 @@ class Optimizer:
         self._iterations.assign(int(value))
 
     def add_variable(self, shape, initializer="zeros", dtype=None, aggregation="mean", name=None):
-        from kerasnet import initializers
-
         init = initializers.get(initializer)
         v = Variable(init, shape=tuple(shape), dtype=dtype, trainable=False, name=name or "variable")
         v._path = f"{self.name}/{v.name}"
@@ -172,8 +172,6 @@ class Optimizer:
 
     @learning_rate.setter
     def learning_rate(self, value):
-        from kerasnet.optimizers.schedules.learning_rate_schedule import LearningRateSchedule
-
         if isinstance(value, LearningRateSchedule) or (callable(value) and not isinstance(value, Tensor)):
             if isinstance(self._learning_rate, Variable):
                 self._variables = [v for v in self._variables if v is not self._learning_rate]
@@ -190,8 +188,6 @@ class Optimizer:
         self._learning_rate.assign(np.float32(float(value)))
 
     def _current_learning_rate(self):
-        from kerasnet.optimizers.schedules.learning_rate_schedule import LearningRateSchedule
-
         if isinstance(self._learning_rate, LearningRateSchedule):
             return self._learning_rate(self._iterations)
         if callable(self._learning_rate) and not isinstance(self._learning_rate, Tensor):
@@ -401,17 +397,11 @@ class Optimizer:
 
     # -- config ---------------------------------------------------------------------------
     def get_config(self):
-        from kerasnet.optimizers.schedules.learning_rate_schedule import LearningRateSchedule
-
         if isinstance(self._learning_rate, LearningRateSchedule):
-            from kerasnet.optimizers.schedules import serialize
-
-            lr = serialize(self._learning_rate)
+            lr = schedules.serialize(self._learning_rate)
         elif isinstance(self._learning_rate, Variable):
             lr = float(self._learning_rate.numpy())
         else:
-            from kerasnet.saving.serialization_lib import serialize_keras_object
-
             lr = serialize_keras_object(self._learning_rate)
         return {
             "name": self.name,
@@ -431,8 +421,6 @@ class Optimizer:
     def from_config(cls, config, custom_objects=None):
         config = dict(config)
         if isinstance(config.get("learning_rate"), dict):
-            from kerasnet.saving.serialization_lib import deserialize_keras_object
-
             config["learning_rate"] = deserialize_keras_object(config["learning_rate"], custom_objects=custom_objects)
         # Keras 2 / tf.keras configs carry keys Keras 3 dropped.
         for key in ("decay", "is_legacy_optimizer", "jit_compile"):

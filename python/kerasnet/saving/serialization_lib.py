@@ -31,7 +31,8 @@ import types
 
 import numpy as np
 
-from kerasnet.backend.tensor import as_tensor
+from kerasnet.backend.keras_tensor import KerasTensor
+from kerasnet.backend.tensor import Tensor, as_tensor
 from kerasnet.saving import object_registration
 
 PLAIN_TYPES = (str, int, float, bool)
@@ -223,6 +224,7 @@ def serialize_keras_object(obj):
     if special is not None:
         return special
     if isinstance(obj, types.FunctionType) and obj.__name__ == "<lambda>":
+        # Imported here, for start-up time (`import kerasnet` loads this module).
         from kerasnet.utils import python_utils
 
         return {
@@ -240,9 +242,6 @@ def serialize_keras_object(obj):
 
 
 def _serialize_tensor_like(obj):
-    from kerasnet.backend.keras_tensor import KerasTensor
-    from kerasnet.backend.tensor import Tensor
-
     if isinstance(obj, KerasTensor):
         history = getattr(obj, "_keras_history", None)
         if history is not None:
@@ -413,15 +412,13 @@ def _deserialize_special(class_name, inner, custom_objects, safe_mode):
         return slice(*(deserialize_keras_object(inner.get(k), custom_objects, safe_mode)
                        for k in ("start", "stop", "step")))
     if class_name == "__keras_tensor__":
-        from kerasnet.backend.keras_tensor import KerasTensor
-
         t = KerasTensor(tuple(inner["shape"]), dtype=inner["dtype"])
         t._pre_serialization_keras_history = inner.get("keras_history")
         return t
     if class_name == "__lambda__":
         if safe_mode is not False:
             raise ValueError(_LAMBDA_REFUSED)
-        from kerasnet.utils import python_utils
+        from kerasnet.utils import python_utils  # start-up time, as above
 
         if "value" in inner:
             return python_utils.func_load(inner["value"])

@@ -9,6 +9,9 @@ shapes of the first batch, as in Keras.
 from kerasnet.ops.elementwise import add, multiply
 from kerasnet.utils import tree
 
+# losses and metrics are imported where compile first needs them, for start-up
+# time: `import kerasnet.models` (which imports this module) does not load them.
+
 
 def _output_names(model):
     struct = getattr(model, "_outputs_struct", None)

@@ -13,9 +13,13 @@ from kerasnet.backend.tape import GradientTape, RecordingPaused
 from kerasnet.backend.tensor import Tensor, cast
 from kerasnet.ops import reduce
 from kerasnet.ops.elementwise import add
+from kerasnet.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 from kerasnet.trainers import compile_utils, data_adapters
 from kerasnet.trainers.data_adapters import unpack_x_y_sample_weight
 from kerasnet.utils import tree
+
+# metrics, optimizers and callbacks are imported where compile/fit/evaluate/predict
+# first need them, for start-up time: `import kerasnet.models` does not load them.
 
 
 def _batch_size_of(x):
@@ -72,7 +76,6 @@ class Trainer:
         self._run_eagerly = run_eagerly
         self.steps_per_execution = steps_per_execution
         self.compiled = True
-        from kerasnet.saving.serialization_lib import serialize_keras_object
 
         def ser(x):
             try:
@@ -95,8 +98,6 @@ class Trainer:
         return self._compile_config if self.compiled else None
 
     def compile_from_config(self, config):
-        from kerasnet.saving.serialization_lib import deserialize_keras_object
-
         config = dict(config)
         for key in ("optimizer", "loss", "metrics", "weighted_metrics"):
             if isinstance(config.get(key), (dict, list)):
