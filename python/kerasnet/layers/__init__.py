@@ -11,6 +11,8 @@ from kerasnet.layers.core.embedding import Embedding
 from kerasnet.layers.core.identity import Identity
 from kerasnet.layers.core.input_layer import Input, InputLayer
 from kerasnet.layers.core.lambda_layer import Lambda
+from kerasnet.layers.core.masking import Masking
+from kerasnet.layers.core.wrapper import Wrapper
 from kerasnet.layers.input_spec import InputSpec
 from kerasnet.layers.layer import Layer
 from kerasnet.layers.merging.add import Add, add
@@ -53,6 +55,13 @@ from kerasnet.layers.pooling.global_max_pooling3d import GlobalMaxPooling3D
 from kerasnet.layers.pooling.max_pooling1d import MaxPooling1D
 from kerasnet.layers.pooling.max_pooling2d import MaxPooling2D
 from kerasnet.layers.pooling.max_pooling3d import MaxPooling3D
+from kerasnet.layers.rnn.bidirectional import Bidirectional
+from kerasnet.layers.rnn.gru import GRU, GRUCell
+from kerasnet.layers.rnn.lstm import LSTM, LSTMCell
+from kerasnet.layers.rnn.rnn import RNN
+from kerasnet.layers.rnn.simple_rnn import SimpleRNN, SimpleRNNCell
+from kerasnet.layers.rnn.stacked_rnn_cells import StackedRNNCells
+from kerasnet.layers.rnn.time_distributed import TimeDistributed
 
 # Keras' aliases.
 Convolution1D = Conv1D
