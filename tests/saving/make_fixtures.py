@@ -13,7 +13,10 @@ environments outside the project:
     /tmp/venv-tf2/bin/pip install "tensorflow-cpu==2.15.1"   # tf.keras 2
     /tmp/venv-tf2/bin/python tests/saving/make_fixtures.py tf2
 
+    KERAS_BACKEND=jax /tmp/venv-k3/bin/python tests/saving/make_fixtures.py keras3_rnn
+
 `keras3` writes tests/fixtures/keras3/<name>.keras (and .weights.h5 files);
+`keras3_rnn` the recurrent models in tests/fixtures/keras3_rnn/ (same layout);
 `tf2` writes tests/fixtures/tf2/<name>.h5 (legacy full models and weights).
 Each model has <name>.npz with the inputs `x*`, Keras' predictions `y*` and,
 for compiled models, the training batch `tx*` / `ty*` and the predictions
@@ -258,6 +261,92 @@ def make_keras3():
     out.close()
 
 
+def make_keras3_rnn():
+    """Recurrent models: every RNN layer and option whose weights or semantics
+    a file could get wrong (gate order, GRU bias rows, masks, go_backwards,
+    Bidirectional naming, stacked cells, initial states)."""
+    import keras
+
+    keras.utils.set_random_seed(1)
+    L = keras.layers
+    out = Writer(keras, os.path.join(FIXTURES, "keras3_rnn"), keras.__version__)
+    rng = _rng(2)
+
+    def data(n, *shape):
+        return rng.normal(size=(n,) + shape).astype("float32")
+
+    def tokens(n, length, vocab):
+        x = rng.integers(1, vocab, (n, length)).astype("int32")
+        for i in range(n):  # padded at the end, a different length per sample
+            x[i, length - (i % length):] = 0
+        return x
+
+    # Stacked LSTM and GRU, trained with Adam (optimizer state saved).
+    model = keras.Sequential([keras.Input((6, 4)), L.LSTM(5, return_sequences=True), L.GRU(3),
+                              L.Dense(2)], name="seq_lstm_gru")
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    tx, ty = data(16, 6, 4), data(16, 2)
+    model.fit(tx, ty, epochs=2, batch_size=8, verbose=0)
+    out.write("seq_lstm_gru", model, data(5, 6, 4), {"LSTM", "GRU", "Dense"}, train=(tx, ty),
+              weights=".weights.h5")
+
+    # Masks from Embedding(mask_zero) through two Bidirectional layers.
+    model = keras.Sequential([
+        keras.Input((7,), dtype="int32"), L.Embedding(12, 4, mask_zero=True),
+        L.Bidirectional(L.LSTM(3, return_sequences=True)),
+        L.Bidirectional(L.GRU(2), merge_mode="sum"), L.Dense(1, activation="sigmoid"),
+    ], name="masked_bidirectional")
+    model.compile(keras.optimizers.RMSprop(0.01), "binary_crossentropy")
+    tx, ty = tokens(16, 7, 12), rng.integers(0, 2, (16, 1)).astype("float32")
+    model.fit(tx, ty, epochs=2, batch_size=8, verbose=0)
+    out.write("masked_bidirectional", model, tokens(6, 7, 12),
+              {"Embedding", "Bidirectional", "LSTM", "GRU", "Dense"}, train=(tx, ty),
+              weights=".weights.h5")
+
+    # go_backwards, reset_after=False, non-default activations, states out. (No
+    # Masking here: Keras 3 writes its mask into a Functional config as
+    # NotEqual/Any op nodes, which kerasnet does not load; see masking_seq.)
+    x = keras.Input((5, 3))
+    h = L.SimpleRNN(4, return_sequences=True, go_backwards=True)(x)
+    h = L.GRU(3, reset_after=False, return_sequences=True, activation="relu")(h)
+    y, sh, sc = L.LSTM(2, return_state=True, recurrent_activation="hard_sigmoid")(h)
+    model = keras.Model(x, L.Dense(1)(L.Concatenate()([y, sh, sc])), name="rnn_options")
+    xs = data(4, 5, 3)
+    xs[1, 3:] = 0.0
+    xs[2, :2] = 0.0
+    out.write("rnn_options", model, xs, {"SimpleRNN", "GRU", "LSTM", "Dense", "Concatenate"})
+
+    # RNN over stacked cells, between TimeDistributed layers.
+    model = keras.Sequential([
+        keras.Input((4, 3)), L.TimeDistributed(L.Dense(5)),
+        L.RNN([L.LSTMCell(3), L.GRUCell(2), L.SimpleRNNCell(2)], return_sequences=True),
+        L.TimeDistributed(L.Dense(1)),
+    ], name="stacked_cells")
+    out.write("stacked_cells", model, data(3, 4, 3),
+              {"TimeDistributed", "RNN", "LSTMCell", "GRUCell", "SimpleRNNCell", "Dense"})
+
+    # Encoder-decoder: the decoder starts from the encoder's states.
+    enc_in, dec_in = keras.Input((5, 3), name="enc"), keras.Input((4, 2), name="dec")
+    _, h, c = L.LSTM(4, return_state=True, name="encoder")(enc_in)
+    dec = L.LSTM(4, return_sequences=True, name="decoder")(dec_in, initial_state=[h, c])
+    model = keras.Model([enc_in, dec_in], L.Dense(2)(dec), name="seq2seq")
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    tx, ty = [data(8, 5, 3), data(8, 4, 2)], data(8, 4, 2)
+    model.fit(tx, ty, epochs=1, verbose=0)
+    out.write("seq2seq", model, [data(3, 5, 3), data(3, 4, 2)], {"LSTM", "Dense"}, train=(tx, ty))
+
+    # Masking in a Sequential model: all-zero steps skipped by the recurrent layers.
+    model = keras.Sequential([keras.Input((5, 3)), L.Masking(0.0),
+                              L.LSTM(3, return_sequences=True, go_backwards=True),
+                              L.SimpleRNN(2), L.Dense(1)], name="masking_seq")
+    xs = data(4, 5, 3)
+    xs[1, 3:] = 0.0
+    xs[2, :2] = 0.0
+    xs[3, 1] = 0.0
+    out.write("masking_seq", model, xs, {"Masking", "LSTM", "SimpleRNN", "Dense"})
+    out.close()
+
+
 # -- tf.keras 2 (legacy .h5) ----------------------------------------------------------------
 def make_tf2():
     import tensorflow as tf
@@ -309,10 +398,13 @@ def make_tf2():
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in ("keras3", "tf2"):
+    if len(sys.argv) != 2 or sys.argv[1] not in ("keras3", "keras3_rnn", "tf2"):
         sys.exit(__doc__)
     if sys.argv[1] == "keras3":
         os.environ.setdefault("KERAS_BACKEND", "jax")
         make_keras3()
+    elif sys.argv[1] == "keras3_rnn":
+        os.environ.setdefault("KERAS_BACKEND", "jax")
+        make_keras3_rnn()
     else:
         make_tf2()

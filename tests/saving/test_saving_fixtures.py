@@ -48,6 +48,12 @@ def _cases(kind):
     return cases
 
 
+def _keras3_cases():
+    """(folder, name, info) of every Keras 3 fixture: the general models and the recurrent ones."""
+    return [pytest.param(kind, *p.values, id=f"{kind}-{p.id}", marks=p.marks)
+            for kind in ("keras3", "keras3_rnn") for p in _cases(kind)]
+
+
 def _assert_close(outputs, expected, atol):
     outputs = outputs if isinstance(outputs, list) else [outputs]
     assert len(outputs) == len(expected)
@@ -63,10 +69,10 @@ def _tree(source):
     return out
 
 
-@pytest.mark.parametrize("name, info", _cases("keras3"))
-def test_keras3_file_loads_and_predicts(name, info):
-    path = os.path.join(FIXTURES, "keras3", name + ".keras")
-    group = _arrays("keras3", name)
+@pytest.mark.parametrize("kind, name, info", _keras3_cases())
+def test_keras3_file_loads_and_predicts(kind, name, info):
+    path = os.path.join(FIXTURES, kind, name + ".keras")
+    group = _arrays(kind, name)
     model = keras.saving.load_model(path)
     _assert_close(model.predict(_one(group("x")), verbose=0), group("y"), atol=1e-5)
     if info["trained"]:
@@ -83,11 +89,11 @@ def test_keras3_file_loads_and_predicts(name, info):
             _assert_close(model.predict(_one(group("x")), verbose=0), group("after"), atol=1e-4)
 
 
-@pytest.mark.parametrize("name, info", _cases("keras3"))
-def test_keras3_file_resaves_with_the_same_layout(name, info, tmp_path):
+@pytest.mark.parametrize("kind, name, info", _keras3_cases())
+def test_keras3_file_resaves_with_the_same_layout(kind, name, info, tmp_path):
     """Loading a Keras file and saving it again gives Keras' h5 layout:
     the same groups, datasets, shapes and name attributes."""
-    path = os.path.join(FIXTURES, "keras3", name + ".keras")
+    path = os.path.join(FIXTURES, kind, name + ".keras")
     model = keras.saving.load_model(path)
     model.save(tmp_path / "again.keras")
     with zipfile.ZipFile(path) as a, zipfile.ZipFile(tmp_path / "again.keras") as b:
@@ -98,14 +104,16 @@ def test_keras3_file_resaves_with_the_same_layout(name, info, tmp_path):
     assert strip(ours) == strip(theirs)
 
 
-@pytest.mark.parametrize("name", ["seq_dense", "nested", "subclassed"])
-def test_keras3_weights_files_load_into_kerasnet_models(name):
-    model = keras.saving.load_model(os.path.join(FIXTURES, "keras3", name + ".keras"))
-    group = _arrays("keras3", name)
+@pytest.mark.parametrize("kind, name", [("keras3", "seq_dense"), ("keras3", "nested"),
+                                        ("keras3", "subclassed"), ("keras3_rnn", "seq_lstm_gru"),
+                                        ("keras3_rnn", "masked_bidirectional")])
+def test_keras3_weights_files_load_into_kerasnet_models(kind, name):
+    model = keras.saving.load_model(os.path.join(FIXTURES, kind, name + ".keras"))
+    group = _arrays(kind, name)
     fresh = keras.models.clone_model(model)
     if not fresh.built:
         fresh(_one(group("x")))
-    fresh.load_weights(os.path.join(FIXTURES, "keras3", name + ".weights.h5"))
+    fresh.load_weights(os.path.join(FIXTURES, kind, name + ".weights.h5"))
     _assert_close(fresh.predict(_one(group("x")), verbose=0), group("y"), atol=1e-5)
 
 
