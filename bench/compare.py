@@ -5,8 +5,8 @@ kerasnet.ops, numpy (GEMM, elementwise) and PyTorch (when installed), in one
 process, alternating between frameworks so that both see the same machine
 state, with a pause before each switch: every framework's worker threads spin
 for a while after a call (OpenBLAS for up to ~0.1 s), and a peer measured
-while another's threads still spin loses a core to them. Prints a table and the ratio kerasnet time / peer time (< 1: kerasnet is
-faster), or JSON lines with --json.
+while another's threads still spin loses a core to them. Prints a table and the
+ratio kerasnet time / peer time (< 1: kerasnet is faster), or JSON lines with --json.
 
     python bench/compare.py [--threads N] [--filter SUBSTR] [--repeat R] [--json]
                             [--workloads PATH]

@@ -1,6 +1,7 @@
 """A file server on 127.0.0.1 for the download tests (no real network); its fixtures are
 registered by tests/conftest.py."""
 
+import functools
 import http.server
 import os
 import socket
@@ -23,7 +24,7 @@ class LocalServer:
 
     def __init__(self, root):
         self.root = str(root)
-        handler = lambda *a, **k: _Handler(*a, directory=self.root, **k)
+        handler = functools.partial(_Handler, directory=self.root)
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.httpd.hits = []
         self.httpd.daemon_threads = True

@@ -372,7 +372,8 @@ def test_operators_with_unsupported_operands():
         None * t
     with pytest.raises(TypeError):
         t @ object()
-    assert (t == None) is False or not isinstance(t == None, _C.Tensor)
+    # `==` with None on purpose: Tensor.__eq__ must not treat None as an operand.
+    assert (t == None) is False or not isinstance(t == None, _C.Tensor)  # noqa: E711
     with pytest.raises(ValueError):
         t + np.ones((3, 2))
 

@@ -136,7 +136,8 @@ class Functional(Model):
         self._input_layers = [x._keras_history.operation for x in flat_in]
         self._plan = self._make_plan()
         self.built = True
-        self._build_shapes = tree.map_structure(lambda x: tuple(x.shape), inputs) if tree.is_nested(inputs) else tuple(inputs.shape)
+        self._build_shapes = (tree.map_structure(lambda x: tuple(x.shape), inputs) if tree.is_nested(inputs)
+                              else tuple(inputs.shape))
 
     def _make_plan(self):
         plan = []
@@ -308,7 +309,9 @@ class Functional(Model):
 
 
 def _describe(inputs):
-    return tree.map_structure(lambda x: getattr(x, "shape", x), inputs) if tree.is_nested(inputs) else getattr(inputs, "shape", inputs)
+    if tree.is_nested(inputs):
+        return tree.map_structure(lambda x: getattr(x, "shape", x), inputs)
+    return getattr(inputs, "shape", inputs)
 
 
 def _fill(structure, values):
@@ -432,7 +435,9 @@ def functional_from_config(cls, config, custom_objects=None):
                 progress = True
     for layer, nodes in pending:
         if not isinstance(layer, InputLayer) and len(getattr(layer, "_kn_rebuilt_nodes", [])) < len(nodes):
-            raise ValueError(f"Could not rebuild the graph: layer '{layer.name}' has inputs that never became available.")
+            raise ValueError(
+                f"Could not rebuild the graph: layer '{layer.name}' has inputs that never became available."
+            )
 
     def map_tensors(spec):
         if isinstance(spec, list) and len(spec) == 3 and isinstance(spec[0], str):

@@ -86,7 +86,8 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
             row.append("Y" if layer.trainable else "N")
         rows.append(row)
 
-    widths = [max(len(headers[i]), *(len(r[i]) for r in rows)) if rows else len(headers[i]) for i in range(len(headers))]
+    widths = [max(len(headers[i]), *(len(r[i]) for r in rows)) if rows else len(headers[i])
+              for i in range(len(headers))]
     widths = [max(w + 2, 10) for w in widths]
     if line_length:
         scale = line_length / max(sum(widths) + len(widths) + 1, 1)

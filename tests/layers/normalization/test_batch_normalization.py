@@ -14,7 +14,9 @@ RNG = np.random.default_rng(17)
 def bn_ref(x, axis, gamma, beta, mean, var, eps):
     shape = [1] * x.ndim
     shape[axis] = -1
-    r = lambda v: np.reshape(v, shape)
+    def r(v):
+        return np.reshape(v, shape)
+
     return r(gamma) * (x - r(mean)) / np.sqrt(r(var) + eps) + r(beta)
 
 

@@ -98,7 +98,8 @@ def _takes_argument(fn, name):
 def _serialize_fn(fn):
     from kerasnet.saving.serialization_lib import serialize_keras_object
 
-    if isinstance(fn, types.LambdaType) and fn.__name__ == "<lambda>" or getattr(fn, "__qualname__", "").count("<locals>"):
+    is_lambda = isinstance(fn, types.LambdaType) and fn.__name__ == "<lambda>"
+    if is_lambda or getattr(fn, "__qualname__", "").count("<locals>"):
         code, defaults, closure = python_utils.func_dump(fn)
         return {"class_name": "__lambda__", "config": {"code": code, "defaults": defaults, "closure": closure}}
     return serialize_keras_object(fn)

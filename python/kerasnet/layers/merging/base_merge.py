@@ -19,7 +19,8 @@ class Merge(Layer):
         raise NotImplementedError
 
     def build(self, input_shape):
-        if not isinstance(input_shape, (list, tuple)) or not input_shape or not isinstance(input_shape[0], (list, tuple)):
+        if (not isinstance(input_shape, (list, tuple)) or not input_shape
+                or not isinstance(input_shape[0], (list, tuple))):
             raise ValueError(
                 f"A merge layer should be called on a list of inputs. Received: "
                 f"input_shape={input_shape} (not a list of shapes)"

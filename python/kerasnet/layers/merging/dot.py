@@ -71,7 +71,8 @@ class Dot(Layer):
                 f"Received: input_shape={input_shape}"
             )
         a0, a1 = self._axes_for(input_shape)
-        if input_shape[0][a0] is not None and input_shape[1][a1] is not None and input_shape[0][a0] != input_shape[1][a1]:
+        d0, d1 = input_shape[0][a0], input_shape[1][a1]
+        if d0 is not None and d1 is not None and d0 != d1:
             raise ValueError(
                 "Incompatible input shapes: "
                 f"axis values {input_shape[0][a0]} (at axis {a0}) != "
