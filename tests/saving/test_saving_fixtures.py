@@ -100,7 +100,9 @@ def test_keras3_file_resaves_with_the_same_layout(kind, name, info, tmp_path):
         theirs = _tree(io.BytesIO(a.read("model.weights.h5")))
         ours = _tree(io.BytesIO(b.read("model.weights.h5")))
     # Names of auto-named objects differ between processes; paths must not.
-    strip = lambda t: {k: (v if isinstance(v, tuple) else sorted(v)) for k, v in t.items()}
+    def strip(t):
+        return {k: (v if isinstance(v, tuple) else sorted(v)) for k, v in t.items()}
+
     assert strip(ours) == strip(theirs)
 
 
