@@ -113,9 +113,14 @@ class CompileLoss:
                 sw_list = list(sample_weight)
             else:
                 sw_list = [sample_weight] * len(y_pred_list)
+        losses, weights = self.losses, self.weights
+        if len(losses) == 1 and len(y_pred_list) > 1:
+            # One loss, outputs unknown at compile time (a subclassed model): Keras applies
+            # it to every output.
+            losses, weights = losses * len(y_pred_list), weights * len(y_pred_list)
         total = None
         self.last_values = []
-        for fn, w, yt, yp, sw in zip(self.losses, self.weights, y_true_list, y_pred_list, sw_list):
+        for fn, w, yt, yp, sw in zip(losses, weights, y_true_list, y_pred_list, sw_list):
             if fn is None or yt is None:
                 self.last_values.append(None)
                 continue
