@@ -1,4 +1,5 @@
-// CPU kernels of gru and gru_backward (compiled once per ISA level). Shapes: rnn.h.
+// CPU kernels of gru and gru_backward (compiled once per ISA level). Shapes: rnn.h; layout and
+// threads: rnn_kernels.h.
 //
 // reset_after (Keras 3's default; bias [2, 3U]: input row, recurrent row):
 //   p = x_t @ W + b_in (all steps at once),  q = h' @ U + b_rec (per step)
@@ -24,45 +25,35 @@ namespace {
 using namespace rnn;
 
 template <class T>
-struct GruStep {
-  const T* hp;  // previous state rows, row b at hp + b * hp_stride
-  int64_t hp_stride;
-};
-
-template <class T>
-GruStep<T> previous(const T* h0, const T* hseq, int64_t s, int64_t Tn, int64_t U, bool backwards) {
-  if (s == 0) return {h0, U};
-  return {hseq + input_time(s - 1, Tn, backwards) * U, Tn * U};
-}
-
-template <class T>
 void gru_forward(const RnnForwardArgs& a) {
   const int64_t B = a.B, Tn = a.T, I = a.I, U = a.U, N = 3 * U;
   const RnnOptions& opt = a.opt;
   const bool after = opt.reset_after;
   const int64_t S = after ? 4 * U : 3 * U;  // saved row width
-  const T* x = static_cast<const T*>(a.x);
-  const T* h0 = static_cast<const T*>(a.h0);
   const T* rk = static_cast<const T*>(a.rkernel);
   const T* bias = static_cast<const T*>(a.bias);
+  T* xs = static_cast<T*>(a.xs);
   T* gates = static_cast<T*>(a.gates);
-  T* hseq = static_cast<T*>(a.hseq);
+  T* hs = static_cast<T*>(a.hs);
   T* y = static_cast<T*>(a.y);
   T* q = static_cast<T*>(a.work);  // [B, 3U]: h' @ U (+ b_rec), or r h' in its first U columns
-  gemm_nn<T>(B * Tn, N, I, x, I, static_cast<const T*>(a.kernel), N, gates, S, false, bias);
+  to_step_order(static_cast<const T*>(a.x), B, Tn, I, opt.go_backwards, xs);
+  input_projection<T>(Tn * B, I, N, xs, static_cast<const T*>(a.kernel), bias, gates, S);
+  std::memcpy(hs, a.h0, size_t(B * U) * sizeof(T));
   using V = Vec<T>;
-  for (int64_t s = 0; s < Tn; ++s) {
+  for_each_step(B, Tn, false, [&](int64_t s, int64_t b0, int64_t b1) {
     const int64_t t = input_time(s, Tn, opt.go_backwards);
-    const GruStep<T> prev = previous(h0, hseq, s, Tn, U, opt.go_backwards);
-    T* prow = gates + t * S;  // row b at prow + b * Tn * S
+    const T* hp = hs + s * B * U;
+    T* ps = gates + s * B * S;
+    const int64_t rows = b1 - b0;
     if (after) {
-      gemm_nn<T>(B, N, U, prev.hp, prev.hp_stride, rk, N, q, N, false, bias ? bias + N : nullptr);
+      gemm_nn<T>(rows, N, U, hp + b0 * U, U, rk, N, q + b0 * N, N, false, bias ? bias + N : nullptr);
     } else {
-      gemm_nn<T>(B, 2 * U, U, prev.hp, prev.hp_stride, rk, N, prow, Tn * S, true);
-      parallel_for(0, B, gate_grain(U, 2), [&](int64_t b0, int64_t b1) {
-        for (int64_t b = b0; b < b1; ++b) {
-          T* p = prow + b * Tn * S;
-          const T* hprev = prev.hp + b * prev.hp_stride;
+      gemm_nn<T>(rows, 2 * U, U, hp + b0 * U, U, rk, N, ps + b0 * S, S, true);
+      parallel_for(b0, b1, gate_grain(U, 2), [&](int64_t r0, int64_t r1) {
+        for (int64_t b = r0; b < r1; ++b) {
+          T* p = ps + b * S;
+          const T* hprev = hp + b * U;
           for_lanes<T>(U, [&](int64_t j, int n) {
             const V z = act<T>(ld(p + j, n), opt.recurrent_activation);
             const V r = act<T>(ld(p + U + j, n), opt.recurrent_activation);
@@ -72,13 +63,13 @@ void gru_forward(const RnnForwardArgs& a) {
           });
         }
       });
-      gemm_nn<T>(B, U, U, q, U, rk + 2 * U, N, prow + 2 * U, Tn * S, true);
+      gemm_nn<T>(rows, U, U, q + b0 * U, U, rk + 2 * U, N, ps + b0 * S + 2 * U, S, true);
     }
-    parallel_for(0, B, gate_grain(U, 3), [&](int64_t b0, int64_t b1) {
-      for (int64_t b = b0; b < b1; ++b) {
-        T* p = prow + b * Tn * S;
-        const T* hprev = prev.hp + b * prev.hp_stride;
-        T* h = hseq + (b * Tn + t) * U;
+    parallel_for(b0, b1, gate_grain(U, 3), [&](int64_t r0, int64_t r1) {
+      for (int64_t b = r0; b < r1; ++b) {
+        T* p = ps + b * S;
+        const T* hprev = hp + b * U;
+        T* h = hs + ((s + 1) * B + b) * U;
         const bool masked = a.mask && !a.mask[b * Tn + t];
         if (masked) {
           std::memcpy(h, hprev, size_t(U) * sizeof(T));
@@ -105,12 +96,8 @@ void gru_forward(const RnnForwardArgs& a) {
         emit(y + (b * Tn + s) * U, h, U, masked, opt.zero_output_for_mask);
       }
     });
-  }
-  const int64_t tl = input_time(Tn - 1, Tn, opt.go_backwards);
-  for (int64_t b = 0; b < B; ++b) {
-    std::memcpy(static_cast<T*>(a.h_last) + b * U, Tn == 0 ? h0 + b * U : hseq + (b * Tn + tl) * U,
-                size_t(U) * sizeof(T));
-  }
+  });
+  std::memcpy(a.h_last, hs + Tn * B * U, size_t(B * U) * sizeof(T));
 }
 
 template <class T>
@@ -120,59 +107,60 @@ void gru_backward(const RnnBackwardArgs& a) {
   const bool after = opt.reset_after;
   const int64_t S = after ? 4 * U : 3 * U;
   const T* dy = static_cast<const T*>(a.dy);
-  const T* h0 = static_cast<const T*>(a.h0);
-  const T* hseq = static_cast<const T*>(a.hseq);
-  const T* rk = static_cast<const T*>(a.rkernel);
+  const T* hs = static_cast<const T*>(a.hs);
   const T* gates = static_cast<const T*>(a.gates);
   T* dh = static_cast<T*>(a.dh0);
-  T* dz = static_cast<T*>(a.work);       // [B, T, 3U] input-path gradients
-  T* hprev = dz + B * Tn * N;            // [B, T, U]
-  T* dzr = hprev + B * Tn * U;           // reset_after: [B, T, 3U] recurrent-path gradients
-  T* rh = dzr;                           // reset_before: [B, T, U] r h'
-  T* drh = rh + B * Tn * U;              // reset_before: [B, U] d(r h') of one step
+  T* dz = static_cast<T*>(a.work);  // [T, B, 3U] input-path gradients
+  T* dxs = dz + Tn * B * N;          // [T, B, I]
+  T* rkt = dxs + Tn * B * I;         // [3U, U]
+  T* dzr = rkt + N * U;              // reset_after: [T, B, 3U] recurrent-path gradients
+  T* rh = dzr;                       // reset_before: [T, B, U] r h'
+  T* drh = rh + Tn * B * U;          // reset_before: [B, U] d(r h') of one step
+  transpose_into(static_cast<const T*>(a.rkernel), U, N, rkt);
   std::memcpy(dh, a.dh_last, size_t(B * U) * sizeof(T));
   using V = Vec<T>;
-  for (int64_t s = Tn - 1; s >= 0; --s) {
+  for_each_step(B, Tn, true, [&](int64_t s, int64_t b0, int64_t b1) {
     const int64_t t = input_time(s, Tn, opt.go_backwards);
-    const GruStep<T> prev = previous(h0, hseq, s, Tn, U, opt.go_backwards);
+    const T* hp = hs + s * B * U;
     if (!after) {
       // d(r h') needs dg of every row first.
-      parallel_for(0, B, gate_grain(U, 1), [&](int64_t b0, int64_t b1) {
-        for (int64_t b = b0; b < b1; ++b) {
+      parallel_for(b0, b1, gate_grain(U, 1), [&](int64_t r0, int64_t r1) {
+        for (int64_t b = r0; b < r1; ++b) {
           const bool masked = a.mask && !a.mask[b * Tn + t];
           T* dhb = dh + b * U;
-          T* d = dz + (b * Tn + t) * N;
+          T* d = dz + (s * B + b) * N;
           add_output_grad(dhb, dy + (b * Tn + s) * U, U, masked, opt.zero_output_for_mask);
           if (masked) {
             std::fill(d, d + N, T(0));
             continue;
           }
-          const T* g = gates + (b * Tn + t) * S;
+          const T* g = gates + (s * B + b) * S;
           for_lanes<T>(U, [&](int64_t j, int n) {
             const V z = ld(g + j, n), gg = ld(g + 2 * U + j, n);
             st(ld(dhb + j, n) * (V(T(1)) - z) * act_grad<T>(gg, opt.activation), d + 2 * U + j, n);
           });
         }
       });
-      gemm_nt<T>(B, U, U, dz + t * N + 2 * U, Tn * N, rk + 2 * U, N, drh, U, false);
+      // d(r h') = dg @ U_h^T: U_h^T is rows 2U..3U of U^T.
+      gemm_nn<T>(b1 - b0, U, U, dz + (s * B + b0) * N + 2 * U, N, rkt + 2 * U * U, U, drh + b0 * U, U, false);
     }
-    parallel_for(0, B, gate_grain(U, 3), [&](int64_t b0, int64_t b1) {
-      for (int64_t b = b0; b < b1; ++b) {
+    parallel_for(b0, b1, gate_grain(U, 3), [&](int64_t r0, int64_t r1) {
+      for (int64_t b = r0; b < r1; ++b) {
         const bool masked = a.mask && !a.mask[b * Tn + t];
         T* dhb = dh + b * U;
-        T* d = dz + (b * Tn + t) * N;
-        T* d2 = after ? dzr + (b * Tn + t) * N : nullptr;
+        T* d = dz + (s * B + b) * N;
+        T* d2 = after ? dzr + (s * B + b) * N : nullptr;
         if (after) add_output_grad(dhb, dy + (b * Tn + s) * U, U, masked, opt.zero_output_for_mask);
         if (masked) {
           std::fill(d, d + N, T(0));
           if (after) std::fill(d2, d2 + N, T(0));
           continue;
         }
-        const T* g = gates + (b * Tn + t) * S;
-        const T* hp = prev.hp + b * prev.hp_stride;
+        const T* g = gates + (s * B + b) * S;
+        const T* hpb = hp + b * U;
         for_lanes<T>(U, [&](int64_t j, int n) {
           const V z = ld(g + j, n), r = ld(g + U + j, n), gg = ld(g + 2 * U + j, n);
-          const V dhv = ld(dhb + j, n), hpv = ld(hp + j, n);
+          const V dhv = ld(dhb + j, n), hpv = ld(hpb + j, n);
           const V dzv = dhv * (hpv - gg) * act_grad<T>(z, opt.recurrent_activation);
           V dhp = dhv * z;
           if (after) {
@@ -194,30 +182,27 @@ void gru_backward(const RnnBackwardArgs& a) {
         });
       }
     });
-    if (after) gemm_nt<T>(B, U, N, dzr + t * N, Tn * N, rk, N, dh, U, true);
-    else gemm_nt<T>(B, U, 2 * U, dz + t * N, Tn * N, rk, N, dh, U, true);
-  }
-  const int64_t rows = B * Tn;
+    // dh' += [dz, dr, dg r] @ U^T (reset_after) or [dz, dr] @ [U_z, U_r]^T.
+    gemm_nn<T>(b1 - b0, U, after ? N : 2 * U, (after ? dzr : dz) + (s * B + b0) * N, N, rkt, U, dh + b0 * U, U,
+               true);
+  });
+  const int64_t rows = Tn * B;
   T* dbias = static_cast<T*>(a.dbias);
-  input_gradients<T>(rows, I, N, static_cast<const T*>(a.x), static_cast<const T*>(a.kernel), dz,
-                     static_cast<T*>(a.dx), static_cast<T*>(a.dkernel), dbias);
-  previous_states<T>(B, Tn, U, opt.go_backwards, h0, hseq, hprev);
+  input_gradients<T>(rows, I, N, static_cast<const T*>(a.xs), static_cast<const T*>(a.kernel), dz, N, dxs,
+                     static_cast<T*>(a.dkernel), dbias);
+  from_step_order(dxs, B, Tn, I, opt.go_backwards, static_cast<T*>(a.dx));
   T* drk = static_cast<T*>(a.drkernel);
   if (after) {
-    gemm_tn<T>(U, N, rows, hprev, U, dzr, N, drk, N, false);
-    if (dbias) {
-      T* db_rec = dbias + N;
-      std::fill(db_rec, db_rec + N, T(0));
-      for (int64_t r = 0; r < rows; ++r) {
-        for (int64_t j = 0; j < N; ++j) db_rec[j] += dzr[r * N + j];
-      }
-    }
+    gemm_tn<T>(U, N, rows, hs, U, dzr, N, drk, N, false);
+    if (dbias) column_sums(rows, N, dzr, N, dbias + N);
   } else {
-    for (int64_t r = 0; r < rows; ++r) {
-      const T* rr = gates + r * S + U;
-      for (int64_t j = 0; j < U; ++j) rh[r * U + j] = rr[j] * hprev[r * U + j];
-    }
-    gemm_tn<T>(U, 2 * U, rows, hprev, U, dz, N, drk, N, false);
+    parallel_for(0, rows, 256, [&](int64_t r0, int64_t r1) {
+      for (int64_t r = r0; r < r1; ++r) {
+        const T* rr = gates + r * S + U;
+        for (int64_t j = 0; j < U; ++j) rh[r * U + j] = rr[j] * hs[r * U + j];
+      }
+    });
+    gemm_tn<T>(U, 2 * U, rows, hs, U, dz, N, drk, N, false);
     gemm_tn<T>(U, U, rows, rh, U, dz + 2 * U, N, drk + 2 * U, N, false);
   }
 }

@@ -1,4 +1,5 @@
-// CPU kernels of lstm and lstm_backward (compiled once per ISA level). Shapes: rnn.h.
+// CPU kernels of lstm and lstm_backward (compiled once per ISA level). Shapes: rnn.h; layout:
+// Note [Step-major layout], threads: Note [Batch-parallel time loop] (rnn_kernels.h).
 //
 // Forward, per step: z = (x_t @ W + b, precomputed for all steps) + h @ U, accumulated in place
 // in the gates buffer [B, T, 4U]; then one pass per sample row:
@@ -23,30 +24,30 @@ template <class T>
 void lstm_forward(const RnnForwardArgs& a) {
   const int64_t B = a.B, Tn = a.T, I = a.I, U = a.U, N = 4 * U;
   const RnnOptions& opt = a.opt;
-  const T* x = static_cast<const T*>(a.x);
-  const T* h0 = static_cast<const T*>(a.h0);
-  const T* c0 = static_cast<const T*>(a.c0);
   const T* rk = static_cast<const T*>(a.rkernel);
+  T* xs = static_cast<T*>(a.xs);
   T* gates = static_cast<T*>(a.gates);
-  T* hseq = static_cast<T*>(a.hseq);
-  T* cseq = static_cast<T*>(a.cseq);
+  T* hs = static_cast<T*>(a.hs);
+  T* cs = static_cast<T*>(a.cs);
   T* y = static_cast<T*>(a.y);
-  input_projection<T>(B * Tn, I, N, x, static_cast<const T*>(a.kernel), static_cast<const T*>(a.bias), gates);
+  to_step_order(static_cast<const T*>(a.x), B, Tn, I, opt.go_backwards, xs);
+  input_projection<T>(Tn * B, I, N, xs, static_cast<const T*>(a.kernel), static_cast<const T*>(a.bias), gates, N);
+  std::memcpy(hs, a.h0, size_t(B * U) * sizeof(T));
+  std::memcpy(cs, a.c0, size_t(B * U) * sizeof(T));
   using V = Vec<T>;
-  for (int64_t s = 0; s < Tn; ++s) {
+  for_each_step(B, Tn, false, [&](int64_t s, int64_t b0, int64_t b1) {
     const int64_t t = input_time(s, Tn, opt.go_backwards);
-    const int64_t tp = input_time(s - 1, Tn, opt.go_backwards);
-    const T* hp = s == 0 ? h0 : hseq + tp * U;  // row b at + b * hp_stride
-    const T* cp = s == 0 ? c0 : cseq + tp * U;
-    const int64_t hp_stride = s == 0 ? U : Tn * U;
-    gemm_nn<T>(B, N, U, hp, hp_stride, rk, N, gates + t * N, Tn * N, true);
-    parallel_for(0, B, gate_grain(U, 4), [&](int64_t b0, int64_t b1) {
-      for (int64_t b = b0; b < b1; ++b) {
-        T* z = gates + (b * Tn + t) * N;
-        const T* hprev = hp + b * hp_stride;
-        const T* cprev = cp + b * hp_stride;
-        T* h = hseq + (b * Tn + t) * U;
-        T* c = cseq + (b * Tn + t) * U;
+    const T* hp = hs + s * B * U;
+    const T* cp = cs + s * B * U;
+    T* zs = gates + s * B * N;
+    gemm_nn<T>(b1 - b0, N, U, hp + b0 * U, U, rk, N, zs + b0 * N, N, true);
+    parallel_for(b0, b1, gate_grain(U, 4), [&](int64_t r0, int64_t r1) {
+      for (int64_t b = r0; b < r1; ++b) {
+        T* z = zs + b * N;
+        const T* hprev = hp + b * U;
+        const T* cprev = cp + b * U;
+        T* h = hs + ((s + 1) * B + b) * U;
+        T* c = cs + ((s + 1) * B + b) * U;
         const bool masked = a.mask && !a.mask[b * Tn + t];
         if (masked) {
           std::memcpy(h, hprev, size_t(U) * sizeof(T));
@@ -69,15 +70,9 @@ void lstm_forward(const RnnForwardArgs& a) {
         emit(y + (b * Tn + s) * U, h, U, masked, opt.zero_output_for_mask);
       }
     });
-  }
-  const int64_t tl = input_time(Tn - 1, Tn, opt.go_backwards);
-  for (int64_t b = 0; b < B; ++b) {
-    const bool empty = Tn == 0;
-    std::memcpy(static_cast<T*>(a.h_last) + b * U, empty ? h0 + b * U : hseq + (b * Tn + tl) * U,
-                size_t(U) * sizeof(T));
-    std::memcpy(static_cast<T*>(a.c_last) + b * U, empty ? c0 + b * U : cseq + (b * Tn + tl) * U,
-                size_t(U) * sizeof(T));
-  }
+  });
+  std::memcpy(a.h_last, hs + Tn * B * U, size_t(B * U) * sizeof(T));
+  std::memcpy(a.c_last, cs + Tn * B * U, size_t(B * U) * sizeof(T));
 }
 
 template <class T>
@@ -85,34 +80,34 @@ void lstm_backward(const RnnBackwardArgs& a) {
   const int64_t B = a.B, Tn = a.T, I = a.I, U = a.U, N = 4 * U;
   const RnnOptions& opt = a.opt;
   const T* dy = static_cast<const T*>(a.dy);
-  const T* c0 = static_cast<const T*>(a.c0);
-  const T* rk = static_cast<const T*>(a.rkernel);
   const T* gates = static_cast<const T*>(a.gates);
-  const T* cseq = static_cast<const T*>(a.cseq);
+  const T* hs = static_cast<const T*>(a.hs);
+  const T* cs = static_cast<const T*>(a.cs);
   T* dh = static_cast<T*>(a.dh0);
   T* dc = static_cast<T*>(a.dc0);
-  T* dz = static_cast<T*>(a.work);
-  T* hprev = dz + B * Tn * N;
+  T* dz = static_cast<T*>(a.work);  // [T, B, 4U]
+  T* dxs = dz + Tn * B * N;          // [T, B, I]
+  T* rkt = dxs + Tn * B * I;         // [4U, U]
+  transpose_into(static_cast<const T*>(a.rkernel), U, N, rkt);
   std::memcpy(dh, a.dh_last, size_t(B * U) * sizeof(T));
   std::memcpy(dc, a.dc_last, size_t(B * U) * sizeof(T));
   using V = Vec<T>;
-  for (int64_t s = Tn - 1; s >= 0; --s) {
+  for_each_step(B, Tn, true, [&](int64_t s, int64_t b0, int64_t b1) {
     const int64_t t = input_time(s, Tn, opt.go_backwards);
-    const int64_t tp = input_time(s - 1, Tn, opt.go_backwards);
-    parallel_for(0, B, gate_grain(U, 4), [&](int64_t b0, int64_t b1) {
-      for (int64_t b = b0; b < b1; ++b) {
+    parallel_for(b0, b1, gate_grain(U, 4), [&](int64_t r0, int64_t r1) {
+      for (int64_t b = r0; b < r1; ++b) {
         const bool masked = a.mask && !a.mask[b * Tn + t];
         T* dhb = dh + b * U;
         T* dcb = dc + b * U;
-        T* d = dz + (b * Tn + t) * N;
+        T* d = dz + (s * B + b) * N;
         add_output_grad(dhb, dy + (b * Tn + s) * U, U, masked, opt.zero_output_for_mask);
         if (masked) {
           std::fill(d, d + N, T(0));
           continue;
         }
-        const T* z = gates + (b * Tn + t) * N;
-        const T* c = cseq + (b * Tn + t) * U;
-        const T* cprev = s == 0 ? c0 + b * U : cseq + (b * Tn + tp) * U;
+        const T* z = gates + (s * B + b) * N;
+        const T* c = cs + ((s + 1) * B + b) * U;
+        const T* cprev = cs + (s * B + b) * U;
         for_lanes<T>(U, [&](int64_t j, int n) {
           const V i = ld(z + j, n), f = ld(z + U + j, n), g = ld(z + 2 * U + j, n), o = ld(z + 3 * U + j, n);
           const V dhv = ld(dhb + j, n);
@@ -127,14 +122,12 @@ void lstm_backward(const RnnBackwardArgs& a) {
         });
       }
     });
-    gemm_nt<T>(B, U, N, dz + t * N, Tn * N, rk, N, dh, U, true);
-  }
-  const T* x = static_cast<const T*>(a.x);
-  input_gradients<T>(B * Tn, I, N, x, static_cast<const T*>(a.kernel), dz, static_cast<T*>(a.dx),
+    gemm_nn<T>(b1 - b0, U, N, dz + (s * B + b0) * N, N, rkt, U, dh + b0 * U, U, true);
+  });
+  input_gradients<T>(Tn * B, I, N, static_cast<const T*>(a.xs), static_cast<const T*>(a.kernel), dz, N, dxs,
                      static_cast<T*>(a.dkernel), static_cast<T*>(a.dbias));
-  previous_states<T>(B, Tn, U, opt.go_backwards, static_cast<const T*>(a.h0), static_cast<const T*>(a.hseq),
-                     hprev);
-  gemm_tn<T>(U, N, B * Tn, hprev, U, dz, N, static_cast<T*>(a.drkernel), N, false);
+  from_step_order(dxs, B, Tn, I, opt.go_backwards, static_cast<T*>(a.dx));
+  gemm_tn<T>(U, N, Tn * B, hs, U, dz, N, static_cast<T*>(a.drkernel), N, false);  // hs[0..T-1]^T dz
 }
 
 void lstm_forward_kernel(const RnnForwardArgs& a) {

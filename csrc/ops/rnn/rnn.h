@@ -43,7 +43,10 @@ struct RnnOptions {
   bool reset_after = true;  // GRU only
 };
 
-// Everything a forward kernel reads and writes. Pointers are dense row-major.
+// Everything a forward kernel reads and writes. Pointers are dense row-major. The kernels
+// work in processing-step order (step s reads input time t = s, or T-1-s with go_backwards) and
+// step-major layout, so that each step's rows are one contiguous block (Note [Step-major
+// layout] in rnn_kernels.h); only x, y, dx and the mask keep the user's [B, T] order.
 struct RnnForwardArgs {
   RnnCell cell;
   int64_t B, T, I, U;
@@ -57,11 +60,12 @@ struct RnnForwardArgs {
   void* y;              // [B, T, U] outputs, processing order
   void* h_last;         // [B, U]
   void* c_last;         // [B, U] (LSTM)
-  // Saved for backward, indexed by input time (row b*T + t); null when nothing records.
-  void* gates;   // [B, T, S*U]: LSTM i,f,c~,o (S=4); GRU z,r,h~ (+ h@U_h + b_h with reset_after,
-                 // S=4; else S=3); SimpleRNN none (its output is the state)
-  void* hseq;    // [B, T, U] carried h after each input step
-  void* cseq;    // [B, T, U] carried c (LSTM)
+  // Kept for backward (the op saves them when a tape records):
+  void* xs;      // [T, B, I] the inputs in step order
+  void* gates;   // [T, B, S*U]: LSTM i,f,c~,o (S=4); GRU z,r,h~ (+ h@U_h + b_h with reset_after,
+                 // S=4; else S=3); SimpleRNN the pre-activations (S=1)
+  void* hs;      // [T+1, B, U] carried h: hs[0] = h0, hs[s+1] after step s
+  void* cs;      // [T+1, B, U] carried c (LSTM)
   void* work;    // scratch of rnn_forward_work(...) elements
   RnnOptions opt;
   DType dtype;
@@ -73,15 +77,13 @@ struct RnnBackwardArgs {
   const void* dy;       // [B, T, U] processing order
   const void* dh_last;  // [B, U]
   const void* dc_last;  // [B, U] (LSTM)
-  const void* x;
-  const void* h0;
-  const void* c0;
   const void* kernel;
   const void* rkernel;
   const bool* mask;
+  const void* xs;       // as written by the forward kernel
   const void* gates;
-  const void* hseq;
-  const void* cseq;
+  const void* hs;
+  const void* cs;
   void* dx;       // [B, T, I]
   void* dh0;      // [B, U]
   void* dc0;      // [B, U] (LSTM)
@@ -106,10 +108,12 @@ inline int64_t rnn_saved_gates(RnnCell cell, bool reset_after) {
 inline int64_t rnn_forward_work(RnnCell cell, int64_t B, int64_t U) {
   return cell == RnnCell::Gru ? B * 3 * U : 0;  // GRU: the recurrent product of one step
 }
-inline int64_t rnn_backward_work(RnnCell cell, const RnnOptions& opt, int64_t B, int64_t T, int64_t U) {
+inline int64_t rnn_backward_work(RnnCell cell, const RnnOptions& opt, int64_t B, int64_t T, int64_t I,
+                                 int64_t U) {
   const int64_t N = rnn_gates(cell) * U;
-  int64_t n = B * T * N + B * T * U;  // pre-activation gradients, previous states
-  if (cell == RnnCell::Gru) n += opt.reset_after ? B * T * N : B * T * U + B * U;
+  // pre-activation gradients [T, B, N], dx in step order [T, B, I], U^T [N, U]
+  int64_t n = T * B * N + T * B * I + N * U;
+  if (cell == RnnCell::Gru) n += opt.reset_after ? T * B * N : T * B * U + B * U;
   return n;
 }
 

@@ -3,8 +3,13 @@
 // over the lanes of one row of U units, and the GEMMs of the sequence (input projection, the
 // per-step recurrent products, the weight and input gradients over all B*T rows).
 //
-// Indexing: saved rows are by input time, row b*T + t; step s of the loop reads input time
-// t = s (or T-1-s with go_backwards), and writes y[b, s].
+// Note [Step-major layout]
+// Step s of the loop reads input time t = s (or T-1-s with go_backwards). The kernels copy x
+// into step order once ([T, B, I]) and keep every per-step buffer step-major ([T, B, .]): the
+// rows a step reads and writes are one contiguous block the hardware prefetcher streams (in
+// [B, T, .] order they were B rows a whole sequence apart, each one a cold miss), and the
+// states before each step, hs[0..T-1], are one [T*B, U] matrix for the recurrent kernel's
+// gradient.
 #pragma once
 
 #ifndef KN_ISA_NS
@@ -72,6 +77,18 @@ inline void gemm_tn(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, co
   GemmArgs<T> g{M, N, K, A, 1, lda, B, ldb, 1, C, ldc};
   g.accumulate = accumulate;
   gemm(g);
+}
+
+// out[N] = sum over rows of m[rows, N] (row stride ld), threads over column blocks.
+template <class T>
+inline void column_sums(int64_t rows, int64_t N, const T* m, int64_t ld, T* out) {
+  parallel_for(0, N, 64, [&](int64_t j0, int64_t j1) {
+    std::fill(out + j0, out + j1, T(0));
+    for (int64_t r = 0; r < rows; ++r) {
+      const T* row = m + r * ld;
+      for (int64_t j = j0; j < j1; ++j) out[j] += row[j];
+    }
+  });
 }
 
 // ---- activations on Vec<T> ------------------------------------------------------------------
@@ -148,45 +165,80 @@ inline void for_lanes(int64_t U, const F& f) {
 // Rows per task of the per-step gate passes (a row is one sample's U units).
 inline int64_t gate_grain(int64_t U, int64_t G) { return std::max<int64_t>(1, 4096 / std::max<int64_t>(1, U * G)); }
 
-inline int64_t input_time(int64_t s, int64_t T, bool backwards) { return backwards ? T - 1 - s : s; }
+// Note [Batch-parallel time loop]
+// The samples of a batch never meet in a recurrent layer: row b of step s reads only row b of
+// step s-1. So when the batch is large enough, each thread runs the whole time loop for its own
+// block of rows (its GEMMs single-threaded, reading the recurrent kernel from its own L2), and the
+// threads synchronise once per call instead of twice per step. Small batches (inference on a
+// few samples) keep the steps in order and thread each step's GEMM and gate pass instead.
+// `step_rows(s, b0, b1)` runs step s for rows [b0, b1); it may call parallel_for, which runs
+// inline inside a block.
+constexpr int64_t kMinRowsPerBlock = 8;
 
-// proj[B*T, N] = x[B*T, I] @ kernel[I, N] + bias[N] (bias may be null).
-template <class T>
-inline void input_projection(int64_t rows, int64_t I, int64_t N, const T* x, const T* kernel, const T* bias,
-                             T* proj) {
-  gemm_nn<T>(rows, N, I, x, I, kernel, N, proj, N, false, bias);
-}
-
-// The weight and input gradients from the pre-activation gradients dz [B*T, N]:
-//   dkernel = x^T dz, dx = dz kernel^T, dbias = column sums of dz (accumulated when `acc_bias`).
-template <class T>
-inline void input_gradients(int64_t rows, int64_t I, int64_t N, const T* x, const T* kernel, const T* dz,
-                            T* dx, T* dkernel, T* dbias) {
-  gemm_tn<T>(I, N, rows, x, I, dz, N, dkernel, N, false);
-  gemm_nt<T>(rows, I, N, dz, N, kernel, N, dx, I, false);
-  if (dbias) {
-    std::fill(dbias, dbias + N, T(0));
-    for (int64_t r = 0; r < rows; ++r) {
-      const T* row = dz + r * N;
-      for (int64_t j = 0; j < N; ++j) dbias[j] += row[j];
-    }
+template <class F>
+void for_each_step(int64_t B, int64_t steps, bool reverse, const F& step_rows) {
+  const int64_t nt = get_num_threads();
+  auto run = [&](int64_t b0, int64_t b1) {
+    for (int64_t k = 0; k < steps; ++k) step_rows(reverse ? steps - 1 - k : k, b0, b1);
+  };
+  if (nt > 1 && !in_parallel_region() && B >= 2 * kMinRowsPerBlock) {
+    const int64_t blocks = std::min<int64_t>(nt, B / kMinRowsPerBlock);
+    parallel_for_dynamic(0, B, (B + blocks - 1) / blocks, run);
+  } else {
+    run(0, B);
   }
 }
 
-// hprev[b, t] = the carried h before input step t: h0 at the first processed step, else the
-// state after the step processed just before (t-1, or t+1 going backwards).
+// dst[N, U] = src[U, N]^T (the recurrent kernel transposed once per backward call, so the
+// per-step products dz @ U^T read a row-major matrix).
 template <class T>
-inline void previous_states(int64_t B, int64_t T_, int64_t U, bool backwards, const T* h0, const T* hseq,
-                            T* hprev) {
+inline void transpose_into(const T* src, int64_t rows, int64_t cols, T* dst) {
+  for (int64_t i = 0; i < rows; ++i) {
+    for (int64_t j = 0; j < cols; ++j) dst[j * rows + i] = src[i * cols + j];
+  }
+}
+
+inline int64_t input_time(int64_t s, int64_t T, bool backwards) { return backwards ? T - 1 - s : s; }
+
+// proj[rows, N] = x[rows, I] @ kernel[I, N] + bias[N] (bias may be null).
+template <class T>
+inline void input_projection(int64_t rows, int64_t I, int64_t N, const T* x, const T* kernel, const T* bias,
+                             T* proj, int64_t ldp) {
+  gemm_nn<T>(rows, N, I, x, I, kernel, N, proj, ldp, false, bias);
+}
+
+// xs[s, b] = x[b, t(s)]: the inputs in step order.
+template <class T>
+inline void to_step_order(const T* x, int64_t B, int64_t T_, int64_t I, bool backwards, T* xs) {
+  parallel_for(0, T_, 1, [&](int64_t s0, int64_t s1) {
+    for (int64_t s = s0; s < s1; ++s) {
+      const int64_t t = input_time(s, T_, backwards);
+      for (int64_t b = 0; b < B; ++b) std::memcpy(xs + (s * B + b) * I, x + (b * T_ + t) * I, size_t(I) * sizeof(T));
+    }
+  });
+}
+
+// dx[b, t(s)] = dxs[s, b].
+template <class T>
+inline void from_step_order(const T* dxs, int64_t B, int64_t T_, int64_t I, bool backwards, T* dx) {
   parallel_for(0, B, 1, [&](int64_t b0, int64_t b1) {
     for (int64_t b = b0; b < b1; ++b) {
-      for (int64_t t = 0; t < T_; ++t) {
-        const bool first = backwards ? t == T_ - 1 : t == 0;
-        const T* src = first ? h0 + b * U : hseq + (b * T_ + (backwards ? t + 1 : t - 1)) * U;
-        std::memcpy(hprev + (b * T_ + t) * U, src, size_t(U) * sizeof(T));
+      for (int64_t s = 0; s < T_; ++s) {
+        std::memcpy(dx + (b * T_ + input_time(s, T_, backwards)) * I, dxs + (s * B + b) * I,
+                    size_t(I) * sizeof(T));
       }
     }
   });
+}
+
+// The weight and input gradients from the pre-activation gradients dz [rows, N] (row stride
+// ldz): dkernel = xs^T dz, dxs = dz kernel^T, dbias = column sums of dz.
+template <class T>
+inline void input_gradients(int64_t rows, int64_t I, int64_t N, const T* xs, const T* kernel, const T* dz,
+                            int64_t ldz, T* dxs, T* dkernel, T* dbias) {
+  gemm_tn<T>(I, N, rows, xs, I, dz, ldz, dkernel, N, false);
+  gemm_nt<T>(rows, I, N, dz, ldz, kernel, N, dxs, I, false);
+  if (dbias) column_sums(rows, N, dz, ldz, dbias);
 }
 
 // One step's emitted output: the carried state, or zeros for a masked step with

@@ -48,8 +48,9 @@ struct RnnAttrs {
   }
 };
 
-// Saved tensors, in this order: x, h0, kernel, rkernel, gates, hseq, [c0, cseq], [mask].
-enum Saved { kX = 0, kH0, kKernel, kRkernel, kGates, kHseq, kC0, kCseq };
+// Saved tensors, in this order: xs, kernel, rkernel, gates, hs, [cs], [mask] (rnn.h: the
+// kernels' step-major buffers; hs[0] and cs[0] are the initial states).
+enum Saved { kXs = 0, kKernel, kRkernel, kGates, kHs, kCs };
 
 void check_inputs(OpId op, RnnCell cell, const RnnInputs& in, const RnnOptions& opt) {
   const char* name = op_name(op);
@@ -116,9 +117,10 @@ std::vector<Tensor> run_forward(OpId op, RnnCell cell, const RnnInputs& in_arg, 
   Tensor y = Tensor::empty(Shape{B, T, U}, dt, dev);
   Tensor h_last = Tensor::empty(Shape{B, U}, dt, dev);
   Tensor c_last = lstm ? Tensor::empty(Shape{B, U}, dt, dev) : Tensor();
-  Tensor gates = Tensor::empty(Shape{B, T, S * U}, dt, dev);
-  Tensor hseq = Tensor::empty(Shape{B, T, U}, dt, dev);
-  Tensor cseq = lstm ? Tensor::empty(Shape{B, T, U}, dt, dev) : Tensor();
+  Tensor gates = Tensor::empty(Shape{T, B, S * U}, dt, dev);
+  Tensor xs = Tensor::empty(Shape{T, B, I}, dt, dev);
+  Tensor hs = Tensor::empty(Shape{T + 1, B, U}, dt, dev);
+  Tensor cs = lstm ? Tensor::empty(Shape{T + 1, B, U}, dt, dev) : Tensor();
   Tensor work = Tensor::empty(Shape{rnn_forward_work(cell, B, U)}, dt, dev);
 
   RnnForwardArgs a{cell, B, T, I, U};
@@ -133,8 +135,9 @@ std::vector<Tensor> run_forward(OpId op, RnnCell cell, const RnnInputs& in_arg, 
   a.h_last = h_last.raw_data();
   a.c_last = lstm ? c_last.raw_data() : nullptr;
   a.gates = gates.raw_data();
-  a.hseq = hseq.raw_data();
-  a.cseq = lstm ? cseq.raw_data() : nullptr;
+  a.xs = xs.raw_data();
+  a.hs = hs.raw_data();
+  a.cs = lstm ? cs.raw_data() : nullptr;
   a.work = work.raw_data();
   a.opt = opt;
   a.dtype = dt;
@@ -149,11 +152,8 @@ std::vector<Tensor> run_forward(OpId op, RnnCell cell, const RnnInputs& in_arg, 
     inputs.push_back(in_arg.kernel);
     inputs.push_back(in_arg.rkernel);
     if (in.bias.defined()) inputs.push_back(in_arg.bias);
-    TensorList saved{in.x, in.h0, in.kernel, in.rkernel, gates, hseq};
-    if (lstm) {
-      saved.push_back(in.c0);
-      saved.push_back(cseq);
-    }
+    TensorList saved{xs, in.kernel, in.rkernel, gates, hs};
+    if (lstm) saved.push_back(cs);
     if (in.mask.defined()) saved.push_back(in.mask);
     autograd::Attrs rec;
     rec.ints = attrs.encode();
@@ -165,41 +165,38 @@ std::vector<Tensor> run_forward(OpId op, RnnCell cell, const RnnInputs& in_arg, 
 TensorList rnn_gradient(OpId backward_op, RnnCell cell, const Node& n, const GradContext& ctx) {
   const RnnAttrs attrs = RnnAttrs::decode(n.ints);
   const bool lstm = cell == RnnCell::Lstm;
-  const Tensor& x = n.saved_tensor(kX);
-  const Tensor& h0 = n.saved_tensor(kH0);
+  const Tensor& xs = n.saved_tensor(kXs);
   const Tensor& kernel = n.saved_tensor(kKernel);
   const Tensor& rkernel = n.saved_tensor(kRkernel);
-  const Tensor mask = attrs.has_mask ? n.saved_tensor(lstm ? kCseq + 1 : kC0) : Tensor();
-  const Device dev = x.device();
-  const DType dt = x.dtype();
-  const int64_t B = x.dim(0), T = x.dim(1), I = x.dim(2), U = rkernel.dim(0);
+  const Tensor mask = attrs.has_mask ? n.saved_tensor(lstm ? kCs + 1 : kCs) : Tensor();
+  const Device dev = xs.device();
+  const DType dt = xs.dtype();
+  const int64_t T = xs.dim(0), B = xs.dim(1), I = xs.dim(2), U = rkernel.dim(0);
 
   const Tensor dy = contiguous(ctx.grads[0]);
   const Tensor dh_last = contiguous(ctx.grads[1]);
   const Tensor dc_last = lstm ? contiguous(ctx.grads[2]) : Tensor();
-  Tensor dx = Tensor::empty(x.shape(), dt, dev);
-  Tensor dh0 = Tensor::empty(h0.shape(), dt, dev);
-  Tensor dc0 = lstm ? Tensor::empty(h0.shape(), dt, dev) : Tensor();
+  Tensor dx = Tensor::empty(Shape{B, T, I}, dt, dev);
+  Tensor dh0 = Tensor::empty(Shape{B, U}, dt, dev);
+  Tensor dc0 = lstm ? Tensor::empty(Shape{B, U}, dt, dev) : Tensor();
   Tensor dkernel = Tensor::empty(kernel.shape(), dt, dev);
   Tensor drkernel = Tensor::empty(rkernel.shape(), dt, dev);
   const bool two_rows = cell == RnnCell::Gru && attrs.opt.reset_after;
   const int64_t N = rnn_gates(cell) * U;
   Tensor dbias = attrs.has_bias ? Tensor::empty(two_rows ? Shape{2, N} : Shape{N}, dt, dev) : Tensor();
-  Tensor work = Tensor::empty(Shape{rnn_backward_work(cell, attrs.opt, B, T, U)}, dt, dev);
+  Tensor work = Tensor::empty(Shape{rnn_backward_work(cell, attrs.opt, B, T, I, U)}, dt, dev);
 
   RnnBackwardArgs a{cell, B, T, I, U};
   a.dy = dy.raw_data();
   a.dh_last = dh_last.raw_data();
   a.dc_last = lstm ? dc_last.raw_data() : nullptr;
-  a.x = x.raw_data();
-  a.h0 = h0.raw_data();
-  a.c0 = lstm ? n.saved_tensor(kC0).raw_data() : nullptr;
+  a.xs = xs.raw_data();
   a.kernel = kernel.raw_data();
   a.rkernel = rkernel.raw_data();
   a.mask = attrs.has_mask ? static_cast<const bool*>(mask.raw_data()) : nullptr;
   a.gates = n.saved_tensor(kGates).raw_data();
-  a.hseq = n.saved_tensor(kHseq).raw_data();
-  a.cseq = lstm ? n.saved_tensor(kCseq).raw_data() : nullptr;
+  a.hs = n.saved_tensor(kHs).raw_data();
+  a.cs = lstm ? n.saved_tensor(kCs).raw_data() : nullptr;
   a.dx = dx.raw_data();
   a.dh0 = dh0.raw_data();
   a.dc0 = lstm ? dc0.raw_data() : nullptr;
