@@ -124,6 +124,9 @@ def cases(w, np, kn, torch):
         out.append(("conv2d", c["name"] + " fwd", shape, flops, None, fwd))
         out.append(("conv2d", c["name"] + " fwd+bwd", shape, flops * (3 if c["input_grad"] else 2), None, both))
 
+    for r in w.get("rnn", []):
+        out += _rnn_cases(r, np, kn, torch, rng)
+
     for e in w["elementwise"]:
         n = e["n"]
         a = rng.standard_normal(n, dtype=np.float32)
@@ -151,6 +154,51 @@ def cases(w, np, kn, torch):
         fns["torch"] = lambda: t4 + t4
     out.append(("overhead", "tiny_add (Python call)", "4", None, None, fns))
     return out
+
+
+def _rnn_cases(r, np, kn, torch, rng):
+    """A whole LSTM/GRU sequence (Keras' default activations, GRU reset_after=True), outputs
+    of every step; forward, and forward+backward through a sum of the outputs (input and weight
+    gradients). PyTorch: nn.LSTM / nn.GRU with batch_first (the same cell equations)."""
+    from kerasnet.ops import rnn as rnn_ops
+
+    B, T, I, U = r["batch"], r["time"], r["input"], r["units"]
+    cell = r["cell"]
+    G = 4 if cell == "lstm" else 3
+    x = rng.standard_normal((B, T, I), dtype=np.float32)
+    k = kn.Variable(rng.standard_normal((I, G * U), dtype=np.float32) * 0.1)
+    rk = kn.Variable(rng.standard_normal((U, G * U), dtype=np.float32) * 0.1)
+    b = kn.Variable(np.zeros((G * U,) if cell == "lstm" else (2, G * U), np.float32))
+    h0 = kn.ops.convert_to_tensor(np.zeros((B, U), np.float32))
+    kx, xv = kn.ops.convert_to_tensor(x), kn.Variable(x)
+
+    def run(src):
+        if cell == "lstm":
+            return rnn_ops.lstm(src, h0, h0, k, rk, b, None)[0]
+        return rnn_ops.gru(src, h0, k, rk, b, None)[0]
+
+    def kn_fwdbwd():
+        with kn.GradientTape() as tape:
+            loss = kn.ops.sum(run(xv))
+        tape.gradient(loss, [xv, k, rk, b])
+
+    fwd, both = {"kerasnet": lambda: run(kx)}, {"kerasnet": kn_fwdbwd}
+    if torch is not None:
+        layer = (torch.nn.LSTM if cell == "lstm" else torch.nn.GRU)(I, U, batch_first=True)
+        tx, txg = torch.from_numpy(x), torch.from_numpy(x).clone().requires_grad_(True)
+
+        def t_fwd():
+            with torch.no_grad():
+                layer(tx)
+
+        def t_fwdbwd():
+            layer(txg)[0].sum().backward()
+
+        fwd["torch"], both["torch"] = t_fwd, t_fwdbwd
+    flops = 2.0 * B * T * (I + U) * G * U  # input and recurrent products
+    shape = f"{B}x{T}x{I}->{U}"
+    return [("rnn", r["name"] + " fwd", shape, flops, None, fwd),
+            ("rnn", r["name"] + " fwd+bwd", shape, 3 * flops, None, both)]
 
 
 def main(argv=None):

@@ -37,14 +37,18 @@ void gru_forward(const RnnForwardArgs& a) {
   T* hs = static_cast<T*>(a.hs);
   T* y = static_cast<T*>(a.y);
   T* q = static_cast<T*>(a.work);  // [B, 3U]: h' @ U (+ b_rec), or r h' in its first U columns
-  to_step_order(static_cast<const T*>(a.x), B, Tn, I, opt.go_backwards, xs);
-  input_projection<T>(Tn * B, I, N, xs, static_cast<const T*>(a.kernel), bias, gates, S);
+  if (a.keep) to_step_order(static_cast<const T*>(a.x), B, Tn, I, opt.go_backwards, xs);
   std::memcpy(hs, a.h0, size_t(B * U) * sizeof(T));
+  const T* kernel = static_cast<const T*>(a.kernel);
   using V = Vec<T>;
   for_each_step(B, Tn, false, [&](int64_t s, int64_t b0, int64_t b1) {
     const int64_t t = input_time(s, Tn, opt.go_backwards);
-    const T* hp = hs + s * B * U;
-    T* ps = gates + s * B * S;
+    const T* hp = hs + state_slot(a, s) * B * U;
+    T* hn = hs + state_slot(a, s + 1) * B * U;
+    T* ps = gates + gate_slot(a, s) * B * S;
+    int64_t ldx;
+    const T* xin = step_input<T>(a, s, b0, ldx);
+    gemm_nn<T>(b1 - b0, N, I, xin, ldx, kernel, N, ps + b0 * S, S, false, bias);  // x W + b_in
     const int64_t rows = b1 - b0;
     if (after) {
       gemm_nn<T>(rows, N, U, hp + b0 * U, U, rk, N, q + b0 * N, N, false, bias ? bias + N : nullptr);
@@ -69,7 +73,7 @@ void gru_forward(const RnnForwardArgs& a) {
       for (int64_t b = r0; b < r1; ++b) {
         T* p = ps + b * S;
         const T* hprev = hp + b * U;
-        T* h = hs + ((s + 1) * B + b) * U;
+        T* h = hn + b * U;
         const bool masked = a.mask && !a.mask[b * Tn + t];
         if (masked) {
           std::memcpy(h, hprev, size_t(U) * sizeof(T));
@@ -97,7 +101,7 @@ void gru_forward(const RnnForwardArgs& a) {
       }
     });
   });
-  std::memcpy(a.h_last, hs + Tn * B * U, size_t(B * U) * sizeof(T));
+  std::memcpy(a.h_last, hs + state_slot(a, Tn) * B * U, size_t(B * U) * sizeof(T));
 }
 
 template <class T>

@@ -30,24 +30,31 @@ void lstm_forward(const RnnForwardArgs& a) {
   T* hs = static_cast<T*>(a.hs);
   T* cs = static_cast<T*>(a.cs);
   T* y = static_cast<T*>(a.y);
-  to_step_order(static_cast<const T*>(a.x), B, Tn, I, opt.go_backwards, xs);
-  input_projection<T>(Tn * B, I, N, xs, static_cast<const T*>(a.kernel), static_cast<const T*>(a.bias), gates, N);
+  if (a.keep) to_step_order(static_cast<const T*>(a.x), B, Tn, I, opt.go_backwards, xs);
   std::memcpy(hs, a.h0, size_t(B * U) * sizeof(T));
   std::memcpy(cs, a.c0, size_t(B * U) * sizeof(T));
+  const T* kernel = static_cast<const T*>(a.kernel);
+  const T* bias = static_cast<const T*>(a.bias);
   using V = Vec<T>;
   for_each_step(B, Tn, false, [&](int64_t s, int64_t b0, int64_t b1) {
     const int64_t t = input_time(s, Tn, opt.go_backwards);
-    const T* hp = hs + s * B * U;
-    const T* cp = cs + s * B * U;
-    T* zs = gates + s * B * N;
+    const T* hp = hs + state_slot(a, s) * B * U;
+    const T* cp = cs + state_slot(a, s) * B * U;
+    T* hn = hs + state_slot(a, s + 1) * B * U;
+    T* cn_rows = cs + state_slot(a, s + 1) * B * U;
+    T* zs = gates + gate_slot(a, s) * B * N;
+    // z = x_s W + b + h' U for this block's rows (Note [Input projection per step]).
+    int64_t ldx;
+    const T* xin = step_input<T>(a, s, b0, ldx);
+    gemm_nn<T>(b1 - b0, N, I, xin, ldx, kernel, N, zs + b0 * N, N, false, bias);
     gemm_nn<T>(b1 - b0, N, U, hp + b0 * U, U, rk, N, zs + b0 * N, N, true);
     parallel_for(b0, b1, gate_grain(U, 4), [&](int64_t r0, int64_t r1) {
       for (int64_t b = r0; b < r1; ++b) {
         T* z = zs + b * N;
         const T* hprev = hp + b * U;
         const T* cprev = cp + b * U;
-        T* h = hs + ((s + 1) * B + b) * U;
-        T* c = cs + ((s + 1) * B + b) * U;
+        T* h = hn + b * U;
+        T* c = cn_rows + b * U;
         const bool masked = a.mask && !a.mask[b * Tn + t];
         if (masked) {
           std::memcpy(h, hprev, size_t(U) * sizeof(T));
@@ -71,8 +78,8 @@ void lstm_forward(const RnnForwardArgs& a) {
       }
     });
   });
-  std::memcpy(a.h_last, hs + Tn * B * U, size_t(B * U) * sizeof(T));
-  std::memcpy(a.c_last, cs + Tn * B * U, size_t(B * U) * sizeof(T));
+  std::memcpy(a.h_last, hs + state_slot(a, Tn) * B * U, size_t(B * U) * sizeof(T));
+  std::memcpy(a.c_last, cs + state_slot(a, Tn) * B * U, size_t(B * U) * sizeof(T));
 }
 
 template <class T>

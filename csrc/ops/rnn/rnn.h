@@ -60,12 +60,14 @@ struct RnnForwardArgs {
   void* y;              // [B, T, U] outputs, processing order
   void* h_last;         // [B, U]
   void* c_last;         // [B, U] (LSTM)
-  // Kept for backward (the op saves them when a tape records):
+  // With `keep` (a tape records: backward needs them) every step's buffers; without, the
+  // current step's gates and two state slots (s & 1) only, and no xs:
+  bool keep;
   void* xs;      // [T, B, I] the inputs in step order
-  void* gates;   // [T, B, S*U]: LSTM i,f,c~,o (S=4); GRU z,r,h~ (+ h@U_h + b_h with reset_after,
-                 // S=4; else S=3); SimpleRNN the pre-activations (S=1)
-  void* hs;      // [T+1, B, U] carried h: hs[0] = h0, hs[s+1] after step s
-  void* cs;      // [T+1, B, U] carried c (LSTM)
+  void* gates;   // [T or 1, B, S*U]: LSTM i,f,c~,o (S=4); GRU z,r,h~ (+ h@U_h + b_h with
+                 // reset_after, S=4; else S=3); SimpleRNN the pre-activations (S=1)
+  void* hs;      // [T+1 or 2, B, U] carried h: hs[0] = h0, hs[s+1] after step s
+  void* cs;      // [T+1 or 2, B, U] carried c (LSTM)
   void* work;    // scratch of rnn_forward_work(...) elements
   RnnOptions opt;
   DType dtype;

@@ -200,11 +200,27 @@ inline void transpose_into(const T* src, int64_t rows, int64_t cols, T* dst) {
 
 inline int64_t input_time(int64_t s, int64_t T, bool backwards) { return backwards ? T - 1 - s : s; }
 
-// proj[rows, N] = x[rows, I] @ kernel[I, N] + bias[N] (bias may be null).
+// Note [Input projection per step]
+// Each step computes x_s W + b for its block of rows right before adding h' U, instead of one
+// big GEMM over all steps up front: the same flops at the same per-thread GEMM rate, but the
+// step's gate rows are written and then read back while in L1/L2, where the up-front product
+// left 4U floats per row and step in memory for every step to fetch again (on LSTM 64x100x128
+// that reload cost a third of the forward). Without a tape nothing but the current step is kept.
+
+// The slot of step s's states (hs, cs: [T+1 or 2, B, U]) and gates ([T or 1, B, S*U]).
+inline int64_t state_slot(const RnnForwardArgs& a, int64_t s) { return a.keep ? s : (s & 1); }
+inline int64_t gate_slot(const RnnForwardArgs& a, int64_t s) { return a.keep ? s : 0; }
+
+// Rows [b0, ...) of step s's inputs and their row stride: the step-order copy when it is kept,
+// else x read in place.
 template <class T>
-inline void input_projection(int64_t rows, int64_t I, int64_t N, const T* x, const T* kernel, const T* bias,
-                             T* proj, int64_t ldp) {
-  gemm_nn<T>(rows, N, I, x, I, kernel, N, proj, ldp, false, bias);
+inline const T* step_input(const RnnForwardArgs& a, int64_t s, int64_t b0, int64_t& ld) {
+  if (a.keep) {
+    ld = a.I;
+    return static_cast<const T*>(a.xs) + (s * a.B + b0) * a.I;
+  }
+  ld = a.T * a.I;
+  return static_cast<const T*>(a.x) + (b0 * a.T + input_time(s, a.T, a.opt.go_backwards)) * a.I;
 }
 
 // xs[s, b] = x[b, t(s)]: the inputs in step order.

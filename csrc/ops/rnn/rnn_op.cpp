@@ -114,13 +114,15 @@ std::vector<Tensor> run_forward(OpId op, RnnCell cell, const RnnInputs& in_arg, 
   const bool lstm = cell == RnnCell::Lstm;
   const int64_t S = std::max(rnn_gates(cell), rnn_saved_gates(cell, opt.reset_after));
 
+  // Backward needs every step's buffers; inference keeps the current step only (rnn.h).
+  const bool keep = autograd::any_tape_recording();
   Tensor y = Tensor::empty(Shape{B, T, U}, dt, dev);
   Tensor h_last = Tensor::empty(Shape{B, U}, dt, dev);
   Tensor c_last = lstm ? Tensor::empty(Shape{B, U}, dt, dev) : Tensor();
-  Tensor gates = Tensor::empty(Shape{T, B, S * U}, dt, dev);
-  Tensor xs = Tensor::empty(Shape{T, B, I}, dt, dev);
-  Tensor hs = Tensor::empty(Shape{T + 1, B, U}, dt, dev);
-  Tensor cs = lstm ? Tensor::empty(Shape{T + 1, B, U}, dt, dev) : Tensor();
+  Tensor xs = keep ? Tensor::empty(Shape{T, B, I}, dt, dev) : Tensor();
+  Tensor gates = Tensor::empty(Shape{keep ? T : 1, B, S * U}, dt, dev);
+  Tensor hs = Tensor::empty(Shape{keep ? T + 1 : 2, B, U}, dt, dev);
+  Tensor cs = lstm ? Tensor::empty(Shape{keep ? T + 1 : 2, B, U}, dt, dev) : Tensor();
   Tensor work = Tensor::empty(Shape{rnn_forward_work(cell, B, U)}, dt, dev);
 
   RnnForwardArgs a{cell, B, T, I, U};
@@ -135,7 +137,8 @@ std::vector<Tensor> run_forward(OpId op, RnnCell cell, const RnnInputs& in_arg, 
   a.h_last = h_last.raw_data();
   a.c_last = lstm ? c_last.raw_data() : nullptr;
   a.gates = gates.raw_data();
-  a.xs = xs.raw_data();
+  a.keep = keep;
+  a.xs = keep ? xs.raw_data() : nullptr;
   a.hs = hs.raw_data();
   a.cs = lstm ? cs.raw_data() : nullptr;
   a.work = work.raw_data();
@@ -145,7 +148,7 @@ std::vector<Tensor> run_forward(OpId op, RnnCell cell, const RnnInputs& in_arg, 
 
   std::vector<Tensor> outs{y, h_last};
   if (lstm) outs.push_back(c_last);
-  if (autograd::any_tape_recording()) {
+  if (keep) {
     RnnAttrs attrs{opt, in.bias.defined(), in.mask.defined()};
     TensorList inputs{in_arg.x, in_arg.h0};
     if (lstm) inputs.push_back(in_arg.c0);

@@ -22,18 +22,23 @@ void simple_rnn_forward(const RnnForwardArgs& a) {
   T* pre = static_cast<T*>(a.gates);
   T* hs = static_cast<T*>(a.hs);
   T* y = static_cast<T*>(a.y);
-  to_step_order(static_cast<const T*>(a.x), B, Tn, I, opt.go_backwards, xs);
-  input_projection<T>(Tn * B, I, U, xs, static_cast<const T*>(a.kernel), static_cast<const T*>(a.bias), pre, U);
+  if (a.keep) to_step_order(static_cast<const T*>(a.x), B, Tn, I, opt.go_backwards, xs);
   std::memcpy(hs, a.h0, size_t(B * U) * sizeof(T));
+  const T* kernel = static_cast<const T*>(a.kernel);
+  const T* bias = static_cast<const T*>(a.bias);
   using V = Vec<T>;
   for_each_step(B, Tn, false, [&](int64_t s, int64_t b0, int64_t b1) {
     const int64_t t = input_time(s, Tn, opt.go_backwards);
-    const T* hp = hs + s * B * U;
-    T* ps = pre + s * B * U;
+    const T* hp = hs + state_slot(a, s) * B * U;
+    T* hn = hs + state_slot(a, s + 1) * B * U;
+    T* ps = pre + gate_slot(a, s) * B * U;
+    int64_t ldx;
+    const T* xin = step_input<T>(a, s, b0, ldx);
+    gemm_nn<T>(b1 - b0, U, I, xin, ldx, kernel, U, ps + b0 * U, U, false, bias);
     gemm_nn<T>(b1 - b0, U, U, hp + b0 * U, U, rk, U, ps + b0 * U, U, true);
     parallel_for(b0, b1, gate_grain(U, 1), [&](int64_t r0, int64_t r1) {
       for (int64_t b = r0; b < r1; ++b) {
-        T* h = hs + ((s + 1) * B + b) * U;
+        T* h = hn + b * U;
         const bool masked = a.mask && !a.mask[b * Tn + t];
         if (masked) {
           std::memcpy(h, hp + b * U, size_t(U) * sizeof(T));
@@ -45,7 +50,7 @@ void simple_rnn_forward(const RnnForwardArgs& a) {
       }
     });
   });
-  std::memcpy(a.h_last, hs + Tn * B * U, size_t(B * U) * sizeof(T));
+  std::memcpy(a.h_last, hs + state_slot(a, Tn) * B * U, size_t(B * U) * sizeof(T));
 }
 
 template <class T>
