@@ -12,6 +12,7 @@
 #include <atomic>
 
 #include "core/errors.h"
+#include "ops/op_registry.h"
 
 namespace kn {
 
@@ -38,6 +39,11 @@ const Tensor& Node::saved_tensor(int i) const {
       " that was modified in place (for example by Variable.assign) after the op was recorded; "
       "compute the gradient before updating it, or record the op on a copy.");
   return s.tensor;
+}
+
+void Node::wrong_attrs() const {
+  KN_FAIL_RUNTIME("The gradient rule of '", op_name(op),
+                  "' read another attribute struct than the op recorded (a kerasnet defect)");
 }
 
 Tape::Tape(bool persistent, bool watch_accessed_variables)
@@ -147,16 +153,16 @@ std::shared_ptr<Node> new_node(OpId op, TensorSpan inputs, TensorSpan outputs) {
 
 }  // namespace
 
-Node* record(OpId op, TensorSpan inputs, TensorSpan outputs, TensorSpan saved, Attrs attrs) {
+Node* record(OpId op, TensorSpan inputs, TensorSpan outputs, TensorSpan saved, OpAttrs attrs) {
+  KN_CHECK_RUNTIME(attrs.index() == kOpAttrsIndex[static_cast<int>(op)], op_name(op),
+                   ": recorded with another attribute struct than its ops.def row names (a kerasnet "
+                   "defect)");
   return Recorder::record(inputs, outputs, [&]() {
     auto node = new_node(op, inputs, outputs);
-    node->backward = reinterpret_cast<GradFn>(grad_rule_ptr(op));
+    node->backward = grad_rule(op);
     KN_CHECK_RUNTIME(node->backward != nullptr, op_name(op), ": no gradient rule registered");
     for (const Tensor& t : saved) node->saved.push_back(SavedTensor{t, t.defined() ? t.version() : 0});
-    node->ints = std::move(attrs.ints);
-    node->ints2 = std::move(attrs.ints2);
-    node->scalars[0] = attrs.s0;
-    node->scalars[1] = attrs.s1;
+    node->attributes = std::move(attrs);
     return node;
   });
 }

@@ -1,4 +1,5 @@
-// Tapes (TensorFlow's GradientTape semantics). A thread-local stack holds the active tapes; while
+// Tapes (TensorFlow's GradientTape semantics). The recording interface ops use (Node,
+// GradContext, record) is declared in ops/record.h and implemented in tape.cpp. A thread-local stack holds the active tapes; while
 // a tape records, every op with at least one input the tape tracks (a watched tensor, a trainable
 // Variable when watch_accessed_variables is on, or the output of an op it recorded) appends a
 // Node. Ops whose inputs no tape tracks record nothing; with no tape active, recording costs one
@@ -11,32 +12,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "autograd/node.h"
+#include "ops/record.h"
 
 namespace kn {
-
-// A borrowed list of tensors: a braced list {a, b} (alive for the whole call) or a TensorList.
-struct TensorSpan {
-  const Tensor* ptr = nullptr;
-  size_t n = 0;
-  TensorSpan() = default;
-  TensorSpan(const Tensor* p, size_t count) : ptr(p), n(count) {}
-  // Only as a call argument: the braced list's array lives until the end of the full expression
-  // (GCC warns about the borrowed pointer in general; a TensorSpan is never stored).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Winit-list-lifetime"
-#endif
-  TensorSpan(std::initializer_list<Tensor> il) : ptr(il.begin()), n(il.size()) {}
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-  TensorSpan(const TensorList& v) : ptr(v.data()), n(v.size()) {}
-  const Tensor* begin() const { return ptr; }
-  const Tensor* end() const { return ptr + n; }
-  size_t size() const { return n; }
-  const Tensor& operator[](size_t i) const { return ptr[i]; }
-};
 
 class Tape {
  public:
@@ -89,41 +67,4 @@ class Tape {
 void push_tape(const std::shared_ptr<Tape>& tape);
 void pop_tape(const std::shared_ptr<Tape>& tape);
 
-namespace autograd {
-
-// Number of recording tapes on this thread's stack (0: nothing can be recorded).
-extern thread_local int g_recording_tapes;
-inline bool any_tape_recording() { return g_recording_tapes > 0; }
-
-// Suspends recording on every tape of this thread while alive (for values held constant, such as
-// the running max inside logsumexp).
-struct PauseRecording {
-  int saved;
-  PauseRecording() : saved(g_recording_tapes) { g_recording_tapes = 0; }
-  ~PauseRecording() { g_recording_tapes = saved; }
-  PauseRecording(const PauseRecording&) = delete;
-  PauseRecording& operator=(const PauseRecording&) = delete;
-};
-
-struct Attrs {
-  Dims ints;
-  Dims ints2;
-  double s0 = 0, s1 = 0;
-};
-
-// Records `op` on every recording tape that tracks one of `inputs`. Returns the node (shared by
-// those tapes) or nullptr when nothing was recorded. Only call it with float outputs.
-Node* record(OpId op, TensorSpan inputs, TensorSpan outputs, TensorSpan saved, Attrs attrs = {});
-// The same with a closure as the gradient rule (kerasnet.custom_gradient).
-Node* record_custom(const TensorList& inputs, const TensorList& outputs,
-                    std::function<TensorList(const TensorList&)> backward);
-
-// Convenience for the common single-output case; a no-op when no tape records.
-inline void maybe_record(OpId op, std::initializer_list<Tensor> inputs, const Tensor& output,
-                         std::initializer_list<Tensor> saved, Attrs attrs = {}) {
-  if (!any_tape_recording()) return;
-  record(op, inputs, TensorSpan{&output, 1}, saved, std::move(attrs));
-}
-
-}  // namespace autograd
 }  // namespace kn

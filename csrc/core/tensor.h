@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "core/device.h"
 #include "core/dims.h"
@@ -85,6 +86,8 @@ class Tensor {
  private:
   std::shared_ptr<TensorImpl> impl_;
 };
+
+using TensorList = std::vector<Tensor>;
 
 // Row-major strides of a dense tensor of this shape.
 Dims contiguous_strides(const Shape& shape);

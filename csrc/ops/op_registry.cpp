@@ -1,22 +1,22 @@
-// The op table and its registries (see op_registry.h).
+// The op table and its registries (see op_table.h, op_registry.h).
 #include "ops/op_registry.h"
 
 #include "core/errors.h"
-#include "cpu/isa.h"
 
 namespace kn {
 namespace {
 
 const OpInfo kOpTable[] = {
-#define KN_OP(name, family, kind) {#name, #family, OpKind::kind},
+#define KN_OP(name, family, kind, attrs, kernel) {#name, #family, OpKind::kind},
 #include "ops/ops.def"
 #undef KN_OP
 };
+static_assert(sizeof(kOpTable) / sizeof(kOpTable[0]) == kNumOps, "one OpInfo per row");
 
 struct Tables {
-  void* cpu[kNumOps][kNumIsaLevels] = {};
-  void* cuda[kNumOps] = {};
-  void* grad[kNumOps] = {};
+  bool cpu[kNumOps][kNumIsaLevels] = {};
+  bool cuda[kNumOps] = {};
+  GradFn grad[kNumOps] = {};
 };
 
 // Function-local so registrars in other translation units can run before main in any order.
@@ -36,33 +36,26 @@ OpId op_from_name(const std::string& name) {
   KN_FAIL("Unknown op '", name, "'");
 }
 
-void register_cpu_kernel(OpId op, int isa_level, void* fn) {
-  tables().cpu[static_cast<int>(op)][isa_level] = fn;
+void note_cpu_kernel(OpId op, int isa_level) {
+  tables().cpu[static_cast<int>(op)][isa_level] = true;
 }
-void register_cuda_kernel(OpId op, void* fn) { tables().cuda[static_cast<int>(op)] = fn; }
+void note_cuda_kernel(OpId op) { tables().cuda[static_cast<int>(op)] = true; }
 bool has_cpu_kernel(OpId op, int isa_level) {
-  return tables().cpu[static_cast<int>(op)][isa_level] != nullptr;
+  return tables().cpu[static_cast<int>(op)][isa_level];
 }
-bool has_cuda_kernel(OpId op) { return tables().cuda[static_cast<int>(op)] != nullptr; }
+bool has_cuda_kernel(OpId op) { return tables().cuda[static_cast<int>(op)]; }
 
-void* cpu_kernel_ptr(OpId op) {
-  auto& slots = tables().cpu[static_cast<int>(op)];
-  for (int level = static_cast<int>(active_isa_level()); level >= 0; --level) {
-    if (slots[level]) return slots[level];
-  }
+void missing_cpu_kernel(OpId op) {
   KN_FAIL_RUNTIME(op_name(op), ": no CPU kernel is registered (a kerasnet build defect)");
 }
-
-void* cuda_kernel_ptr(OpId op) {
-  void* fn = tables().cuda[static_cast<int>(op)];
-  KN_CHECK_RUNTIME(fn != nullptr, op_name(op),
-                   ": no CUDA kernel for this op yet; move the tensors to the CPU (or build "
-                   "kerasnet with -DKERASNET_CUDA=ON if it was built without CUDA)");
-  return fn;
+void missing_cuda_kernel(OpId op) {
+  KN_FAIL_RUNTIME(op_name(op),
+                  ": no CUDA kernel for this op yet; move the tensors to the CPU (or build "
+                  "kerasnet with -DKERASNET_CUDA=ON if it was built without CUDA)");
 }
 
-void register_grad_rule(OpId op, void* fn) { tables().grad[static_cast<int>(op)] = fn; }
-void* grad_rule_ptr(OpId op) { return tables().grad[static_cast<int>(op)]; }
+void register_grad_rule(OpId op, GradFn fn) { tables().grad[static_cast<int>(op)] = fn; }
+GradFn grad_rule(OpId op) { return tables().grad[static_cast<int>(op)]; }
 
 std::vector<std::string> self_check_problems() {
   std::vector<std::string> problems;

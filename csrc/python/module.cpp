@@ -101,7 +101,7 @@ PYBIND11_MODULE(_C, m) {
     for (int l = 0; l < kNumIsaLevels; ++l) if (has_cpu_kernel(op, l)) isas.append(isa_name(IsaLevel(l)));
     d["cpu_kernels"] = isas;
     d["cuda_kernel"] = has_cuda_kernel(op);
-    d["gradient_rule"] = grad_rule_ptr(op) != nullptr;
+    d["gradient_rule"] = grad_rule(op) != nullptr;
     return d;
   });
   m.def("self_check", &self_check_problems);

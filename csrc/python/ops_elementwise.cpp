@@ -17,13 +17,12 @@ Tensor binary_py(py::handle a, py::handle b) {
 
 void init_ops_elementwise(py::module_& m) {
   const std::pair<const char*, UnaryFn> unary[] = {
-      {"negative", ops::negative}, {"abs", ops::abs}, {"sign", ops::sign}, {"exp", ops::exp},
-      {"log", ops::log}, {"log1p", ops::log1p}, {"expm1", ops::expm1}, {"sqrt", ops::sqrt},
-      {"rsqrt", ops::rsqrt}, {"square", ops::square}, {"reciprocal", ops::reciprocal}, {"sin", ops::sin},
-      {"cos", ops::cos}, {"tan", ops::tan}, {"tanh", ops::tanh}, {"sigmoid", ops::sigmoid},
-      {"relu", ops::relu}, {"relu6", ops::relu6}, {"selu", ops::selu}, {"softplus", ops::softplus},
-      {"softsign", ops::softsign}, {"silu", ops::silu}, {"hard_sigmoid", ops::hard_sigmoid},
-      {"hard_silu", ops::hard_silu}, {"erf", ops::erf}, {"floor", ops::floor}, {"ceil", ops::ceil},
+  // Every KN_UNARY row of ops.def.
+#define KN_OP(...)
+#define KN_UNARY(name, functor, domain) {#name, ops::name},
+#include "ops/ops.def"
+#undef KN_UNARY
+#undef KN_OP
       {"isnan", ops::isnan}, {"isinf", ops::isinf}, {"isfinite", ops::isfinite},
       {"logical_not", ops::logical_not},
   };

@@ -12,7 +12,7 @@ void init_ops_matmul(py::module_& m) {
         KN_CHECK(activation == "linear" || activation == "relu",
                  "linear: `activation` must be 'linear' or 'relu', got '", activation, "'");
         return ops::linear(x.t, w.t, b ? b->t : Tensor(),
-                           activation == "relu" ? LinearActivation::Relu : LinearActivation::None);
+                           activation == "relu" ? FusedActivation::Relu : FusedActivation::None);
       },
       py::arg("x"), py::arg("kernel"), py::arg("bias") = py::none(), py::arg("activation") = "linear");
   m.def("softmax", [](TensorArg x, int64_t axis) { return ops::softmax(x.t, axis); }, py::arg("x"),

@@ -2,7 +2,7 @@
 // conv_backprop_filter: checks, geometry, dispatch, gradient rules.
 #include "ops/conv/conv.h"
 
-#include "autograd/tape.h"
+#include "ops/record.h"
 #include "core/errors.h"
 #include "ops/creation/creation.h"
 #include "ops/dispatch.h"
@@ -77,27 +77,13 @@ Shape out_shape(const ConvGeometry& g) {
   return s;
 }
 
-autograd::Attrs conv_attrs(const Dims& strides, const Dims& pads, const Dims& dilation, int64_t groups) {
-  autograd::Attrs a;
-  a.ints = strides;
-  for (int64_t d : dilation) a.ints.push_back(d);
-  a.ints.push_back(groups);
-  a.ints2 = pads;
-  return a;
+ConvAttrs conv_attrs(const Dims& strides, const Dims& pads, const Dims& dilation, int64_t groups) {
+  return ConvAttrs{strides, pads, dilation, groups};
 }
 
-void unpack_attrs(const Node& n, Dims& strides, Dims& pads, Dims& dilation, int64_t& groups) {
-  const int nd = int(n.ints2.size()) / 2;
-  strides = Dims(n.ints.data(), size_t(nd));
-  dilation = Dims(n.ints.data() + nd, size_t(nd));
-  groups = n.ints[2 * nd];
-  pads = n.ints2;
-}
-
-TensorList conv_backward(const Node& n, const GradContext& ctx) {
-  Dims s, p, d;
-  int64_t g;
-  unpack_attrs(n, s, p, d, g);
+TensorList conv_backward(const Node& n, const ConvAttrs& a, const GradContext& ctx) {
+  const Dims &s = a.strides, &p = a.pads, &d = a.dilation;
+  const int64_t g = a.groups;
   const Tensor& x = n.saved_tensor(0);
   const Tensor& w = n.saved_tensor(1);
   // Dense once for both products (the gradient of a sum arrives as a broadcast scalar).
@@ -106,13 +92,10 @@ TensorList conv_backward(const Node& n, const GradContext& ctx) {
           ctx.needs(1) ? ops::conv_backprop_filter(x, dy, w.shape(), s, p, d, g) : Tensor()};
 }
 
-// conv_bias_act's attributes are conv's plus (activation, has_bias) at the end of ints.
-TensorList conv_bias_act_backward(const Node& n, const GradContext& ctx) {
-  Dims s, p, d;
-  int64_t g;
-  unpack_attrs(n, s, p, d, g);
-  const int nd = int(n.ints2.size()) / 2;
-  const bool relu = n.ints[2 * nd + 1] == 1, has_bias = n.ints[2 * nd + 2] == 1;
+TensorList conv_bias_act_backward(const Node& n, const ConvBiasActAttrs& a, const GradContext& ctx) {
+  const Dims &s = a.conv.strides, &p = a.conv.pads, &d = a.conv.dilation;
+  const int64_t g = a.conv.groups;
+  const bool relu = a.activation == FusedActivation::Relu, has_bias = a.has_bias;
   const Tensor& x = n.saved_tensor(0);
   const Tensor& w = n.saved_tensor(1);
   Tensor dz = ops::contiguous(ctx.grad());  // dense once for both products
@@ -130,10 +113,9 @@ TensorList conv_bias_act_backward(const Node& n, const GradContext& ctx) {
   return out;
 }
 
-TensorList conv_backprop_input_backward(const Node& n, const GradContext& ctx) {
-  Dims s, p, d;
-  int64_t g;
-  unpack_attrs(n, s, p, d, g);
+TensorList conv_backprop_input_backward(const Node& n, const ConvAttrs& a, const GradContext& ctx) {
+  const Dims &s = a.strides, &p = a.pads, &d = a.dilation;
+  const int64_t g = a.groups;
   const Tensor& dy = n.saved_tensor(0);
   const Tensor& w = n.saved_tensor(1);
   const Tensor& gg = ctx.grad();  // shaped like x
@@ -141,10 +123,9 @@ TensorList conv_backprop_input_backward(const Node& n, const GradContext& ctx) {
           ctx.needs(1) ? ops::conv_backprop_filter(gg, dy, w.shape(), s, p, d, g) : Tensor()};
 }
 
-TensorList conv_backprop_filter_backward(const Node& n, const GradContext& ctx) {
-  Dims s, p, d;
-  int64_t g;
-  unpack_attrs(n, s, p, d, g);
+TensorList conv_backprop_filter_backward(const Node& n, const ConvAttrs& a, const GradContext& ctx) {
+  const Dims &s = a.strides, &p = a.pads, &d = a.dilation;
+  const int64_t g = a.groups;
   const Tensor& x = n.saved_tensor(0);
   const Tensor& dy = n.saved_tensor(1);
   const Tensor& gg = ctx.grad();  // shaped like w
@@ -202,9 +183,8 @@ Tensor conv_bias_act(const Tensor& x_in, const Tensor& w_in, const Tensor& b_in,
                                     has_bias ? b.raw_data() : nullptr, relu ? 1 : 0, y.raw_data(), dt);
   }
   if (autograd::any_tape_recording()) {
-    autograd::Attrs attrs = conv_attrs(strides, pads, dilation, groups);
-    attrs.ints.push_back(relu ? 1 : 0);
-    attrs.ints.push_back(has_bias ? 1 : 0);
+    ConvBiasActAttrs attrs{conv_attrs(strides, pads, dilation, groups),
+                           relu ? FusedActivation::Relu : FusedActivation::None, has_bias};
     if (has_bias) autograd::record(OpId::conv_bias_act, {x, w, b}, {y}, {x, w, y}, std::move(attrs));
     else autograd::record(OpId::conv_bias_act, {x, w}, {y}, {x, w, y}, std::move(attrs));
   }

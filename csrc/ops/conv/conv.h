@@ -14,6 +14,7 @@
 #include <string>
 
 #include "core/tensor.h"
+#include "ops/op_table.h"
 
 namespace kn {
 
@@ -65,6 +66,19 @@ using ConvBackpropInputKernelFn = void (*)(const ConvGeometry& geo, const void* 
 // x, dy -> dw [K..., Cg, F]
 using ConvBackpropFilterKernelFn = void (*)(const ConvGeometry& geo, const void* x, const void* dy, void* dw,
                                             DType dtype);
+
+// The tape attributes of conv, conv_backprop_input and conv_backprop_filter: per spatial axis
+// strides, (before, after) pads and dilation, and the group count.
+struct ConvAttrs {
+  Dims strides, pads, dilation;
+  int64_t groups = 1;
+};
+// conv_bias_act: conv's, the fused activation and whether a bias was added.
+struct ConvBiasActAttrs {
+  ConvAttrs conv;
+  FusedActivation activation = FusedActivation::None;
+  bool has_bias = false;
+};
 
 namespace ops {
 

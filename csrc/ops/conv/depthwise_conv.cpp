@@ -1,7 +1,7 @@
 // depthwise_conv and its two gradient ops: checks, geometry, dispatch, gradient rules.
 #include "ops/conv/depthwise_conv.h"
 
-#include "autograd/tape.h"
+#include "ops/record.h"
 #include "core/errors.h"
 #include "ops/dispatch.h"
 #include "ops/elementwise/elementwise.h"
@@ -49,24 +49,12 @@ Shape dw_out_shape(const ConvGeometry& g) {
   return s;
 }
 
-autograd::Attrs attrs(const Dims& strides, const Dims& pads, const Dims& dilation) {
-  autograd::Attrs a;
-  a.ints = strides;
-  for (int64_t d : dilation) a.ints.push_back(d);
-  a.ints2 = pads;
-  return a;
+DepthwiseConvAttrs attrs(const Dims& strides, const Dims& pads, const Dims& dilation) {
+  return DepthwiseConvAttrs{strides, pads, dilation};
 }
 
-void unpack(const Node& n, Dims& s, Dims& p, Dims& d) {
-  const size_t nd = n.ints2.size() / 2;
-  s = Dims(n.ints.data(), nd);
-  d = Dims(n.ints.data() + nd, nd);
-  p = n.ints2;
-}
-
-TensorList dw_backward(const Node& n, const GradContext& ctx) {
-  Dims s, p, d;
-  unpack(n, s, p, d);
+TensorList dw_backward(const Node& n, const DepthwiseConvAttrs& a, const GradContext& ctx) {
+  const Dims &s = a.strides, &p = a.pads, &d = a.dilation;
   const Tensor& x = n.saved_tensor(0);
   const Tensor& w = n.saved_tensor(1);
   const Tensor dy = ops::contiguous(ctx.grad());  // dense once for both (a broadcast sum gradient)
@@ -74,18 +62,16 @@ TensorList dw_backward(const Node& n, const GradContext& ctx) {
           ctx.needs(1) ? ops::depthwise_conv_backprop_filter(x, dy, w.shape(), s, p, d) : Tensor()};
 }
 
-TensorList dw_input_backward(const Node& n, const GradContext& ctx) {
-  Dims s, p, d;
-  unpack(n, s, p, d);
+TensorList dw_input_backward(const Node& n, const DepthwiseConvAttrs& a, const GradContext& ctx) {
+  const Dims &s = a.strides, &p = a.pads, &d = a.dilation;
   const Tensor& dy = n.saved_tensor(0);
   const Tensor& w = n.saved_tensor(1);
   return {ctx.needs(0) ? ops::depthwise_conv(ctx.grad(), w, s, p, d) : Tensor(),
           ctx.needs(1) ? ops::depthwise_conv_backprop_filter(ctx.grad(), dy, w.shape(), s, p, d) : Tensor()};
 }
 
-TensorList dw_filter_backward(const Node& n, const GradContext& ctx) {
-  Dims s, p, d;
-  unpack(n, s, p, d);
+TensorList dw_filter_backward(const Node& n, const DepthwiseConvAttrs& a, const GradContext& ctx) {
+  const Dims &s = a.strides, &p = a.pads, &d = a.dilation;
   const Tensor& x = n.saved_tensor(0);
   const Tensor& dy = n.saved_tensor(1);
   return {ctx.needs(0) ? ops::depthwise_conv_backprop_input(dy, ctx.grad(), x.shape(), s, p, d) : Tensor(),

@@ -12,6 +12,12 @@ namespace kn {
 using DepthwiseKernelFn = void (*)(const ConvGeometry& g, int64_t multiplier, const void* a, const void* b, void* out,
                                    DType dtype);
 
+// The tape attributes of the three depthwise ops: per spatial axis strides, dilation and
+// (before, after) pads.
+struct DepthwiseConvAttrs {
+  Dims strides, pads, dilation;
+};
+
 namespace ops {
 
 Tensor depthwise_conv(const Tensor& x, const Tensor& w, const Dims& strides, const Dims& pads, const Dims& dilation);

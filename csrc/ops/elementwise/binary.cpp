@@ -4,7 +4,7 @@
 // Gradients are returned in the broadcast output shape: the engine sums them back to each input.
 #include <cmath>
 
-#include "autograd/tape.h"
+#include "ops/record.h"
 #include "ops/creation/creation.h"
 #include "ops/dispatch.h"
 #include "ops/elementwise/elementwise.h"

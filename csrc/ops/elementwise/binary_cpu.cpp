@@ -3,6 +3,7 @@
 #include "cpu/loops.h"
 #include "ops/elementwise/binary_ops.h"
 #include "ops/elementwise/elementwise.h"
+#include "ops/op_registry.h"
 
 namespace kn {
 namespace KN_ISA_NS {

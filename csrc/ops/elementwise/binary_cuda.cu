@@ -9,6 +9,7 @@
 #include "cuda/loops.cuh"
 #include "cuda/math.cuh"
 #include "ops/elementwise/elementwise.h"
+#include "ops/op_registry.h"
 
 // uint8 instantiations of the signed-integer branches compare with zero.
 #pragma nv_diag_suppress 186

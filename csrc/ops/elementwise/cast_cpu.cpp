@@ -6,6 +6,7 @@
 
 #include "cpu/loops.h"
 #include "ops/elementwise/elementwise.h"
+#include "ops/op_registry.h"
 
 namespace kn {
 namespace KN_ISA_NS {

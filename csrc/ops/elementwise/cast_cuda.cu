@@ -6,6 +6,7 @@
 #include "cuda/loops.cuh"
 #include "cuda/math.cuh"
 #include "ops/elementwise/elementwise.h"
+#include "ops/op_registry.h"
 
 namespace kn {
 namespace cuda {

@@ -3,58 +3,41 @@
 #pragma once
 
 #include "core/tensor.h"
-#include "ops/op_registry.h"
+#include "ops/op_table.h"
 #include "ops/tensor_iter.h"
 
 namespace kn {
 
-// Parameters of parameterised unary ops: leaky_relu (a = negative_slope), elu (a = alpha),
-// gelu (a = 1 for the tanh approximation), clip (a = min, b = max), round (a = decimals).
-struct UnaryParams {
-  double a = 0;
-  double b = 0;
+// The parameters of the parameterised unary rows (KN_UNARY_P in ops.def): what their kernels read
+// and what the tape records for their gradient rules. Other rows leave them at the defaults.
+struct UnaryAttrs {
+  bool approximate = false;   // gelu: the tanh approximation
+  double alpha = 0;           // elu
+  double negative_slope = 0;  // leaky_relu
+  double min = 0, max = 0;    // clip
+  int decimals = 0;           // round
 };
 
 // Kernel signatures shared by the definition files and the *_cpu.cpp / *_cuda.cu kernels.
 // `dtype` is the dtype the kernel computes in (the input dtype after any promotion).
-using UnaryKernelFn = void (*)(const TensorIter& it, DType dtype, const UnaryParams& p);
+using UnaryKernelFn = void (*)(const TensorIter& it, DType dtype, const UnaryAttrs& a);
 using BinaryKernelFn = void (*)(const TensorIter& it, DType dtype);
 using WhereKernelFn = void (*)(const TensorIter& it, DType dtype);
 using CastKernelFn = void (*)(const TensorIter& it, DType from, DType to);
 
 namespace ops {
 
-Tensor unary(OpId op, const Tensor& x, UnaryParams p = {});
-Tensor negative(const Tensor& x);
-Tensor abs(const Tensor& x);
-Tensor sign(const Tensor& x);
-Tensor exp(const Tensor& x);
-Tensor log(const Tensor& x);
-Tensor log1p(const Tensor& x);
-Tensor expm1(const Tensor& x);
-Tensor sqrt(const Tensor& x);
-Tensor rsqrt(const Tensor& x);
-Tensor square(const Tensor& x);
-Tensor reciprocal(const Tensor& x);
-Tensor sin(const Tensor& x);
-Tensor cos(const Tensor& x);
-Tensor tan(const Tensor& x);
-Tensor tanh(const Tensor& x);
-Tensor sigmoid(const Tensor& x);
-Tensor relu(const Tensor& x);
-Tensor relu6(const Tensor& x);
+Tensor unary(OpId op, const Tensor& x, const UnaryAttrs& attrs = {});
+// One function per KN_UNARY row of ops.def: Tensor exp(const Tensor& x), ...
+#define KN_OP(...)
+#define KN_UNARY(name, functor, domain) Tensor name(const Tensor& x);
+#include "ops/ops.def"
+#undef KN_UNARY
+#undef KN_OP
+// The KN_UNARY_P rows.
 Tensor gelu(const Tensor& x, bool approximate);
 Tensor elu(const Tensor& x, double alpha);
-Tensor selu(const Tensor& x);
-Tensor softplus(const Tensor& x);
-Tensor softsign(const Tensor& x);
-Tensor silu(const Tensor& x);
 Tensor leaky_relu(const Tensor& x, double negative_slope);
-Tensor hard_sigmoid(const Tensor& x);
-Tensor hard_silu(const Tensor& x);
-Tensor erf(const Tensor& x);
-Tensor floor(const Tensor& x);
-Tensor ceil(const Tensor& x);
 Tensor round(const Tensor& x, int decimals = 0);
 Tensor clip(const Tensor& x, double lo, double hi);
 Tensor isnan(const Tensor& x);

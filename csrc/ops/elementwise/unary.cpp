@@ -1,15 +1,15 @@
 // The unary table: definition (dtype rules, dispatch, recording) and the derivative of every row,
 // written with engine ops so that it can itself be differentiated.
 //
-//   op            | kernel functor (unary_ops.h) | derivative (below)
-//   exp           | ExpOp                        | g * y
-//   ...
-// Dtype rules: negative, abs, sign, square, relu, relu6, clip and round keep integer dtypes; every other
-// op computes in float (int32 -> float32, like Keras); isnan/isinf/isfinite give bool;
-// logical_not casts to bool.
+//   op  | ops.def row: KN_UNARY(exp, ExpOp, Float) | derivative (kUnaryGrads below): g * y
+//
+// Dtype rules (the row's domain): Numeric rows (negative, abs, sign, square, relu, relu6, clip,
+// round) keep integer dtypes; Float rows compute in float (int32 -> float32, like Keras);
+// isnan/isinf/isfinite give bool; logical_not casts to bool. The functions ops::exp(x), ... and
+// the kernels' registrations are generated from the rows; each kUnaryGrads row registers its
+// op's gradient rule.
 #include <cmath>
 
-#include "autograd/tape.h"
 #include "ops/creation/creation.h"
 #include "ops/dispatch.h"
 #include "ops/elementwise/elementwise.h"
@@ -22,22 +22,28 @@ enum class Domain { Numeric, Float, Predicate, Logical };
 
 Domain domain_of(OpId op) {
   switch (op) {
-    case OpId::negative: case OpId::abs: case OpId::sign: case OpId::square:
-    case OpId::relu: case OpId::relu6: case OpId::clip: case OpId::round:
-      return Domain::Numeric;
+#define KN_OP(...)
+#define KN_UNARY(name, functor, domain) \
+  case OpId::name:                      \
+    return Domain::domain;
+#define KN_UNARY_P(name, functor, domain) KN_UNARY(name, functor, domain)
+#include "ops/ops.def"
+#undef KN_UNARY_P
+#undef KN_UNARY
+#undef KN_OP
     case OpId::isnan: case OpId::isinf: case OpId::isfinite:
       return Domain::Predicate;
     case OpId::logical_not:
       return Domain::Logical;
     default:
-      return Domain::Float;
+      KN_FAIL_RUNTIME(op_name(op), ": not a unary op");
   }
 }
 
 // Which tensors a row's derivative reads.
 enum Saves { kNone = 0, kInput = 1, kOutput = 2, kBoth = 3 };
 
-using Deriv = Tensor (*)(const Tensor& g, const Tensor& x, const Tensor& y, const Node& n);
+using Deriv = Tensor (*)(const Tensor& g, const Tensor& x, const Tensor& y, const UnaryAttrs& a);
 
 struct UnaryGrad {
   OpId op;
@@ -46,7 +52,7 @@ struct UnaryGrad {
 };
 
 Tensor c(double v, const Tensor& like) { return scalar_like(v, like); }
-Tensor zero_grad(const Tensor& g, const Tensor&, const Tensor&, const Node&) { return zeros_like(g); }
+Tensor zero_grad(const Tensor& g, const Tensor&, const Tensor&, const UnaryAttrs&) { return zeros_like(g); }
 Tensor mask_grad(const Tensor& g, const Tensor& mask) { return where(mask, g, c(0, g)); }
 
 Tensor gelu_deriv(const Tensor& x, bool approximate) {
@@ -90,10 +96,10 @@ const UnaryGrad kUnaryGrads[] = {
        return mask_grad(g, logical_and(greater(x, c(0, x)), less(x, c(6, x))));
      }},
     {OpId::gelu, kInput,
-     [](auto& g, auto& x, auto&, auto& n) { return multiply(g, gelu_deriv(x, n.scalars[0] != 0)); }},
+     [](auto& g, auto& x, auto&, auto& a) { return multiply(g, gelu_deriv(x, a.approximate)); }},
     {OpId::elu, kBoth,
-     [](auto& g, auto& x, auto& y, auto& n) {
-       return where(greater(x, c(0, x)), g, multiply(g, add(y, n.scalars[0])));
+     [](auto& g, auto& x, auto& y, auto& a) {
+       return where(greater(x, c(0, x)), g, multiply(g, add(y, a.alpha)));
      }},
     {OpId::selu, kBoth,
      [](auto& g, auto& x, auto& y, auto&) {
@@ -109,8 +115,8 @@ const UnaryGrad kUnaryGrads[] = {
        return multiply(g, multiply(s, add(multiply(x, subtract(1.0, s)), 1.0)));
      }},
     {OpId::leaky_relu, kInput,
-     [](auto& g, auto& x, auto&, auto& n) {
-       return where(greater(x, c(0, x)), g, multiply(g, n.scalars[0]));
+     [](auto& g, auto& x, auto&, auto& a) {
+       return where(greater(x, c(0, x)), g, multiply(g, a.negative_slope));
      }},
     {OpId::hard_sigmoid, kInput,
      [](auto& g, auto& x, auto&, auto&) {
@@ -130,9 +136,8 @@ const UnaryGrad kUnaryGrads[] = {
     {OpId::ceil, kNone, zero_grad},
     {OpId::round, kNone, zero_grad},
     {OpId::clip, kInput,
-     [](auto& g, auto& x, auto&, auto& n) {
-       return mask_grad(g, logical_and(greater_equal(x, c(n.scalars[0], x)),
-                                       less_equal(x, c(n.scalars[1], x))));
+     [](auto& g, auto& x, auto&, auto& a) {
+       return mask_grad(g, logical_and(greater_equal(x, c(a.min, x)), less_equal(x, c(a.max, x))));
      }},
 };
 
@@ -147,12 +152,18 @@ TensorList unary_backward(const Node& n, const GradContext& ctx) {
   const UnaryGrad* row = find_grad(n.op);
   const Tensor x = (row->saves & kInput) ? n.saved_tensor(0) : Tensor();
   const Tensor y = (row->saves & kOutput) ? n.saved_tensor(1) : Tensor();
-  return {row->dx(ctx.grad(), x, y, n)};
+  return {row->dx(ctx.grad(), x, y, n.attrs<UnaryAttrs>())};
 }
+
+// Every row of kUnaryGrads is the gradient rule of its op (after the table: same-file order).
+[[maybe_unused]] const bool kUnaryGradsRegistered = [] {
+  for (const UnaryGrad& row : kUnaryGrads) register_grad_rule(row.op, unary_backward);
+  return true;
+}();
 
 }  // namespace
 
-Tensor unary(OpId op, const Tensor& x, UnaryParams p) {
+Tensor unary(OpId op, const Tensor& x, const UnaryAttrs& attrs) {
   const Device dev = common_device(op, {&x});
   const Domain dom = domain_of(op);
   Tensor src = x;
@@ -177,53 +188,52 @@ Tensor unary(OpId op, const Tensor& x, UnaryParams p) {
   Tensor out = Tensor::empty(src.shape(), out_dtype, dev);
   if (out.numel() > 0) {
     const TensorIter it = TensorIter::make(src.shape(), {&out, &src});
-    run_kernel<UnaryKernelFn>(op, dev, it, compute, p);
+    run_kernel<UnaryKernelFn>(op, dev, it, compute, attrs);
   }
   if (autograd::any_tape_recording() && is_floating(out_dtype)) {
     if (const UnaryGrad* row = find_grad(op)) {
-      autograd::Attrs attrs;
-      attrs.s0 = p.a;
-      attrs.s1 = p.b;
       autograd::record(op, {src}, {out},
                        {(row->saves & kInput) ? src : Tensor(), (row->saves & kOutput) ? out : Tensor()},
-                       std::move(attrs));
+                       attrs);
     }
   }
   return out;
 }
 
-Tensor negative(const Tensor& x) { return unary(OpId::negative, x); }
-Tensor abs(const Tensor& x) { return unary(OpId::abs, x); }
-Tensor sign(const Tensor& x) { return unary(OpId::sign, x); }
-Tensor exp(const Tensor& x) { return unary(OpId::exp, x); }
-Tensor log(const Tensor& x) { return unary(OpId::log, x); }
-Tensor log1p(const Tensor& x) { return unary(OpId::log1p, x); }
-Tensor expm1(const Tensor& x) { return unary(OpId::expm1, x); }
-Tensor sqrt(const Tensor& x) { return unary(OpId::sqrt, x); }
-Tensor rsqrt(const Tensor& x) { return unary(OpId::rsqrt, x); }
-Tensor square(const Tensor& x) { return unary(OpId::square, x); }
-Tensor reciprocal(const Tensor& x) { return unary(OpId::reciprocal, x); }
-Tensor sin(const Tensor& x) { return unary(OpId::sin, x); }
-Tensor cos(const Tensor& x) { return unary(OpId::cos, x); }
-Tensor tan(const Tensor& x) { return unary(OpId::tan, x); }
-Tensor tanh(const Tensor& x) { return unary(OpId::tanh, x); }
-Tensor sigmoid(const Tensor& x) { return unary(OpId::sigmoid, x); }
-Tensor relu(const Tensor& x) { return unary(OpId::relu, x); }
-Tensor relu6(const Tensor& x) { return unary(OpId::relu6, x); }
-Tensor gelu(const Tensor& x, bool approximate) { return unary(OpId::gelu, x, {approximate ? 1.0 : 0.0, 0}); }
-Tensor elu(const Tensor& x, double alpha) { return unary(OpId::elu, x, {alpha, 0}); }
-Tensor selu(const Tensor& x) { return unary(OpId::selu, x); }
-Tensor softplus(const Tensor& x) { return unary(OpId::softplus, x); }
-Tensor softsign(const Tensor& x) { return unary(OpId::softsign, x); }
-Tensor silu(const Tensor& x) { return unary(OpId::silu, x); }
-Tensor leaky_relu(const Tensor& x, double slope) { return unary(OpId::leaky_relu, x, {slope, 0}); }
-Tensor hard_sigmoid(const Tensor& x) { return unary(OpId::hard_sigmoid, x); }
-Tensor hard_silu(const Tensor& x) { return unary(OpId::hard_silu, x); }
-Tensor erf(const Tensor& x) { return unary(OpId::erf, x); }
-Tensor floor(const Tensor& x) { return unary(OpId::floor, x); }
-Tensor ceil(const Tensor& x) { return unary(OpId::ceil, x); }
-Tensor round(const Tensor& x, int decimals) { return unary(OpId::round, x, {double(decimals), 0}); }
-Tensor clip(const Tensor& x, double lo, double hi) { return unary(OpId::clip, x, {lo, hi}); }
+// The KN_UNARY rows' functions.
+#define KN_OP(...)
+#define KN_UNARY(name, functor, domain) \
+  Tensor name(const Tensor& x) { return unary(OpId::name, x); }
+#include "ops/ops.def"
+#undef KN_UNARY
+#undef KN_OP
+
+Tensor gelu(const Tensor& x, bool approximate) {
+  UnaryAttrs a;
+  a.approximate = approximate;
+  return unary(OpId::gelu, x, a);
+}
+Tensor elu(const Tensor& x, double alpha) {
+  UnaryAttrs a;
+  a.alpha = alpha;
+  return unary(OpId::elu, x, a);
+}
+Tensor leaky_relu(const Tensor& x, double negative_slope) {
+  UnaryAttrs a;
+  a.negative_slope = negative_slope;
+  return unary(OpId::leaky_relu, x, a);
+}
+Tensor round(const Tensor& x, int decimals) {
+  UnaryAttrs a;
+  a.decimals = decimals;
+  return unary(OpId::round, x, a);
+}
+Tensor clip(const Tensor& x, double lo, double hi) {
+  UnaryAttrs a;
+  a.min = lo;
+  a.max = hi;
+  return unary(OpId::clip, x, a);
+}
 Tensor isnan(const Tensor& x) { return unary(OpId::isnan, x); }
 Tensor isinf(const Tensor& x) { return unary(OpId::isinf, x); }
 Tensor isfinite(const Tensor& x) { return unary(OpId::isfinite, x); }
@@ -231,15 +241,5 @@ Tensor logical_not(const Tensor& x) { return unary(OpId::logical_not, x); }
 
 }  // namespace ops
 
-#define KN_UNARY_GRAD(name) KN_REGISTER_GRAD(name, ops::unary_backward)
-KN_UNARY_GRAD(negative); KN_UNARY_GRAD(abs); KN_UNARY_GRAD(sign); KN_UNARY_GRAD(exp);
-KN_UNARY_GRAD(log); KN_UNARY_GRAD(log1p); KN_UNARY_GRAD(expm1); KN_UNARY_GRAD(sqrt);
-KN_UNARY_GRAD(rsqrt); KN_UNARY_GRAD(square); KN_UNARY_GRAD(reciprocal); KN_UNARY_GRAD(sin);
-KN_UNARY_GRAD(cos); KN_UNARY_GRAD(tan); KN_UNARY_GRAD(tanh); KN_UNARY_GRAD(sigmoid);
-KN_UNARY_GRAD(relu); KN_UNARY_GRAD(relu6); KN_UNARY_GRAD(gelu); KN_UNARY_GRAD(elu);
-KN_UNARY_GRAD(selu); KN_UNARY_GRAD(softplus); KN_UNARY_GRAD(softsign); KN_UNARY_GRAD(silu);
-KN_UNARY_GRAD(leaky_relu); KN_UNARY_GRAD(hard_sigmoid); KN_UNARY_GRAD(hard_silu); KN_UNARY_GRAD(erf);
-KN_UNARY_GRAD(floor); KN_UNARY_GRAD(ceil); KN_UNARY_GRAD(round); KN_UNARY_GRAD(clip);
-#undef KN_UNARY_GRAD
 
 }  // namespace kn

@@ -5,13 +5,14 @@
 
 #include "cpu/loops.h"
 #include "ops/elementwise/unary_ops.h"
+#include "ops/op_registry.h"
 
 namespace kn {
 namespace KN_ISA_NS {
 namespace {
 
 template <class Op, class T>
-void unary_run(char* const* p, const int64_t* s, int64_t n, const UnaryParams& prm) {
+void unary_run(char* const* p, const int64_t* s, int64_t n, const UnaryAttrs& prm) {
   T* out = reinterpret_cast<T*>(p[0]);
   const T* in = reinterpret_cast<const T*>(p[1]);
   constexpr bool use_vec = (Op::kVec == 2 && std::is_floating_point<T>::value) ||
@@ -35,7 +36,7 @@ void unary_run(char* const* p, const int64_t* s, int64_t n, const UnaryParams& p
 }
 
 template <class Op>
-void unary_kernel(const TensorIter& it, DType dtype, const UnaryParams& prm) {
+void unary_kernel(const TensorIter& it, DType dtype, const UnaryAttrs& prm) {
   auto run = [&](auto tag) {
     using T = decltype(tag);
     for_each_inner(it, kElementwiseGrain, [&](char* const* p, const int64_t* s, int64_t n) {
@@ -65,7 +66,7 @@ void predicate_run(const TensorIter& it, Pred pred) {
 }
 
 template <int Kind>  // 0 isnan, 1 isinf, 2 isfinite
-void predicate_kernel(const TensorIter& it, DType dtype, const UnaryParams&) {
+void predicate_kernel(const TensorIter& it, DType dtype, const UnaryAttrs&) {
   auto pick = [](auto x) {
     if constexpr (Kind == 0) return std::isnan(x);
     else if constexpr (Kind == 1) return std::isinf(x);
@@ -75,7 +76,7 @@ void predicate_kernel(const TensorIter& it, DType dtype, const UnaryParams&) {
   else predicate_run<float>(it, pick);
 }
 
-void logical_not_kernel(const TensorIter& it, DType, const UnaryParams&) {
+void logical_not_kernel(const TensorIter& it, DType, const UnaryAttrs&) {
   for_each_inner(it, kElementwiseGrain, [&](char* const* p, const int64_t* s, int64_t n) {
     char* po = p[0];
     const char* pi = p[1];
@@ -83,38 +84,14 @@ void logical_not_kernel(const TensorIter& it, DType, const UnaryParams&) {
   });
 }
 
-KN_REGISTER_CPU_KERNEL(negative, unary_kernel<NegativeOp>);
-KN_REGISTER_CPU_KERNEL(abs, unary_kernel<AbsOp>);
-KN_REGISTER_CPU_KERNEL(sign, unary_kernel<SignOp>);
-KN_REGISTER_CPU_KERNEL(exp, unary_kernel<ExpOp>);
-KN_REGISTER_CPU_KERNEL(log, unary_kernel<LogOp>);
-KN_REGISTER_CPU_KERNEL(log1p, unary_kernel<Log1pOp>);
-KN_REGISTER_CPU_KERNEL(expm1, unary_kernel<Expm1Op>);
-KN_REGISTER_CPU_KERNEL(sqrt, unary_kernel<SqrtOp>);
-KN_REGISTER_CPU_KERNEL(rsqrt, unary_kernel<RsqrtOp>);
-KN_REGISTER_CPU_KERNEL(square, unary_kernel<SquareOp>);
-KN_REGISTER_CPU_KERNEL(reciprocal, unary_kernel<ReciprocalOp>);
-KN_REGISTER_CPU_KERNEL(sin, unary_kernel<SinOp>);
-KN_REGISTER_CPU_KERNEL(cos, unary_kernel<CosOp>);
-KN_REGISTER_CPU_KERNEL(tan, unary_kernel<TanOp>);
-KN_REGISTER_CPU_KERNEL(tanh, unary_kernel<TanhOp>);
-KN_REGISTER_CPU_KERNEL(sigmoid, unary_kernel<SigmoidOp>);
-KN_REGISTER_CPU_KERNEL(relu, unary_kernel<ReluOp>);
-KN_REGISTER_CPU_KERNEL(relu6, unary_kernel<Relu6Op>);
-KN_REGISTER_CPU_KERNEL(gelu, unary_kernel<GeluOp>);
-KN_REGISTER_CPU_KERNEL(elu, unary_kernel<EluOp>);
-KN_REGISTER_CPU_KERNEL(selu, unary_kernel<SeluOp>);
-KN_REGISTER_CPU_KERNEL(softplus, unary_kernel<SoftplusOp>);
-KN_REGISTER_CPU_KERNEL(softsign, unary_kernel<SoftsignOp>);
-KN_REGISTER_CPU_KERNEL(silu, unary_kernel<SiluOp>);
-KN_REGISTER_CPU_KERNEL(leaky_relu, unary_kernel<LeakyReluOp>);
-KN_REGISTER_CPU_KERNEL(hard_sigmoid, unary_kernel<HardSigmoidOp>);
-KN_REGISTER_CPU_KERNEL(hard_silu, unary_kernel<HardSiluOp>);
-KN_REGISTER_CPU_KERNEL(erf, unary_kernel<ErfOp>);
-KN_REGISTER_CPU_KERNEL(floor, unary_kernel<FloorOp>);
-KN_REGISTER_CPU_KERNEL(ceil, unary_kernel<CeilOp>);
-KN_REGISTER_CPU_KERNEL(round, unary_kernel<RoundOp>);
-KN_REGISTER_CPU_KERNEL(clip, unary_kernel<ClipOp>);
+// One kernel per KN_UNARY / KN_UNARY_P row of ops.def, from the row's functor.
+#define KN_OP(...)
+#define KN_UNARY(name, functor, domain) KN_REGISTER_CPU_KERNEL(name, unary_kernel<functor>);
+#define KN_UNARY_P(name, functor, domain) KN_UNARY(name, functor, domain)
+#include "ops/ops.def"
+#undef KN_UNARY_P
+#undef KN_UNARY
+#undef KN_OP
 KN_REGISTER_CPU_KERNEL(isnan, predicate_kernel<0>);
 KN_REGISTER_CPU_KERNEL(isinf, predicate_kernel<1>);
 KN_REGISTER_CPU_KERNEL(isfinite, predicate_kernel<2>);

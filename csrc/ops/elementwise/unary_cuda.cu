@@ -9,6 +9,7 @@
 #include "cuda/loops.cuh"
 #include "cuda/math.cuh"
 #include "ops/elementwise/elementwise.h"
+#include "ops/op_registry.h"
 
 // uint8 rows compare with zero like the signed ones do.
 #pragma nv_diag_suppress 186
@@ -22,7 +23,7 @@ namespace {
   struct Name {                                                                        \
     static constexpr bool kInt = kIntRow;                                              \
     template <class T>                                                                 \
-    __device__ __forceinline__ static T f(T x, const UnaryParams& p) { __VA_ARGS__; }  \
+    __device__ __forceinline__ static T f(T x, const UnaryAttrs& p) { __VA_ARGS__; }  \
   };
 
 KN_UNARY_ROW(NegativeOp, true, return T(-x))
@@ -44,13 +45,13 @@ KN_UNARY_ROW(SigmoidOp, false, return T(1) / (T(1) + m_exp(-x)))
 // NaN propagates through relu, relu6 and clip.
 KN_UNARY_ROW(ReluOp, true, return x > T(0) || is_nan(x) ? x : T(0))
 KN_UNARY_ROW(Relu6Op, true, if (is_nan(x)) return x; return x < T(0) ? T(0) : (x > T(6) ? T(6) : x))
-// p.a != 0: the tanh approximation.
+// p.approximate: the tanh approximation.
 KN_UNARY_ROW(GeluOp, false,
-             if (p.a != 0) {
+             if (p.approximate) {
                const T c = T(0.7978845608028654);  // sqrt(2 / pi)
                return T(0.5) * x * (T(1) + m_tanh(c * (x + T(0.044715) * x * x * x)));
              } return T(0.5) * x * (T(1) + m_erf(x * T(0.7071067811865476))))
-KN_UNARY_ROW(EluOp, false, return x > T(0) ? x : T(p.a) * m_expm1(x))
+KN_UNARY_ROW(EluOp, false, return x > T(0) ? x : T(p.alpha) * m_expm1(x))
 KN_UNARY_ROW(SeluOp, false,
              return T(1.0507009873554804934193349852946) *
                     (x > T(0) ? x : T(1.6732632423543772848170429916717) * m_expm1(x)))
@@ -58,7 +59,7 @@ KN_UNARY_ROW(SeluOp, false,
 KN_UNARY_ROW(SoftplusOp, false, return (x > T(0) ? x : T(0)) + m_log1p(m_exp(-m_fabs(x))))
 KN_UNARY_ROW(SoftsignOp, false, return x / (T(1) + m_fabs(x)))
 KN_UNARY_ROW(SiluOp, false, return x * (T(1) / (T(1) + m_exp(-x))))
-KN_UNARY_ROW(LeakyReluOp, false, return x > T(0) ? x : T(p.a) * x)
+KN_UNARY_ROW(LeakyReluOp, false, return x > T(0) ? x : T(p.negative_slope) * x)
 // Keras 3: hard_sigmoid(x) = relu6(x + 3) / 6.
 KN_UNARY_ROW(HardSigmoidOp, false,
              const T y = x / T(6) + T(0.5); return y < T(0) ? T(0) : (y > T(1) ? T(1) : y))
@@ -70,12 +71,12 @@ KN_UNARY_ROW(CeilOp, false, return m_ceil(x))
 // Half to even, like numpy; p.a = decimals. Integers keep their dtype (see unary_ops.h).
 KN_UNARY_ROW(RoundOp, true,
              if constexpr (std::is_integral<T>::value) {
-               if (p.a >= 0) return x;
-               const double s = ::pow(10.0, -p.a);
+               if (p.decimals >= 0) return x;
+               const double s = ::pow(10.0, -p.decimals);
                return T(::rint(double(x) / s) * s);
              } else {
-               if (p.a == 0) return m_rint(x);
-               const T scale = T(::pow(10.0, p.a));
+               if (p.decimals == 0) return m_rint(x);
+               const T scale = T(::pow(10.0, p.decimals));
                return m_rint(x * scale) / scale;
              })
 // Integers compare in double, so a bound outside the dtype's range does not wrap; hi wins when
@@ -83,23 +84,23 @@ KN_UNARY_ROW(RoundOp, true,
 KN_UNARY_ROW(ClipOp, true,
              if (is_nan(x)) return x;
              if constexpr (std::is_integral<T>::value) {
-               const double v = double(x) < p.a ? p.a : double(x);
-               return v > p.b ? T(p.b) : T(v);
+               const double v = double(x) < p.min ? p.min : double(x);
+               return v > p.max ? T(p.max) : T(v);
              } else {
-               const T y = x < T(p.a) ? T(p.a) : x;
-               return y > T(p.b) ? T(p.b) : y;
+               const T y = x < T(p.min) ? T(p.min) : x;
+               return y > T(p.max) ? T(p.max) : y;
              })
 #undef KN_UNARY_ROW
 
 // ---- kernels --------------------------------------------------------------------------------
 template <class Op, class T>
 struct UnaryFn {
-  UnaryParams p;
+  UnaryAttrs p;
   __device__ void operator()(char* const* ptr) const { store<T>(ptr[0], Op::f(load<T>(ptr[1]), p)); }
 };
 
 template <class Op>
-void unary_kernel(const TensorIter& it, DType dtype, const UnaryParams& p) {
+void unary_kernel(const TensorIter& it, DType dtype, const UnaryAttrs& p) {
   switch (dtype) {
     case DType::float32: launch_elementwise<2>(it, UnaryFn<Op, float>{p}); break;
     case DType::float64: launch_elementwise<2>(it, UnaryFn<Op, double>{p}); break;
@@ -124,7 +125,7 @@ struct PredicateFn {
 };
 
 template <int Kind>
-void predicate_kernel(const TensorIter& it, DType dtype, const UnaryParams&) {
+void predicate_kernel(const TensorIter& it, DType dtype, const UnaryAttrs&) {
   if (dtype == DType::float64) launch_elementwise<2>(it, PredicateFn<Kind, double>{});
   else launch_elementwise<2>(it, PredicateFn<Kind, float>{});
 }
@@ -133,42 +134,18 @@ struct LogicalNotFn {
   __device__ void operator()(char* const* ptr) const { store<bool>(ptr[0], load<uint8_t>(ptr[1]) == 0); }
 };
 
-void logical_not_kernel(const TensorIter& it, DType, const UnaryParams&) {
+void logical_not_kernel(const TensorIter& it, DType, const UnaryAttrs&) {
   launch_elementwise<2>(it, LogicalNotFn{});
 }
 
-KN_REGISTER_CUDA_KERNEL(negative, unary_kernel<NegativeOp>);
-KN_REGISTER_CUDA_KERNEL(abs, unary_kernel<AbsOp>);
-KN_REGISTER_CUDA_KERNEL(sign, unary_kernel<SignOp>);
-KN_REGISTER_CUDA_KERNEL(exp, unary_kernel<ExpOp>);
-KN_REGISTER_CUDA_KERNEL(log, unary_kernel<LogOp>);
-KN_REGISTER_CUDA_KERNEL(log1p, unary_kernel<Log1pOp>);
-KN_REGISTER_CUDA_KERNEL(expm1, unary_kernel<Expm1Op>);
-KN_REGISTER_CUDA_KERNEL(sqrt, unary_kernel<SqrtOp>);
-KN_REGISTER_CUDA_KERNEL(rsqrt, unary_kernel<RsqrtOp>);
-KN_REGISTER_CUDA_KERNEL(square, unary_kernel<SquareOp>);
-KN_REGISTER_CUDA_KERNEL(reciprocal, unary_kernel<ReciprocalOp>);
-KN_REGISTER_CUDA_KERNEL(sin, unary_kernel<SinOp>);
-KN_REGISTER_CUDA_KERNEL(cos, unary_kernel<CosOp>);
-KN_REGISTER_CUDA_KERNEL(tan, unary_kernel<TanOp>);
-KN_REGISTER_CUDA_KERNEL(tanh, unary_kernel<TanhOp>);
-KN_REGISTER_CUDA_KERNEL(sigmoid, unary_kernel<SigmoidOp>);
-KN_REGISTER_CUDA_KERNEL(relu, unary_kernel<ReluOp>);
-KN_REGISTER_CUDA_KERNEL(relu6, unary_kernel<Relu6Op>);
-KN_REGISTER_CUDA_KERNEL(gelu, unary_kernel<GeluOp>);
-KN_REGISTER_CUDA_KERNEL(elu, unary_kernel<EluOp>);
-KN_REGISTER_CUDA_KERNEL(selu, unary_kernel<SeluOp>);
-KN_REGISTER_CUDA_KERNEL(softplus, unary_kernel<SoftplusOp>);
-KN_REGISTER_CUDA_KERNEL(softsign, unary_kernel<SoftsignOp>);
-KN_REGISTER_CUDA_KERNEL(silu, unary_kernel<SiluOp>);
-KN_REGISTER_CUDA_KERNEL(leaky_relu, unary_kernel<LeakyReluOp>);
-KN_REGISTER_CUDA_KERNEL(hard_sigmoid, unary_kernel<HardSigmoidOp>);
-KN_REGISTER_CUDA_KERNEL(hard_silu, unary_kernel<HardSiluOp>);
-KN_REGISTER_CUDA_KERNEL(erf, unary_kernel<ErfOp>);
-KN_REGISTER_CUDA_KERNEL(floor, unary_kernel<FloorOp>);
-KN_REGISTER_CUDA_KERNEL(ceil, unary_kernel<CeilOp>);
-KN_REGISTER_CUDA_KERNEL(round, unary_kernel<RoundOp>);
-KN_REGISTER_CUDA_KERNEL(clip, unary_kernel<ClipOp>);
+// One kernel per KN_UNARY / KN_UNARY_P row of ops.def, from the row's functor.
+#define KN_OP(...)
+#define KN_UNARY(name, functor, domain) KN_REGISTER_CUDA_KERNEL(name, unary_kernel<functor>);
+#define KN_UNARY_P(name, functor, domain) KN_UNARY(name, functor, domain)
+#include "ops/ops.def"
+#undef KN_UNARY_P
+#undef KN_UNARY
+#undef KN_OP
 KN_REGISTER_CUDA_KERNEL(isnan, predicate_kernel<0>);
 KN_REGISTER_CUDA_KERNEL(isinf, predicate_kernel<1>);
 KN_REGISTER_CUDA_KERNEL(isfinite, predicate_kernel<2>);

@@ -1,5 +1,5 @@
 // where(cond, x, y) with three-way broadcasting. cond is cast to bool; x and y promote.
-#include "autograd/tape.h"
+#include "ops/record.h"
 #include "ops/creation/creation.h"
 #include "ops/dispatch.h"
 #include "ops/elementwise/elementwise.h"

@@ -1,6 +1,7 @@
 // CPU kernel of where(cond, x, y) (compiled once per ISA level): operands out, cond, x, y.
 #include "cpu/loops.h"
 #include "ops/elementwise/elementwise.h"
+#include "ops/op_registry.h"
 
 namespace kn {
 namespace KN_ISA_NS {

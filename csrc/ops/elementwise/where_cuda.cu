@@ -4,6 +4,7 @@
 
 #include "cuda/loops.cuh"
 #include "ops/elementwise/elementwise.h"
+#include "ops/op_registry.h"
 
 namespace kn {
 namespace cuda {

@@ -1,5 +1,5 @@
 // take (gather along an axis) and scatter_add (its gradient and transpose).
-#include "autograd/tape.h"
+#include "ops/record.h"
 #include "core/allocator.h"
 #include "core/errors.h"
 #include "ops/creation/creation.h"
@@ -26,15 +26,15 @@ Tensor int64_indices(const Tensor& indices, const char* op) {
   return contiguous(cast(indices, DType::int64));
 }
 
-TensorList take_backward(const Node& n, const GradContext& ctx) {
-  // Saved: the int64 indices. Input 0 is x viewed as [outer, n, inner] -> axis n.ints[0].
+TensorList take_backward(const Node& n, const AxisAttrs& a, const GradContext& ctx) {
+  // Saved: the int64 indices. Input 0 is x viewed as [outer, n, inner] -> axis a.axis.
   const Tensor& idx = n.saved_tensor(0);
   const Shape& x_shape = n.input_shapes[0];
-  return {scatter_add(x_shape, idx, ctx.grad(), n.ints[0]), Tensor()};
+  return {scatter_add(x_shape, idx, ctx.grad(), a.axis), Tensor()};
 }
 
-TensorList scatter_add_backward(const Node& n, const GradContext& ctx) {
-  return {Tensor(), take(ctx.grad(), n.saved_tensor(0), n.ints[0])};
+TensorList scatter_add_backward(const Node& n, const AxisAttrs& a, const GradContext& ctx) {
+  return {Tensor(), take(ctx.grad(), n.saved_tensor(0), a.axis)};
 }
 
 }  // namespace
@@ -61,9 +61,7 @@ Tensor take(const Tensor& x_in, const Tensor& indices, std::optional<int64_t> ax
     check_index_result(bad, idx, n, axis, x.shape(), "take");
   }
   if (autograd::any_tape_recording() && is_floating(x.dtype())) {
-    autograd::Attrs attrs;
-    attrs.ints = Dims{axis};
-    autograd::record(OpId::take, {src, idx}, {out}, {idx}, std::move(attrs));
+    autograd::record(OpId::take, {src, idx}, {out}, {idx}, AxisAttrs{axis});
   }
   return out;
 }
@@ -89,9 +87,7 @@ Tensor scatter_add(const Shape& shape, const Tensor& indices, const Tensor& upda
     check_index_result(bad, idx, shape[axis], axis, shape, "scatter_add");
   }
   if (autograd::any_tape_recording() && is_floating(upd.dtype())) {
-    autograd::Attrs attrs;
-    attrs.ints = Dims{axis};
-    autograd::record(OpId::scatter_add, {idx, upd}, {out}, {idx}, std::move(attrs));
+    autograd::record(OpId::scatter_add, {idx, upd}, {out}, {idx}, AxisAttrs{axis});
   }
   return out;
 }

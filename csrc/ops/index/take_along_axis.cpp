@@ -2,7 +2,7 @@
 // scatter_add_along_axis, its gradient.
 #include <algorithm>
 
-#include "autograd/tape.h"
+#include "ops/record.h"
 #include "core/allocator.h"
 #include "core/errors.h"
 #include "ops/creation/creation.h"
@@ -24,11 +24,11 @@ void raise_bad(int64_t bad, const Tensor& idx, int64_t n, int64_t axis, const ch
                  " with size ", n);
 }
 
-TensorList take_along_axis_backward(const Node& n, const GradContext& ctx) {
-  return {scatter_add_along_axis(n.input_shapes[0], n.saved_tensor(0), ctx.grad(), n.ints[0]), Tensor()};
+TensorList take_along_axis_backward(const Node& n, const AxisAttrs& a, const GradContext& ctx) {
+  return {scatter_add_along_axis(n.input_shapes[0], n.saved_tensor(0), ctx.grad(), a.axis), Tensor()};
 }
-TensorList scatter_add_along_axis_backward(const Node& n, const GradContext& ctx) {
-  return {Tensor(), take_along_axis(ctx.grad(), n.saved_tensor(0), n.ints[0])};
+TensorList scatter_add_along_axis_backward(const Node& n, const AxisAttrs& a, const GradContext& ctx) {
+  return {Tensor(), take_along_axis(ctx.grad(), n.saved_tensor(0), a.axis)};
 }
 
 void geometry(const Shape& shape, int64_t axis, int64_t& outer, int64_t& inner) {
@@ -68,9 +68,7 @@ Tensor take_along_axis(const Tensor& x, const Tensor& indices, int64_t axis_arg)
     raise_bad(bad, idx, xb[axis], axis, "take_along_axis");
   }
   if (autograd::any_tape_recording() && is_floating(x.dtype())) {
-    autograd::Attrs attrs;
-    attrs.ints = Dims{axis};
-    autograd::record(OpId::take_along_axis, {xs, idx}, {out}, {idx}, std::move(attrs));
+    autograd::record(OpId::take_along_axis, {xs, idx}, {out}, {idx}, AxisAttrs{axis});
   }
   return out;
 }
@@ -94,9 +92,7 @@ Tensor scatter_add_along_axis(const Shape& shape, const Tensor& indices, const T
     raise_bad(bad, idx, shape[axis], axis, "scatter_add_along_axis");
   }
   if (autograd::any_tape_recording() && is_floating(upd.dtype())) {
-    autograd::Attrs attrs;
-    attrs.ints = Dims{axis};
-    autograd::record(OpId::scatter_add_along_axis, {idx, upd}, {out}, {idx}, std::move(attrs));
+    autograd::record(OpId::scatter_add_along_axis, {idx, upd}, {out}, {idx}, AxisAttrs{axis});
   }
   return out;
 }

@@ -4,7 +4,6 @@
 // output is still in registers or L1, instead of as two more passes over the whole output. The
 // gradient rule: dz = dy (masked by y > 0 for ReLU), dx = dz @ w^T, dw = x^T @ dz, db = sum(dz).
 // On a device without the fused kernel (CUDA) the same result is composed of matmul, add, relu.
-#include "autograd/tape.h"
 #include "core/errors.h"
 #include "ops/creation/creation.h"
 #include "ops/dispatch.h"
@@ -17,11 +16,11 @@ namespace kn {
 namespace ops {
 namespace {
 
-TensorList linear_backward(const Node& n, const GradContext& ctx) {
+TensorList linear_backward(const Node& n, const LinearAttrs& a, const GradContext& ctx) {
   const Tensor& x = n.saved_tensor(0);
   const Tensor& w = n.saved_tensor(1);
   Tensor dz = ctx.grad();
-  if (n.ints[0] == int64_t(LinearActivation::Relu)) {
+  if (a.activation == FusedActivation::Relu) {
     const Tensor& y = n.saved_tensor(2);
     dz = where(greater(y, scalar_like(0.0, y)), dz, scalar_like(0.0, dz));
   }
@@ -33,7 +32,7 @@ TensorList linear_backward(const Node& n, const GradContext& ctx) {
   } else {
     out.push_back(Tensor());
   }
-  if (n.ints[1]) {  // has a bias
+  if (a.has_bias) {
     Dims lead;
     for (int i = 0; i + 1 < dz.ndim(); ++i) lead.push_back(i);
     out.push_back(ctx.needs(2) ? sum(dz, lead) : Tensor());
@@ -43,7 +42,7 @@ TensorList linear_backward(const Node& n, const GradContext& ctx) {
 
 }  // namespace
 
-Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b, LinearActivation activation) {
+Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b, FusedActivation activation) {
   const bool has_bias = b.defined();
   const Device dev = has_bias ? common_device(OpId::linear, {&x, &w, &b}) : common_device(OpId::linear, {&x, &w});
   KN_CHECK(x.ndim() >= 1 && w.ndim() == 2, "linear: expected inputs of rank >= 1 and a kernel of rank 2, got shapes ",
@@ -59,7 +58,7 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b, LinearActivatio
   if (dev.is_cuda()) {
     Tensor y = matmul(x, w);
     if (has_bias) y = add(y, b);
-    return activation == LinearActivation::Relu ? relu(y) : y;
+    return activation == FusedActivation::Relu ? relu(y) : y;
   }
   Shape out_shape = x.shape();
   out_shape[size_t(x.ndim() - 1)] = N;
@@ -81,8 +80,7 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b, LinearActivatio
     run_kernel<MatmulKernelFn>(OpId::linear, dev, args);
   }
   if (autograd::any_tape_recording()) {
-    autograd::Attrs attrs;
-    attrs.ints = Dims{int64_t(activation), has_bias ? 1 : 0};
+    LinearAttrs attrs{activation, has_bias};
     if (has_bias) autograd::record(OpId::linear, {x, w, b}, {y}, {x, w, y}, std::move(attrs));
     else autograd::record(OpId::linear, {x, w}, {y}, {x, w, y}, std::move(attrs));
   }

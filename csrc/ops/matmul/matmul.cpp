@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "autograd/tape.h"
+#include "ops/record.h"
 #include "core/errors.h"
 #include "ops/dispatch.h"
 #include "ops/elementwise/elementwise.h"

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/tensor.h"
+#include "ops/op_table.h"
 
 namespace kn {
 
@@ -17,20 +18,24 @@ struct MatmulArgs {
   int64_t b_rs, b_cs;
   void* c;  // dense [batch, M, N]
   DType dtype;
-  // The fused epilogue (linear): + bias [N] per row, then the activation (LinearActivation).
+  // The fused epilogue (linear): + bias [N] per row, then the activation (FusedActivation).
   const void* bias = nullptr;
   int activation = 0;
 };
 using MatmulKernelFn = void (*)(const MatmulArgs& args);
 
-enum class LinearActivation : int { None = 0, Relu = 1 };  // the values of GemmActivation
+// linear's tape attributes.
+struct LinearAttrs {
+  FusedActivation activation = FusedActivation::None;
+  bool has_bias = false;
+};
 
 namespace ops {
 
 Tensor matmul(const Tensor& a, const Tensor& b);
 // activation(x @ w + b) with the bias and activation fused into the GEMM (csrc/ops/matmul/linear.cpp):
 // x [..., K], w [K, N], b [N] or undefined -> [..., N].
-Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b, LinearActivation activation);
+Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b, FusedActivation activation);
 // Swaps the last two axes (a view).
 Tensor matrix_transpose(const Tensor& x);
 

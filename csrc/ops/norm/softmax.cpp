@@ -1,7 +1,7 @@
 // softmax / log_softmax along any axis. The kernel runs on the last axis; other axes are moved
 // last and back (a copy in, a view out).
 // Gradients: softmax y (g - sum(g y)); log_softmax g - exp(y) sum(g).
-#include "autograd/tape.h"
+#include "ops/record.h"
 #include "ops/dispatch.h"
 #include "ops/elementwise/elementwise.h"
 #include "ops/norm/norm.h"
@@ -12,17 +12,17 @@ namespace kn {
 namespace ops {
 namespace {
 
-TensorList softmax_backward(const Node& n, const GradContext& ctx) {
+TensorList softmax_backward(const Node& n, const AxisAttrs& a, const GradContext& ctx) {
   const Tensor& y = n.saved_tensor(0);
   const Tensor& g = ctx.grad();
-  const int64_t axis = n.ints[0];
+  const int64_t axis = a.axis;
   return {multiply(y, subtract(g, sum(multiply(g, y), Dims{axis}, true)))};
 }
 
-TensorList log_softmax_backward(const Node& n, const GradContext& ctx) {
+TensorList log_softmax_backward(const Node& n, const AxisAttrs& a, const GradContext& ctx) {
   const Tensor& y = n.saved_tensor(0);
   const Tensor& g = ctx.grad();
-  const int64_t axis = n.ints[0];
+  const int64_t axis = a.axis;
   return {subtract(g, multiply(exp(y), sum(g, Dims{axis}, true)))};
 }
 
@@ -52,9 +52,7 @@ Tensor softmax_like(OpId op, const Tensor& x_in, int64_t axis_arg) {
     out = axis == last ? dense : moveaxis(dense, Dims{last}, Dims{axis});
   }
   if (autograd::any_tape_recording()) {
-    autograd::Attrs attrs;
-    attrs.ints = Dims{axis};
-    autograd::record(op, {x}, {out}, {out}, std::move(attrs));
+    autograd::record(op, {x}, {out}, {out}, AxisAttrs{axis});
   }
   return out;
 }

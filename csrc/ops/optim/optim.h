@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "core/tensor.h"
-#include "ops/op_registry.h"
+#include "ops/op_table.h"
 
 namespace kn {
 

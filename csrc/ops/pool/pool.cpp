@@ -1,7 +1,7 @@
 // Pooling ops: checks, geometry, dispatch, gradient rules (see pool.h).
 #include "ops/pool/pool.h"
 
-#include "autograd/tape.h"
+#include "ops/record.h"
 #include "core/errors.h"
 #include "ops/dispatch.h"
 #include "ops/elementwise/elementwise.h"
@@ -45,19 +45,8 @@ Shape pool_out_shape(const ConvGeometry& g) {
   return s;
 }
 
-autograd::Attrs pool_attrs(const Dims& pool, const Dims& strides, const Dims& pads) {
-  autograd::Attrs a;
-  a.ints = pool;
-  for (int64_t s : strides) a.ints.push_back(s);
-  a.ints2 = pads;
-  return a;
-}
-
-void unpack(const Node& n, Dims& pool, Dims& strides, Dims& pads) {
-  const size_t nd = n.ints.size() / 2;
-  pool = Dims(n.ints.data(), nd);
-  strides = Dims(n.ints.data() + nd, nd);
-  pads = n.ints2;
+PoolAttrs pool_attrs(const Dims& pool, const Dims& strides, const Dims& pads) {
+  return PoolAttrs{pool, strides, pads};
 }
 
 DType float_dtype(const char* op, const Tensor& x) {
@@ -65,31 +54,23 @@ DType float_dtype(const char* op, const Tensor& x) {
   return x.dtype();
 }
 
-TensorList max_pool_grad(const Node& n, const GradContext& ctx) {
-  Dims p, s, pd;
-  unpack(n, p, s, pd);
-  return {ops::max_pool_backward(n.saved_tensor(0), ctx.grad(), p, s, pd)};
+TensorList max_pool_grad(const Node& n, const PoolAttrs& a, const GradContext& ctx) {
+  return {ops::max_pool_backward(n.saved_tensor(0), ctx.grad(), a.pool, a.strides, a.pads)};
 }
 
-TensorList max_pool_backward_grad(const Node& n, const GradContext& ctx) {
-  Dims p, s, pd;
-  unpack(n, p, s, pd);
+TensorList max_pool_backward_grad(const Node& n, const PoolAttrs& a, const GradContext& ctx) {
   const Tensor& x = n.saved_tensor(0);
-  const Tensor idx = ops::max_pool_argmax(x, p, s, pd);
+  const Tensor idx = ops::max_pool_argmax(x, a.pool, a.strides, a.pads);
   const Tensor picked = ops::take(ops::reshape(ctx.grad(), Shape{ctx.grad().numel()}), idx, 0);
   return {Tensor(), picked};
 }
 
-TensorList avg_pool_grad(const Node& n, const GradContext& ctx) {
-  Dims p, s, pd;
-  unpack(n, p, s, pd);
-  return {ops::avg_pool_backward(ctx.grad(), n.input_shapes[0], p, s, pd)};
+TensorList avg_pool_grad(const Node& n, const PoolAttrs& a, const GradContext& ctx) {
+  return {ops::avg_pool_backward(ctx.grad(), n.input_shapes[0], a.pool, a.strides, a.pads)};
 }
 
-TensorList avg_pool_backward_grad(const Node& n, const GradContext& ctx) {
-  Dims p, s, pd;
-  unpack(n, p, s, pd);
-  return {ops::avg_pool(ctx.grad(), p, s, pd)};
+TensorList avg_pool_backward_grad(const Node&, const PoolAttrs& a, const GradContext& ctx) {
+  return {ops::avg_pool(ctx.grad(), a.pool, a.strides, a.pads)};
 }
 
 }  // namespace

@@ -15,6 +15,11 @@ using PoolKernelFn = void (*)(const ConvGeometry& g, const void* x, void* y, DTy
 using PoolBackwardKernelFn = void (*)(const ConvGeometry& g, const void* x, const void* dy, void* dx, DType dtype);
 using PoolArgmaxKernelFn = void (*)(const ConvGeometry& g, const void* x, int64_t* idx, DType dtype);
 
+// The tape attributes of the pooling ops: window, strides and (before, after) pads per spatial axis.
+struct PoolAttrs {
+  Dims pool, strides, pads;
+};
+
 namespace ops {
 
 Tensor max_pool(const Tensor& x, const Dims& pool, const Dims& strides, const Dims& pads);

@@ -2,6 +2,7 @@
 // extreme wins ties; the first NaN wins over everything (numpy semantics).
 #include "core/parallel.h"
 #include "ops/reduce/reduce.h"
+#include "ops/op_registry.h"
 
 namespace kn {
 namespace KN_ISA_NS {

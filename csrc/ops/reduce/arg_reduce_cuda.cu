@@ -9,6 +9,7 @@
 #include "cuda/math.cuh"
 #include "cuda/cuda_check.h"
 #include "ops/reduce/reduce.h"
+#include "ops/op_registry.h"
 
 namespace kn {
 namespace cuda {

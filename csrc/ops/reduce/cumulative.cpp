@@ -1,7 +1,7 @@
 // cumsum / cumprod along one axis (or the flattened tensor when axis is None).
 // Gradients: cumsum -> reversed cumsum of g; cumprod -> reversed cumsum(g * y) / x, made exact
 // where x has zeros (see cumprod_backward).
-#include "autograd/tape.h"
+#include "ops/record.h"
 #include "ops/creation/creation.h"
 #include "ops/dispatch.h"
 #include "ops/elementwise/elementwise.h"
@@ -25,9 +25,7 @@ Tensor cumulative(OpId op, const Tensor& x_in, std::optional<int64_t> axis_arg) 
   Tensor out = Tensor::empty(x.shape(), dtype, dev);
   if (out.numel() > 0) run_kernel<CumulativeKernelFn>(op, dev, src.raw_data(), out.raw_data(), outer, r, inner, dtype);
   if (autograd::any_tape_recording() && is_floating(dtype)) {
-    autograd::Attrs attrs;
-    attrs.ints = Dims{axis};
-    autograd::record(op, {x}, {out}, op == OpId::cumprod ? TensorList{x, out} : TensorList{}, std::move(attrs));
+    autograd::record(op, {x}, {out}, op == OpId::cumprod ? TensorList{x, out} : TensorList{}, AxisAttrs{axis});
   }
   return out;
 }
@@ -36,21 +34,21 @@ Tensor reverse_cumsum(const Tensor& g, int64_t axis) {
   return flip(cumsum(flip(g, Dims{axis}), axis), Dims{axis});
 }
 
-TensorList cumsum_backward(const Node& n, const GradContext& ctx) {
+TensorList cumsum_backward(const Node& n, const AxisAttrs& a, const GradContext& ctx) {
   if (n.input_shapes[0].size() == 0) return {ctx.grad()};
-  return {reverse_cumsum(ctx.grad(), n.ints[0])};
+  return {reverse_cumsum(ctx.grad(), a.axis)};
 }
 
 // dx_j = sum_{i >= j} g_i prod_{k <= i, k != j} x_k. Along each row, with z its first zero:
 //   j < z:  reversed cumsum(g * y)_j / x_j (no zero up to j, so the division is exact);
 //   j = z:  reversed cumsum(g * y')_z, y' the cumprod of x with x_z replaced by 1;
 //   j > z:  0 (every product holds x_z).
-TensorList cumprod_backward(const Node& n, const GradContext& ctx) {
+TensorList cumprod_backward(const Node& n, const AxisAttrs& a, const GradContext& ctx) {
   const Tensor& x = n.saved_tensor(0);
   const Tensor& y = n.saved_tensor(1);
   const Tensor& g = ctx.grad();
   if (x.ndim() == 0) return {g};
-  const int64_t axis = n.ints[0];
+  const int64_t axis = a.axis;
   const Tensor zero = scalar_like(0, x), one = scalar_like(1, x);
   const Tensor is_zero = equal(x, zero);
   const Tensor zeros_upto = cumsum(cast(is_zero, x.dtype()), axis);  // zeros in x[..., :j+1]

@@ -3,6 +3,7 @@
 
 #include "core/parallel.h"
 #include "ops/reduce/reduce.h"
+#include "ops/op_registry.h"
 
 namespace kn {
 namespace KN_ISA_NS {

@@ -10,6 +10,7 @@
 
 #include "cuda/reduce.cuh"
 #include "ops/reduce/reduce.h"
+#include "ops/op_registry.h"
 
 namespace kn {
 namespace cuda {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "autograd/tape.h"
+#include "ops/record.h"
 #include "core/errors.h"
 #include "ops/creation/creation.h"
 #include "ops/dispatch.h"
@@ -108,42 +108,43 @@ Tensor reduce(OpId op, const Tensor& x_in, const Axes& axes, bool keepdims) {
     run_kernel<ReduceKernelFn>(op, dev, p.src.raw_data(), out.raw_data(), p.outer, p.r, p.inner, out_dtype);
   }
   if (autograd::any_tape_recording() && is_floating(out_dtype) && op != OpId::any && op != OpId::all) {
-    autograd::Attrs attrs;
-    attrs.ints = p.keep_shape;
     const bool saves = op != OpId::sum;
-    autograd::record(op, {x}, {out}, saves ? TensorList{x, out} : TensorList{}, std::move(attrs));
+    autograd::record(op, {x}, {out}, saves ? TensorList{x, out} : TensorList{}, ReduceAttrs{p.keep_shape});
   }
   return out;
 }
 
 // The gradient broadcast back over the reduced axes: reshape to keepdims, broadcast to input.
-Tensor expand_grad(const Tensor& g, const Node& n) {
-  return broadcast_to(reshape(g, n.ints), n.input_shapes[0]);
+Tensor expand_grad(const Tensor& g, const Node& n, const ReduceAttrs& a) {
+  return broadcast_to(reshape(g, a.keep_shape), n.input_shapes[0]);
 }
 
-TensorList sum_backward(const Node& n, const GradContext& ctx) { return {expand_grad(ctx.grad(), n)}; }
+TensorList sum_backward(const Node& n, const ReduceAttrs& a, const GradContext& ctx) {
+  return {expand_grad(ctx.grad(), n, a)};
+}
 
 // Ties share the gradient equally (TensorFlow's rule).
-TensorList extremum_backward(const Node& n, const GradContext& ctx) {
+TensorList extremum_backward(const Node& n, const ReduceAttrs& a, const GradContext& ctx) {
+  const Dims& keep = a.keep_shape;
   const Tensor& x = n.saved_tensor(0);
-  const Tensor y = reshape(n.saved_tensor(1), n.ints);
+  const Tensor y = reshape(n.saved_tensor(1), keep);
   const Tensor mask = cast(equal(x, y), x.dtype());
   Dims axes;
-  for (size_t i = 0; i < n.ints.size(); ++i) {
-    if (n.ints[i] == 1 && n.input_shapes[0][i] != 1) axes.push_back(int64_t(i));
+  for (size_t i = 0; i < keep.size(); ++i) {
+    if (keep[i] == 1 && n.input_shapes[0][i] != 1) axes.push_back(int64_t(i));
   }
   const Tensor count = sum(mask, axes, /*keepdims=*/true);
-  return {multiply(divide(mask, count), reshape(ctx.grad(), n.ints))};
+  return {multiply(divide(mask, count), reshape(ctx.grad(), keep))};
 }
 
 // Product of all other elements, without dividing by x (exact when x has zeros): move the reduced
 // axes last, flatten them, multiply exclusive cumulative products from both sides.
-TensorList prod_backward(const Node& n, const GradContext& ctx) {
+TensorList prod_backward(const Node& n, const ReduceAttrs& a, const GradContext& ctx) {
   const Tensor& x = n.saved_tensor(0);
   const Shape& shape = x.shape();
   const int nd = x.ndim();
   Dims kept, red;
-  for (int i = 0; i < nd; ++i) (n.ints[i] == 1 && shape[i] != 1 ? red : kept).push_back(i);
+  for (int i = 0; i < nd; ++i) (a.keep_shape[i] == 1 && shape[i] != 1 ? red : kept).push_back(i);
   if (red.empty()) return {reshape(ctx.grad(), shape)};
   Dims perm = kept;
   for (int64_t a : red) perm.push_back(a);
@@ -173,7 +174,7 @@ TensorList prod_backward(const Node& n, const GradContext& ctx) {
   Dims inverse(nd);
   for (int i = 0; i < nd; ++i) inverse[perm[i]] = i;
   others = transpose(others, inverse);
-  return {multiply(others, reshape(ctx.grad(), n.ints))};
+  return {multiply(others, reshape(ctx.grad(), a.keep_shape))};
 }
 
 }  // namespace

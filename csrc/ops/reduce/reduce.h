@@ -9,7 +9,7 @@
 #include <optional>
 
 #include "core/tensor.h"
-#include "ops/op_registry.h"
+#include "ops/op_table.h"
 
 namespace kn {
 
@@ -22,6 +22,12 @@ using ArgReduceKernelFn = void (*)(const void* in, int32_t* out, int64_t outer, 
 // out[o, j, i] = in[o, 0, i] (+ or *) ... (+ or *) in[o, j, i].
 using CumulativeKernelFn = void (*)(const void* in, void* out, int64_t outer, int64_t r,
                                     int64_t inner, DType dtype);
+
+// The tape attributes of sum, prod, max and min: the output shape with the reduced axes kept as
+// size 1 (the shape the gradient is reshaped to before broadcasting back).
+struct ReduceAttrs {
+  Dims keep_shape;
+};
 
 namespace ops {
 

@@ -12,6 +12,7 @@
 #include "core/parallel.h"
 #include "cpu/vec/vec.h"
 #include "ops/reduce/reduce.h"
+#include "ops/op_registry.h"
 
 namespace kn {
 namespace KN_ISA_NS {

@@ -20,6 +20,7 @@
 #include "cuda/math.cuh"
 #include "cuda/reduce.cuh"
 #include "ops/reduce/reduce.h"
+#include "ops/op_registry.h"
 
 namespace kn {
 namespace cuda {

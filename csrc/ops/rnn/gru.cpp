@@ -7,8 +7,8 @@ namespace kn {
 namespace ops {
 namespace {
 
-TensorList gru_gradient(const Node& n, const GradContext& ctx) {
-  return rnn_detail::rnn_gradient(OpId::gru_backward, RnnCell::Gru, n, ctx);
+TensorList gru_gradient(const Node& n, const RnnAttrs& a, const GradContext& ctx) {
+  return rnn_detail::rnn_gradient(OpId::gru_backward, RnnCell::Gru, n, a, ctx);
 }
 
 }  // namespace

@@ -6,8 +6,8 @@ namespace kn {
 namespace ops {
 namespace {
 
-TensorList lstm_gradient(const Node& n, const GradContext& ctx) {
-  return rnn_detail::rnn_gradient(OpId::lstm_backward, RnnCell::Lstm, n, ctx);
+TensorList lstm_gradient(const Node& n, const RnnAttrs& a, const GradContext& ctx) {
+  return rnn_detail::rnn_gradient(OpId::lstm_backward, RnnCell::Lstm, n, a, ctx);
 }
 
 }  // namespace

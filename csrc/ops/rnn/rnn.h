@@ -34,13 +34,21 @@ enum class RnnActivation : int { Linear = 0, Tanh = 1, Sigmoid = 2, Relu = 3, Ha
 // Which recurrent cell a kernel runs.
 enum class RnnCell : int { SimpleRnn = 0, Lstm = 1, Gru = 2 };
 
-// The op attributes (recorded on the tape node by name, see rnn_common.cpp).
+// The options of a recurrent op (what the kernels read).
 struct RnnOptions {
   RnnActivation activation = RnnActivation::Tanh;
   RnnActivation recurrent_activation = RnnActivation::Sigmoid;  // LSTM / GRU gates
   bool go_backwards = false;
   bool zero_output_for_mask = false;
   bool reset_after = true;  // GRU only
+};
+
+// The tape attributes of simple_rnn, lstm and gru: the options and which optional inputs were
+// given (the gradient rule returns a bias gradient and reads the saved mask only then).
+struct RnnAttrs {
+  RnnOptions opt;
+  bool has_bias = false;
+  bool has_mask = false;
 };
 
 // Everything a forward kernel reads and writes. Pointers are dense row-major. The kernels

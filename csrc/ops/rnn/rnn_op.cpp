@@ -1,9 +1,8 @@
 // The shared body of the recurrent op definitions: checks, allocation, kernel call, recording
-// and the gradient rule (see rnn_op.h). The node's attributes are written and read only here,
-// through RnnAttrs, so no rule reads a flag by position.
+// and the gradient rule (see rnn_op.h). The node's attributes are an RnnAttrs (rnn.h).
 #include "ops/rnn/rnn_op.h"
 
-#include "autograd/tape.h"
+#include "ops/record.h"
 #include "core/errors.h"
 #include "ops/dispatch.h"
 #include "ops/shape/shape.h"
@@ -24,29 +23,6 @@ RnnActivation rnn_activation_from_name(const std::string& name, const char* what
 namespace ops {
 namespace rnn_detail {
 namespace {
-
-// The node attributes of a recurrent op, by name.
-struct RnnAttrs {
-  RnnOptions opt;
-  bool has_bias = false;
-  bool has_mask = false;
-
-  Dims encode() const {
-    return Dims{int64_t(opt.activation), int64_t(opt.recurrent_activation), opt.go_backwards,
-                opt.zero_output_for_mask, opt.reset_after, has_bias, has_mask};
-  }
-  static RnnAttrs decode(const Dims& d) {
-    RnnAttrs a;
-    a.opt.activation = RnnActivation(d[0]);
-    a.opt.recurrent_activation = RnnActivation(d[1]);
-    a.opt.go_backwards = d[2] != 0;
-    a.opt.zero_output_for_mask = d[3] != 0;
-    a.opt.reset_after = d[4] != 0;
-    a.has_bias = d[5] != 0;
-    a.has_mask = d[6] != 0;
-    return a;
-  }
-};
 
 // Saved tensors, in this order: xs, kernel, rkernel, gates, hs, [cs], [mask] (rnn.h: the
 // kernels' step-major buffers; hs[0] and cs[0] are the initial states).
@@ -158,15 +134,13 @@ std::vector<Tensor> run_forward(OpId op, RnnCell cell, const RnnInputs& in_arg, 
     TensorList saved{xs, in.kernel, in.rkernel, gates, hs};
     if (lstm) saved.push_back(cs);
     if (in.mask.defined()) saved.push_back(in.mask);
-    autograd::Attrs rec;
-    rec.ints = attrs.encode();
-    autograd::record(op, inputs, outs, saved, std::move(rec));
+    autograd::record(op, inputs, outs, saved, attrs);
   }
   return outs;
 }
 
-TensorList rnn_gradient(OpId backward_op, RnnCell cell, const Node& n, const GradContext& ctx) {
-  const RnnAttrs attrs = RnnAttrs::decode(n.ints);
+TensorList rnn_gradient(OpId backward_op, RnnCell cell, const Node& n, const RnnAttrs& attrs,
+                        const GradContext& ctx) {
   const bool lstm = cell == RnnCell::Lstm;
   const Tensor& xs = n.saved_tensor(kXs);
   const Tensor& kernel = n.saved_tensor(kKernel);

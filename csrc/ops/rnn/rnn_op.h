@@ -3,8 +3,8 @@
 // that runs the cell's backward kernel (rnn_op.cpp). Not part of the public op interface (rnn.h).
 #pragma once
 
-#include "autograd/node.h"
 #include "ops/op_registry.h"
+#include "ops/record.h"
 #include "ops/rnn/rnn.h"
 
 namespace kn {
@@ -20,7 +20,8 @@ struct RnnInputs {
 std::vector<Tensor> run_forward(OpId op, RnnCell cell, const RnnInputs& in, const RnnOptions& opt);
 
 // The gradient rule body: runs the backward kernel `backward_op` on the saved tensors.
-TensorList rnn_gradient(OpId backward_op, RnnCell cell, const Node& n, const GradContext& ctx);
+TensorList rnn_gradient(OpId backward_op, RnnCell cell, const Node& n, const RnnAttrs& attrs,
+                        const GradContext& ctx);
 
 }  // namespace rnn_detail
 }  // namespace ops

@@ -7,8 +7,8 @@ namespace kn {
 namespace ops {
 namespace {
 
-TensorList simple_rnn_gradient(const Node& n, const GradContext& ctx) {
-  return rnn_detail::rnn_gradient(OpId::simple_rnn_backward, RnnCell::SimpleRnn, n, ctx);
+TensorList simple_rnn_gradient(const Node& n, const RnnAttrs& a, const GradContext& ctx) {
+  return rnn_detail::rnn_gradient(OpId::simple_rnn_backward, RnnCell::SimpleRnn, n, a, ctx);
 }
 
 }  // namespace

@@ -2,7 +2,7 @@
 // and the composites stack, split, tile, repeat.
 #include <algorithm>
 
-#include "autograd/tape.h"
+#include "ops/record.h"
 #include "core/errors.h"
 #include "ops/creation/creation.h"
 #include "ops/dispatch.h"
@@ -23,17 +23,17 @@ void copy_into(const Tensor& dst, const Tensor& src, OpId op) {
 
 TensorList copy_backward(const Node&, const GradContext& ctx) { return {ctx.grad()}; }
 
-TensorList slice_scatter_backward(const Node& n, const GradContext& ctx) {
+TensorList slice_scatter_backward(const Node& n, const SliceAttrs& a, const GradContext& ctx) {
   const Shape& gshape = n.input_shapes[0];
   Dims stops(gshape.size());
-  for (size_t i = 0; i < gshape.size(); ++i) stops[i] = n.ints[i] + gshape[i] * n.ints2[i];
+  for (size_t i = 0; i < gshape.size(); ++i) stops[i] = a.starts[i] + gshape[i] * a.steps[i];
   // A stop past the end in a negative step is -1 - ... : clamp to what slice accepts.
-  for (size_t i = 0; i < gshape.size(); ++i) if (n.ints2[i] < 0 && stops[i] < -1) stops[i] = -1;
-  return {slice(ctx.grad(), n.ints, stops, n.ints2)};
+  for (size_t i = 0; i < gshape.size(); ++i) if (a.steps[i] < 0 && stops[i] < -1) stops[i] = -1;
+  return {slice(ctx.grad(), a.starts, stops, a.steps)};
 }
 
-TensorList concatenate_backward(const Node& n, const GradContext& ctx) {
-  const int64_t axis = n.ints[0];
+TensorList concatenate_backward(const Node& n, const AxisAttrs& a, const GradContext& ctx) {
+  const int64_t axis = a.axis;
   const Tensor& g = ctx.grad();
   TensorList out;
   int64_t start = 0;
@@ -81,11 +81,8 @@ Tensor slice_scatter(const Tensor& g, const Shape& shape, const Dims& starts, co
            " does not fit the slice of shape ", region.shape());
   copy_into(region, g, OpId::slice_scatter);
   out.bump_version();
-  if (is_floating(g.dtype())) {
-    autograd::Attrs attrs;
-    attrs.ints = starts;
-    attrs.ints2 = steps;
-    if (autograd::any_tape_recording()) autograd::record(OpId::slice_scatter, {g}, {out}, {}, std::move(attrs));
+  if (is_floating(g.dtype()) && autograd::any_tape_recording()) {
+    autograd::record(OpId::slice_scatter, {g}, {out}, {}, SliceAttrs{starts, steps});
   }
   return out;
 }
@@ -130,9 +127,7 @@ Tensor concatenate(const TensorList& xs, int64_t axis_arg) {
                                static_cast<char*>(out.raw_data()), outer, shape[axis] * inner * isz);
   }
   if (autograd::any_tape_recording() && is_floating(dtype)) {
-    autograd::Attrs attrs;
-    attrs.ints = Dims{axis};
-    autograd::record(OpId::concatenate, dense, {out}, {}, std::move(attrs));
+    autograd::record(OpId::concatenate, dense, {out}, {}, AxisAttrs{axis});
   }
   return out;
 }

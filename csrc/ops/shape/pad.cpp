@@ -2,7 +2,7 @@
 // numpy.pad / tf.pad. Reflect needs pads < the axis size, symmetric <= (TensorFlow's limits).
 // Gradient: the interior slice, plus (reflect/symmetric) the mirrored borders added back onto
 // the positions they copied, one axis at a time.
-#include "autograd/tape.h"
+#include "ops/record.h"
 #include "core/errors.h"
 #include "ops/dispatch.h"
 #include "ops/elementwise/elementwise.h"
@@ -25,12 +25,12 @@ Tensor pad_axis(const Tensor& t, int axis, int64_t before, int64_t after) {
   return pad(t, p, PadMode::Constant, 0.0);
 }
 
-TensorList pad_backward(const Node& n, const GradContext& ctx) {
+TensorList pad_backward(const Node& n, const PadAttrs& a, const GradContext& ctx) {
   const Shape& in_shape = n.input_shapes[0];
-  const PadMode mode = static_cast<PadMode>(int(n.scalars[0]));
+  const PadMode mode = a.mode;
   Tensor g = ctx.grad();
   for (int d = 0; d < int(in_shape.size()); ++d) {
-    const int64_t l = n.ints[2 * d], r = n.ints[2 * d + 1], size = in_shape[d];
+    const int64_t l = a.pads[2 * d], r = a.pads[2 * d + 1], size = in_shape[d];
     if (l == 0 && r == 0) continue;
     Tensor interior = slice_axis(g, d, l, l + size);
     if (mode != PadMode::Constant) {
@@ -79,10 +79,7 @@ Tensor pad(const Tensor& x, const std::vector<std::pair<int64_t, int64_t>>& pads
     run_kernel<PadKernelFn>(OpId::pad, dev, src.raw_data(), out.raw_data(), src.shape(), flat, mode, value, x.dtype());
   }
   if (autograd::any_tape_recording() && is_floating(x.dtype())) {
-    autograd::Attrs attrs;
-    attrs.ints = flat;
-    attrs.s0 = double(int(mode));
-    autograd::record(OpId::pad, {src}, {out}, {}, std::move(attrs));
+    autograd::record(OpId::pad, {src}, {out}, {}, PadAttrs{flat, mode});
   }
   return out;
 }

@@ -6,8 +6,8 @@
 #include <utility>
 #include <vector>
 
-#include "autograd/node.h"
 #include "core/tensor.h"
+#include "ops/op_table.h"
 #include "ops/tensor_iter.h"
 
 namespace kn {
@@ -22,6 +22,23 @@ using ConcatKernelFn = void (*)(const char* const* srcs, const int64_t* row_byte
 // Pad a dense input of `in_shape` into a dense output; pads[2*d], pads[2*d+1] = before, after.
 using PadKernelFn = void (*)(const void* in, void* out, const Shape& in_shape, const Dims& pads,
                              PadMode mode, double value, DType dtype);
+
+// Tape attributes. transpose: the permutation; flip: the normalised axes; slice and slice_scatter:
+// per-axis start and step (the stop follows from the shapes); pad: (before, after) per axis,
+// flattened, and the mode.
+struct TransposeAttrs {
+  Dims perm;
+};
+struct FlipAttrs {
+  Dims axes;
+};
+struct SliceAttrs {
+  Dims starts, steps;
+};
+struct PadAttrs {
+  Dims pads;
+  PadMode mode = PadMode::Constant;
+};
 
 namespace ops {
 

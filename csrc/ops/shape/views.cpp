@@ -3,7 +3,7 @@
 // maps the output gradient back to the input's geometry.
 #include <algorithm>
 
-#include "autograd/tape.h"
+#include "ops/record.h"
 #include "core/errors.h"
 #include "ops/dispatch.h"
 #include "ops/reduce/reduce.h"
@@ -16,17 +16,19 @@ namespace {
 TensorList reshape_backward(const Node& n, const GradContext& ctx) {
   return {reshape(ctx.grad(), n.input_shapes[0])};
 }
-TensorList transpose_backward(const Node& n, const GradContext& ctx) {
-  Dims inverse(n.ints.size());
-  for (size_t i = 0; i < n.ints.size(); ++i) inverse[n.ints[i]] = int64_t(i);
+TensorList transpose_backward(const Node&, const TransposeAttrs& a, const GradContext& ctx) {
+  Dims inverse(a.perm.size());
+  for (size_t i = 0; i < a.perm.size(); ++i) inverse[a.perm[i]] = int64_t(i);
   return {transpose(ctx.grad(), inverse)};
 }
 TensorList broadcast_to_backward(const Node& n, const GradContext& ctx) {
   return {sum_to_shape(ctx.grad(), n.input_shapes[0])};
 }
-TensorList flip_backward(const Node& n, const GradContext& ctx) { return {flip(ctx.grad(), n.ints)}; }
-TensorList slice_backward(const Node& n, const GradContext& ctx) {
-  return {slice_scatter(ctx.grad(), n.input_shapes[0], n.ints, n.ints2)};
+TensorList flip_backward(const Node&, const FlipAttrs& a, const GradContext& ctx) {
+  return {flip(ctx.grad(), a.axes)};
+}
+TensorList slice_backward(const Node& n, const SliceAttrs& a, const GradContext& ctx) {
+  return {slice_scatter(ctx.grad(), n.input_shapes[0], a.starts, a.steps)};
 }
 
 Shape infer_reshape(const Tensor& x, const Dims& shape) {
@@ -88,9 +90,7 @@ Tensor transpose(const Tensor& x, const std::optional<Dims>& perm_arg) {
   }
   Tensor out = x.view(shape, strides, x.offset());
   if (autograd::any_tape_recording()) {
-    autograd::Attrs attrs;
-    attrs.ints = perm;
-    autograd::record(OpId::transpose, {x}, {out}, {}, std::move(attrs));
+    autograd::record(OpId::transpose, {x}, {out}, {}, TransposeAttrs{perm});
   }
   return out;
 }
@@ -183,9 +183,7 @@ Tensor flip(const Tensor& x, const std::optional<Dims>& axes) {
   }
   Tensor out = x.view(x.shape(), strides, offset);
   if (autograd::any_tape_recording()) {
-    autograd::Attrs attrs;
-    attrs.ints = norm;
-    autograd::record(OpId::flip, {x}, {out}, {}, std::move(attrs));
+    autograd::record(OpId::flip, {x}, {out}, {}, FlipAttrs{norm});
   }
   return out;
 }
@@ -215,10 +213,7 @@ Tensor slice(const Tensor& x, const Dims& starts, const Dims& stops, const Dims&
   }
   Tensor out = x.view(shape, strides, offset);
   if (autograd::any_tape_recording()) {
-    autograd::Attrs attrs;
-    attrs.ints = starts;
-    attrs.ints2 = steps;
-    autograd::record(OpId::slice, {x}, {out}, {}, std::move(attrs));
+    autograd::record(OpId::slice, {x}, {out}, {}, SliceAttrs{starts, steps});
   }
   return out;
 }
