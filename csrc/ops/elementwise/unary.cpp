@@ -84,6 +84,8 @@ const UnaryGrad kUnaryGrads[] = {
     {OpId::reciprocal, kOutput,
      [](auto& g, auto&, auto& y, auto&) { return multiply(g, negative(square(y))); }},
     {OpId::sin, kInput, [](auto& g, auto& x, auto&, auto&) { return multiply(g, cos(x)); }},
+    {OpId::arcsinh, kInput,
+     [](auto& g, auto& x, auto&, auto&) { return divide(g, sqrt(add(square(x), 1.0))); }},
     {OpId::cos, kInput, [](auto& g, auto& x, auto&, auto&) { return multiply(g, negative(sin(x))); }},
     {OpId::tan, kOutput, [](auto& g, auto&, auto& y, auto&) { return multiply(g, add(square(y), 1.0)); }},
     {OpId::tanh, kOutput,

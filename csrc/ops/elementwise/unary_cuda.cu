@@ -66,6 +66,7 @@ KN_UNARY_ROW(HardSigmoidOp, false,
 KN_UNARY_ROW(HardSiluOp, false,
              const T y = x / T(6) + T(0.5); return x * (y < T(0) ? T(0) : (y > T(1) ? T(1) : y)))
 KN_UNARY_ROW(ErfOp, false, return m_erf(x))
+KN_UNARY_ROW(ArcsinhOp, false, return m_asinh(x))
 KN_UNARY_ROW(FloorOp, false, return m_floor(x))
 KN_UNARY_ROW(CeilOp, false, return m_ceil(x))
 // Half to even, like numpy; p.a = decimals. Integers keep their dtype (see unary_ops.h).

@@ -225,6 +225,11 @@ struct HardSiluOp {
   template <class T> static T scalar(T x, const UnaryAttrs& p) { return x * HardSigmoidOp::scalar(x, p); }
   template <class V> static V vec(V x, const UnaryAttrs& p) { return x * HardSigmoidOp::vec(x, p); }
 };
+struct ArcsinhOp {
+  static constexpr int kVec = 0;
+  static constexpr bool kInt = false;
+  template <class T> static T scalar(T x, const UnaryAttrs&) { return std::asinh(x); }
+};
 struct ErfOp {
   static constexpr int kVec = 1;
   static constexpr bool kInt = false;

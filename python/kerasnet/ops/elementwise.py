@@ -16,6 +16,7 @@ rsqrt = _C.rsqrt
 square = _C.square
 reciprocal = _C.reciprocal
 sin = _C.sin
+arcsinh = _C.arcsinh
 cos = _C.cos
 tan = _C.tan
 tanh = _C.tanh

@@ -65,6 +65,7 @@ _UNARY = {
     "sin": (ops.sin, np.sin, rule_float, (-6, 6), {}),
     "cos": (ops.cos, np.cos, rule_float, (-6, 6), {}),
     "tan": (ops.tan, np.tan, rule_float, (-1.4, 1.4), {}),
+    "arcsinh": (ops.arcsinh, np.arcsinh, rule_float, (-5, 5), {}),
     "tanh": (ops.tanh, np.tanh, rule_float, (-5, 5), {}),
     "sigmoid": (ops.sigmoid, _sigmoid, rule_float, (-8, 8), {}),
     "relu": (ops.relu, lambda x: np.maximum(x, 0) if x.dtype != bool else x.astype("int32"),
