@@ -14,7 +14,7 @@
 #include <algorithm>
 
 #include "core/parallel.h"
-#include "ops/tensor_iter.h"
+#include "core/tensor_iter.h"
 
 namespace kn {
 namespace KN_ISA_NS {

@@ -19,7 +19,7 @@
 #include <cstdint>
 
 #include "cuda/cuda_check.h"
-#include "ops/tensor_iter.h"
+#include "core/tensor_iter.h"
 
 namespace kn {
 namespace cuda {

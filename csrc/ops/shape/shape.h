@@ -8,7 +8,7 @@
 
 #include "core/tensor.h"
 #include "ops/op_table.h"
-#include "ops/tensor_iter.h"
+#include "core/tensor_iter.h"
 
 namespace kn {
 

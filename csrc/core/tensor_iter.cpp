@@ -1,5 +1,5 @@
 // TensorIter construction: broadcasting, dropping size-1 dims, merging contiguous dims.
-#include "ops/tensor_iter.h"
+#include "core/tensor_iter.h"
 
 #include "core/errors.h"
 
