@@ -102,6 +102,23 @@ def custom_layer():
                              L.Dense(2)], name="custom_layer")
 
 
+def recurrent():
+    return keras.Sequential([
+        keras.Input((5, 3)), L.Masking(0.0), L.LSTM(4, return_sequences=True),
+        L.Bidirectional(L.GRU(3, return_sequences=True)), L.TimeDistributed(L.Dense(2)),
+        L.SimpleRNN(2, go_backwards=True), L.Dense(1),
+    ], name="recurrent")
+
+
+def seq2seq():
+    enc, dec = keras.Input((5, 3), name="enc"), keras.Input((4, 2), name="dec")
+    _, h, c = L.LSTM(4, return_state=True, name="encoder")(enc)
+    y = L.LSTM(4, return_sequences=True, name="decoder")(dec, initial_state=[h, c])
+    y = L.RNN([L.GRUCell(3, reset_after=False), L.SimpleRNNCell(2)], return_sequences=True)(y)
+    y = L.Bidirectional(L.LSTM(2), merge_mode="sum")(y)
+    return keras.Model([enc, dec], L.Dense(2)(y), name="seq2seq")
+
+
 def data_for(model, n=8, seed=0):
     """Inputs and targets matching a model's inputs and outputs."""
     rng = np.random.default_rng(seed)
@@ -122,4 +139,6 @@ BUILDERS = {
     "nested": nested,
     "subclassed": subclassed,
     "custom_layer": custom_layer,
+    "recurrent": recurrent,
+    "seq2seq": seq2seq,
 }
