@@ -344,6 +344,20 @@ def make_keras3_rnn():
     xs[2, :2] = 0.0
     xs[3, 1] = 0.0
     out.write("masking_seq", model, xs, {"Masking", "LSTM", "SimpleRNN", "Dense"})
+
+    # Convolutional LSTMs: 2D with "same" padding and states out, 1D strided, 3D.
+    frames = keras.Input((3, 6, 6, 2))
+    seq = L.ConvLSTM2D(3, 3, padding="same", return_sequences=True)(frames)
+    y, h, c = L.ConvLSTM2D(2, (2, 3), return_state=True, go_backwards=True)(seq)
+    merged = L.Concatenate()([L.Flatten()(y), L.Flatten()(h), L.Flatten()(c)])
+    model = keras.Model(frames, L.Dense(2)(merged), name="conv_lstm2d")
+    out.write("conv_lstm2d", model, data(2, 3, 6, 6, 2), {"ConvLSTM2D", "Concatenate", "Flatten", "Dense"})
+    model = keras.Sequential([keras.Input((4, 9, 2)), L.ConvLSTM1D(3, 3, strides=2),
+                              L.Flatten(), L.Dense(1)], name="conv_lstm1d")
+    out.write("conv_lstm1d", model, data(3, 4, 9, 2), {"ConvLSTM1D", "Flatten", "Dense"})
+    model = keras.Sequential([keras.Input((2, 4, 4, 4, 1)), L.ConvLSTM3D(2, 2, padding="same"),
+                              L.Flatten(), L.Dense(1)], name="conv_lstm3d")
+    out.write("conv_lstm3d", model, data(2, 2, 4, 4, 4, 1), {"ConvLSTM3D", "Flatten", "Dense"})
     out.close()
 
 

@@ -56,6 +56,9 @@ from kerasnet.layers.pooling.max_pooling1d import MaxPooling1D
 from kerasnet.layers.pooling.max_pooling2d import MaxPooling2D
 from kerasnet.layers.pooling.max_pooling3d import MaxPooling3D
 from kerasnet.layers.rnn.bidirectional import Bidirectional
+from kerasnet.layers.rnn.conv_lstm1d import ConvLSTM1D
+from kerasnet.layers.rnn.conv_lstm2d import ConvLSTM2D
+from kerasnet.layers.rnn.conv_lstm3d import ConvLSTM3D
 from kerasnet.layers.rnn.gru import GRU, GRUCell
 from kerasnet.layers.rnn.lstm import LSTM, LSTMCell
 from kerasnet.layers.rnn.rnn import RNN

@@ -6,7 +6,9 @@ _UIDS = {}
 
 
 def to_snake_case(name):
-    intermediate = re.sub("(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    # Keras 3's rule: "ConvLSTM1D" -> "conv_lstm1d", "Conv2DTranspose" -> "conv2d_transpose".
+    name = re.sub(r"\W+", "", name)
+    intermediate = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
     insecure = re.sub("([a-z])([A-Z])", r"\1_\2", intermediate).lower()
     if insecure[0] != "_":
         return insecure

@@ -133,6 +133,12 @@ class RNN(Layer):
         self._own_variables = [v for v in self._own_variables
                                if not any(v is s for s in self.states)]
 
+    def _state_shapes(self, sequences_shape):
+        """The shape of each (flat) state for inputs of `sequences_shape` (None: a cell whose
+        state shapes depend on its inputs, state_size -1)."""
+        return [(sequences_shape[0], size) if size >= 0 else None
+                for size in tree.flatten(self.state_size)]
+
     def get_initial_state(self, batch_size):
         fn = getattr(self.cell, "get_initial_state", None)
         if fn is not None:
@@ -151,7 +157,7 @@ class RNN(Layer):
 
     # -- the call ---------------------------------------------------------------------
     def call(self, sequences, initial_state=None, mask=None, training=False):
-        if sequences.ndim != 3:
+        if sequences.ndim < 3:
             raise ValueError(
                 f"Layer {self.name} ({self.__class__.__name__}) expects inputs of "
                 "rank 3 (batch, timesteps, features). Received input shape: "
@@ -175,11 +181,11 @@ class RNN(Layer):
                 f"Layer {self.name} expects {expected} initial state tensor(s), "
                 f"received {len(initial_state)}."
             )
-        for s, size in zip(initial_state, tree.flatten(self.state_size)):
-            if tuple(s.shape) != (batch, size):
+        for s, shape in zip(initial_state, self._state_shapes(sequences.shape)):
+            if shape is not None and tuple(s.shape) != shape:
                 raise ValueError(
                     f"Layer {self.name}: an initial state has shape {tuple(s.shape)}, "
-                    f"expected {(batch, size)} for inputs of shape {tuple(sequences.shape)}."
+                    f"expected {shape} for inputs of shape {tuple(sequences.shape)}."
                 )
         if isinstance(mask, (list, tuple)):
             mask = mask[0]
@@ -246,7 +252,7 @@ def run_cell_loop(cell, sequences, initial_state, mask, training, go_backwards, 
         out, new_states = cell(x_t, states if nested_state_size is not None else list(states), **kwargs)
         new_states = list(new_states) if isinstance(new_states, (list, tuple)) else [new_states]
         if mask is not None:
-            m = ops.expand_dims(mask[:, t], -1)
+            m = ops.reshape(mask[:, t], (-1,) + (1,) * (len(out.shape) - 1))
             flat_old, flat_new = tree.flatten(states), tree.flatten(new_states)
             carried = flat_old[0]
             out = ops.where(m, out, ops.zeros_like(out) if zero_output else carried)
