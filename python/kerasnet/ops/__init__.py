@@ -4,6 +4,7 @@ from kerasnet.ops.conv import conv, conv_transpose, depthwise_conv, separable_co
 from kerasnet.ops.core import *  # noqa: F401,F403
 from kerasnet.ops.core import slice, custom_gradient, stop_gradient  # noqa: F401
 from kerasnet.ops.creation import *  # noqa: F401,F403
+from kerasnet.ops.einsum import einsum  # noqa: F401
 from kerasnet.ops.elementwise import *  # noqa: F401,F403
 from kerasnet.ops.elementwise import abs, round  # noqa: F401
 from kerasnet.ops.index import *  # noqa: F401,F403
