@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <variant>
 
+#include "ops/attention/attention.h"
 #include "ops/conv/conv.h"
 #include "ops/conv/depthwise_conv.h"
 #include "ops/creation/creation.h"

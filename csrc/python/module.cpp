@@ -25,6 +25,7 @@ void init_ops_matmul(py::module_& m);
 void init_ops_optim(py::module_& m);
 void init_ops_conv(py::module_& m);
 void init_ops_rnn(py::module_& m);
+void init_ops_attention(py::module_& m);
 
 namespace {
 // Runs `jobs` back-to-back pool jobs whose chunk counts alternate between 2 and `max_chunks`
@@ -79,6 +80,7 @@ PYBIND11_MODULE(_C, m) {
   init_ops_optim(m);
   init_ops_conv(m);
   init_ops_rnn(m);
+  init_ops_attention(m);
 
   m.def("build_info", []() {
     py::dict d;

@@ -383,6 +383,17 @@ def matmul(x1: _TensorLike, x2: _TensorLike) -> Tensor: ...
 def log_softmax(x: _TensorLike, axis: int = -1) -> Tensor: ...
 def softmax(x: _TensorLike, axis: int = -1) -> Tensor: ...
 
+# ---- attention -----------------------------------------------------------------------------------
+def attention(
+    query: _TensorLike,
+    key: _TensorLike,
+    value: _TensorLike,
+    bias: _TensorLike | None = None,
+    mask: _TensorLike | None = None,
+    scale: float = 1.0,
+    causal: bool = False,
+) -> Tensor: ...
+
 # ---- rnn -----------------------------------------------------------------------------------------
 def gru(
     x: _TensorLike,

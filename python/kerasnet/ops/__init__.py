@@ -1,5 +1,6 @@
 """kerasnet.ops: Keras 3's functional ops (numpy-like and nn) on kerasnet's engine."""
 
+from kerasnet.ops.attention import dot_product_attention  # noqa: F401
 from kerasnet.ops.conv import conv, conv_transpose, depthwise_conv, separable_conv  # noqa: F401
 from kerasnet.ops.core import *  # noqa: F401,F403
 from kerasnet.ops.core import slice, custom_gradient, stop_gradient  # noqa: F401

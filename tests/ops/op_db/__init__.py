@@ -29,6 +29,7 @@ naming it, until it has one (with gradient samples when it is differentiable).
 
 # One module per op family (the families of csrc/ops/ops.def) registers its entries.
 from op_db import (  # noqa: F401
+    attention,
     conv,
     creation,
     elementwise,
