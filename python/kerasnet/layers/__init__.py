@@ -7,6 +7,7 @@ from kerasnet.layers.activations.relu import ReLU
 from kerasnet.layers.activations.softmax import Softmax
 from kerasnet.layers.core.activation import Activation
 from kerasnet.layers.core.dense import Dense
+from kerasnet.layers.core.einsum_dense import EinsumDense
 from kerasnet.layers.core.embedding import Embedding
 from kerasnet.layers.core.identity import Identity
 from kerasnet.layers.core.input_layer import Input, InputLayer
