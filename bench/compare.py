@@ -126,6 +126,9 @@ def cases(w, np, kn, torch):
 
     for r in w.get("rnn", []):
         out += _rnn_cases(r, np, kn, torch, rng)
+    for a in w.get("attention", []):
+        if "head_dim" in a:
+            out += _sdpa_cases(a, np, kn, torch, rng)
 
     for e in w["elementwise"]:
         n = e["n"]
@@ -199,6 +202,40 @@ def _rnn_cases(r, np, kn, torch, rng):
     shape = f"{B}x{T}x{I}->{U}"
     return [("rnn", r["name"] + " fwd", shape, flops, None, fwd),
             ("rnn", r["name"] + " fwd+bwd", shape, 3 * flops, None, both)]
+
+
+def _sdpa_cases(a, np, kn, torch, rng):
+    """Causal scaled dot-product attention, (batch, seq, heads, dim) as Keras: the fused op against
+    torch.nn.functional.scaled_dot_product_attention (its (batch, heads, seq, dim) layout)."""
+    B, T, N, H = a["batch"], a["seq"], a["heads"], a["head_dim"]
+    q, k, v = (rng.standard_normal((B, T, N, H), dtype=np.float32) for _ in range(3))
+    kq, kk, kv = (kn.ops.convert_to_tensor(x) for x in (q, k, v))
+    vq, vk, vv = (kn.Variable(x) for x in (q, k, v))
+
+    def kn_fwdbwd():
+        with kn.GradientTape() as tape:
+            loss = kn.ops.sum(kn.ops.dot_product_attention(vq, vk, vv, is_causal=True))
+        tape.gradient(loss, [vq, vk, vv])
+
+    fwd = {"kerasnet": lambda: kn.ops.dot_product_attention(kq, kk, kv, is_causal=True)}
+    both = {"kerasnet": kn_fwdbwd}
+    if torch is not None:
+        F_ = torch.nn.functional
+        tq, tk, tv = (torch.from_numpy(x).transpose(1, 2).contiguous() for x in (q, k, v))
+        gq, gk, gv = (x.clone().requires_grad_(True) for x in (tq, tk, tv))
+
+        def t_fwd():
+            with torch.no_grad():
+                F_.scaled_dot_product_attention(tq, tk, tv, is_causal=True)
+
+        def t_fwdbwd():
+            F_.scaled_dot_product_attention(gq, gk, gv, is_causal=True).sum().backward()
+
+        fwd["torch"], both["torch"] = t_fwd, t_fwdbwd
+    flops = 2.0 * B * N * T * T * H  # QK^T and PV over the causal half
+    shape = f"b{B} s{T} h{N} d{H} causal"
+    return [("attention", a["name"] + " fwd", shape, flops, None, fwd),
+            ("attention", a["name"] + " fwd+bwd", shape, 3.5 * flops, None, both)]
 
 
 def main(argv=None):
