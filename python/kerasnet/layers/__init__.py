@@ -5,6 +5,8 @@ from kerasnet.layers.activations.leaky_relu import LeakyReLU
 from kerasnet.layers.activations.prelu import PReLU
 from kerasnet.layers.activations.relu import ReLU
 from kerasnet.layers.activations.softmax import Softmax
+from kerasnet.layers.attention.additive_attention import AdditiveAttention
+from kerasnet.layers.attention.attention import Attention
 from kerasnet.layers.core.activation import Activation
 from kerasnet.layers.core.dense import Dense
 from kerasnet.layers.core.einsum_dense import EinsumDense
