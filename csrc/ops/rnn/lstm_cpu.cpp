@@ -33,8 +33,10 @@ void lstm_forward(const RnnForwardArgs& a) {
   if (a.keep) to_step_order(static_cast<const T*>(a.x), B, Tn, I, opt.go_backwards, xs);
   std::memcpy(hs, a.h0, size_t(B * U) * sizeof(T));
   std::memcpy(cs, a.c0, size_t(B * U) * sizeof(T));
-  const T* kernel = static_cast<const T*>(a.kernel);
   const T* bias = static_cast<const T*>(a.bias);
+  T* work = static_cast<T*>(a.work);  // [B, I+U] step rows, then [I+U, 4U] stacked kernels
+  T* wu = work + B * (I + U);
+  stack_kernels(static_cast<const T*>(a.kernel), rk, I, U, N, wu);
   using V = Vec<T>;
   for_each_step(B, Tn, false, [&](int64_t s, int64_t b0, int64_t b1) {
     const int64_t t = input_time(s, Tn, opt.go_backwards);
@@ -43,11 +45,13 @@ void lstm_forward(const RnnForwardArgs& a) {
     T* hn = hs + state_slot(a, s + 1) * B * U;
     T* cn_rows = cs + state_slot(a, s + 1) * B * U;
     T* zs = gates + gate_slot(a, s) * B * N;
-    // z = x_s W + b + h' U for this block's rows (Note [Input projection per step]).
+    // z = [x_s | h'] [W; U] + b for this block's rows (Notes [Input projection per step], [One
+    // product per step]).
     int64_t ldx;
     const T* xin = step_input<T>(a, s, b0, ldx);
-    gemm_nn<T>(b1 - b0, N, I, xin, ldx, kernel, N, zs + b0 * N, N, false, bias);
-    gemm_nn<T>(b1 - b0, N, U, hp + b0 * U, U, rk, N, zs + b0 * N, N, true);
+    T* xh = work + b0 * (I + U);
+    gather_step_rows(xin, ldx, hp + b0 * U, b1 - b0, I, U, xh);
+    gemm_nn<T>(b1 - b0, N, I + U, xh, I + U, wu, N, zs + b0 * N, N, false, bias);
     parallel_for(b0, b1, gate_grain(U, 4), [&](int64_t r0, int64_t r1) {
       for (int64_t b = r0; b < r1; ++b) {
         T* z = zs + b * N;

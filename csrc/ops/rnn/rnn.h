@@ -115,8 +115,11 @@ inline int64_t rnn_saved_gates(RnnCell cell, bool reset_after) {
 }
 
 // Scratch elements the kernels need beyond their arguments.
-inline int64_t rnn_forward_work(RnnCell cell, int64_t B, int64_t U) {
-  return cell == RnnCell::Gru ? B * 3 * U : 0;  // GRU: the recurrent product of one step
+inline int64_t rnn_forward_work(RnnCell cell, int64_t B, int64_t I, int64_t U) {
+  if (cell == RnnCell::Gru) return B * 3 * U;  // the recurrent product of one step
+  // [x_s | h'] rows of one step and the stacked [kernel; recurrent_kernel] (Note [One product
+  // per step] in rnn_kernels.h)
+  return B * (I + U) + (I + U) * rnn_gates(cell) * U;
 }
 inline int64_t rnn_backward_work(RnnCell cell, const RnnOptions& opt, int64_t B, int64_t T, int64_t I,
                                  int64_t U) {

@@ -207,6 +207,27 @@ inline int64_t input_time(int64_t s, int64_t T, bool backwards) { return backwar
 // left 4U floats per row and step in memory for every step to fetch again (on LSTM 64x100x128
 // that reload cost a third of the forward). Without a tape nothing but the current step is kept.
 
+// Note [One product per step]
+// LSTM and SimpleRNN compute a step's pre-activations as one GEMM, [x_s | h'] @ [W; U] with
+// K = I + U, instead of x_s W followed by h' U accumulated into the same rows: the rows are
+// written once instead of written, read back and written again, and there is one product call
+// per step and block. The step copies its block's x_s and h' rows side by side (rows x (I + U),
+// in cache); [W; U] is stacked once per call (W and U are both row-major with G U columns).
+template <class T>
+inline void stack_kernels(const T* kernel, const T* rkernel, int64_t I, int64_t U, int64_t N, T* wu) {
+  std::memcpy(wu, kernel, size_t(I * N) * sizeof(T));
+  std::memcpy(wu + I * N, rkernel, size_t(U * N) * sizeof(T));
+}
+
+// xh[r] = [x row | h' row] for the block's rows (row stride I + U).
+template <class T>
+inline void gather_step_rows(const T* x, int64_t ldx, const T* h, int64_t rows, int64_t I, int64_t U, T* xh) {
+  for (int64_t r = 0; r < rows; ++r) {
+    std::memcpy(xh + r * (I + U), x + r * ldx, size_t(I) * sizeof(T));
+    std::memcpy(xh + r * (I + U) + I, h + r * U, size_t(U) * sizeof(T));
+  }
+}
+
 // The slot of step s's states (hs, cs: [T+1 or 2, B, U]) and gates ([T or 1, B, S*U]).
 inline int64_t state_slot(const RnnForwardArgs& a, int64_t s) { return a.keep ? s : (s & 1); }
 inline int64_t gate_slot(const RnnForwardArgs& a, int64_t s) { return a.keep ? s : 0; }

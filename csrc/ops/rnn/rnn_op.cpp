@@ -99,7 +99,7 @@ std::vector<Tensor> run_forward(OpId op, RnnCell cell, const RnnInputs& in_arg, 
   Tensor gates = Tensor::empty(Shape{keep ? T : 1, B, S * U}, dt, dev);
   Tensor hs = Tensor::empty(Shape{keep ? T + 1 : 2, B, U}, dt, dev);
   Tensor cs = lstm ? Tensor::empty(Shape{keep ? T + 1 : 2, B, U}, dt, dev) : Tensor();
-  Tensor work = Tensor::empty(Shape{rnn_forward_work(cell, B, U)}, dt, dev);
+  Tensor work = Tensor::empty(Shape{rnn_forward_work(cell, B, I, U)}, dt, dev);
 
   RnnForwardArgs a{cell, B, T, I, U};
   a.x = in.x.raw_data();

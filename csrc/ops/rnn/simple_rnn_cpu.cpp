@@ -24,8 +24,10 @@ void simple_rnn_forward(const RnnForwardArgs& a) {
   T* y = static_cast<T*>(a.y);
   if (a.keep) to_step_order(static_cast<const T*>(a.x), B, Tn, I, opt.go_backwards, xs);
   std::memcpy(hs, a.h0, size_t(B * U) * sizeof(T));
-  const T* kernel = static_cast<const T*>(a.kernel);
   const T* bias = static_cast<const T*>(a.bias);
+  T* work = static_cast<T*>(a.work);  // [B, I+U] step rows, then [I+U, U] stacked kernels
+  T* wu = work + B * (I + U);
+  stack_kernels(static_cast<const T*>(a.kernel), rk, I, U, U, wu);
   using V = Vec<T>;
   for_each_step(B, Tn, false, [&](int64_t s, int64_t b0, int64_t b1) {
     const int64_t t = input_time(s, Tn, opt.go_backwards);
@@ -34,8 +36,9 @@ void simple_rnn_forward(const RnnForwardArgs& a) {
     T* ps = pre + gate_slot(a, s) * B * U;
     int64_t ldx;
     const T* xin = step_input<T>(a, s, b0, ldx);
-    gemm_nn<T>(b1 - b0, U, I, xin, ldx, kernel, U, ps + b0 * U, U, false, bias);
-    gemm_nn<T>(b1 - b0, U, U, hp + b0 * U, U, rk, U, ps + b0 * U, U, true);
+    T* xh = work + b0 * (I + U);
+    gather_step_rows(xin, ldx, hp + b0 * U, b1 - b0, I, U, xh);
+    gemm_nn<T>(b1 - b0, U, I + U, xh, I + U, wu, U, ps + b0 * U, U, false, bias);
     parallel_for(b0, b1, gate_grain(U, 1), [&](int64_t r0, int64_t r1) {
       for (int64_t b = r0; b < r1; ++b) {
         T* h = hn + b * U;
