@@ -7,6 +7,8 @@ from kerasnet.layers.activations.relu import ReLU
 from kerasnet.layers.activations.softmax import Softmax
 from kerasnet.layers.attention.additive_attention import AdditiveAttention
 from kerasnet.layers.attention.attention import Attention
+from kerasnet.layers.attention.grouped_query_attention import GroupedQueryAttention
+from kerasnet.layers.attention.multi_head_attention import MultiHeadAttention
 from kerasnet.layers.core.activation import Activation
 from kerasnet.layers.core.dense import Dense
 from kerasnet.layers.core.einsum_dense import EinsumDense
@@ -70,6 +72,7 @@ from kerasnet.layers.rnn.stacked_rnn_cells import StackedRNNCells
 from kerasnet.layers.rnn.time_distributed import TimeDistributed
 
 # Keras' aliases.
+GroupQueryAttention = GroupedQueryAttention
 Convolution1D = Conv1D
 Convolution2D = Conv2D
 Convolution3D = Conv3D

@@ -353,6 +353,9 @@ class Layer:
     def _maybe_build(self, args, kwargs):
         if self.built:
             return
+        if self._build_from_named_shapes(args, kwargs):
+            self.built = True
+            return
         first = args[0] if args else next(iter(kwargs.values()), None)
         shapes = tree.map_structure(
             lambda x: tuple(x.shape) if hasattr(x, "shape") else None, first
@@ -364,6 +367,23 @@ class Layer:
         else:
             self.build(shapes)
         self.built = True
+
+    def _build_from_named_shapes(self, args, kwargs):
+        """Keras 3's rule for a `build(query_shape, value_shape, key_shape=None)` with several
+        parameters named `<call argument>_shape`: each gets the shape of that call argument
+        (None when it is not given). Returns whether it applied."""
+        names = [p.name for p in inspect.signature(self.build).parameters.values()
+                 if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+        if len(names) < 2 or not all(n.endswith("_shape") for n in names):
+            return False
+        bound = inspect.signature(self.call).bind_partial(*args, **kwargs).arguments
+        shapes = {}
+        for n in names:
+            value = bound.get(n[:-len("_shape")])
+            shapes[n] = tuple(value.shape) if hasattr(value, "shape") else None
+        self._build_shapes = {n: s for n, s in shapes.items() if s is not None}
+        self.build(**shapes)
+        return True
 
     def _convert_inputs(self, args):
         """Arrays to tensors; float tensors to the layer's dtype (autocast)."""
@@ -507,12 +527,20 @@ class Layer:
         return cls(**config)
 
     def get_build_config(self):
+        if isinstance(self._build_shapes, dict) and all(k.endswith("_shape") for k in self._build_shapes):
+            # Built from several named arguments (see _build_from_named_shapes), as Keras 3 writes it.
+            return {"shapes_dict": {k: _shape_to_list(v) for k, v in self._build_shapes.items()}}
         if self._build_shapes is not None:
             return {"input_shape": _shape_to_list(self._build_shapes)}
         return None
 
     def build_from_config(self, config):
-        if config and "input_shape" in config and not self.built:
+        if config and "shapes_dict" in config and not self.built:
+            shapes = {k: _list_to_shape(v) for k, v in config["shapes_dict"].items()}
+            self.build(**shapes)
+            self._build_shapes = shapes
+            self.built = True
+        elif config and "input_shape" in config and not self.built:
             shape = config["input_shape"]
             self.build(_list_to_shape(shape))
             self._build_shapes = _list_to_shape(shape)
