@@ -192,9 +192,7 @@ void gru_backward(const RnnBackwardArgs& a) {
   });
   const int64_t rows = Tn * B;
   T* dbias = static_cast<T*>(a.dbias);
-  input_gradients<T>(rows, I, N, static_cast<const T*>(a.xs), static_cast<const T*>(a.kernel), dz, N, dxs,
-                     static_cast<T*>(a.dkernel), dbias);
-  from_step_order(dxs, B, Tn, I, opt.go_backwards, static_cast<T*>(a.dx));
+  input_side_gradients<T>(a, N, dz, N, dxs);
   T* drk = static_cast<T*>(a.drkernel);
   if (after) {
     gemm_tn<T>(U, N, rows, hs, U, dzr, N, drk, N, false);

@@ -135,9 +135,7 @@ void lstm_backward(const RnnBackwardArgs& a) {
     });
     gemm_nn<T>(b1 - b0, U, N, dz + (s * B + b0) * N, N, rkt, U, dh + b0 * U, U, true);
   });
-  input_gradients<T>(Tn * B, I, N, static_cast<const T*>(a.xs), static_cast<const T*>(a.kernel), dz, N, dxs,
-                     static_cast<T*>(a.dkernel), static_cast<T*>(a.dbias));
-  from_step_order(dxs, B, Tn, I, opt.go_backwards, static_cast<T*>(a.dx));
+  input_side_gradients<T>(a, N, dz, N, dxs);
   gemm_tn<T>(U, N, Tn * B, hs, U, dz, N, static_cast<T*>(a.drkernel), N, false);  // hs[0..T-1]^T dz
 }
 

@@ -278,6 +278,15 @@ inline void input_gradients(int64_t rows, int64_t I, int64_t N, const T* xs, con
   if (dbias) column_sums(rows, N, dz, ldz, dbias);
 }
 
+// The end of every backward: dkernel, dbias and dx (back in [B, T, I] order) from the
+// pre-activation gradients dz [T*B, N] (row stride ldz) through the input projection.
+template <class T>
+inline void input_side_gradients(const RnnBackwardArgs& a, int64_t N, const T* dz, int64_t ldz, T* dxs) {
+  input_gradients<T>(a.T * a.B, a.I, N, static_cast<const T*>(a.xs), static_cast<const T*>(a.kernel), dz, ldz,
+                     dxs, static_cast<T*>(a.dkernel), static_cast<T*>(a.dbias));
+  from_step_order(dxs, a.B, a.T, a.I, a.opt.go_backwards, static_cast<T*>(a.dx));
+}
+
 // One step's emitted output: the carried state, or zeros for a masked step with
 // zero_output_for_mask.
 template <class T>

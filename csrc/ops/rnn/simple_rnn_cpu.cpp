@@ -90,9 +90,7 @@ void simple_rnn_backward(const RnnBackwardArgs& a) {
     });
     gemm_nn<T>(b1 - b0, U, U, dz + (s * B + b0) * U, U, rkt, U, dh + b0 * U, U, true);
   });
-  input_gradients<T>(Tn * B, I, U, static_cast<const T*>(a.xs), static_cast<const T*>(a.kernel), dz, U, dxs,
-                     static_cast<T*>(a.dkernel), static_cast<T*>(a.dbias));
-  from_step_order(dxs, B, Tn, I, opt.go_backwards, static_cast<T*>(a.dx));
+  input_side_gradients<T>(a, U, dz, U, dxs);
   gemm_tn<T>(U, U, Tn * B, hs, U, dz, U, static_cast<T*>(a.drkernel), U, false);
 }
 

@@ -255,6 +255,27 @@ def reference(fn):
     return run
 
 
+def central_differences(loss, args, eps=1e-6):
+    """d loss / d arg by central differences, in float64, for every float array in `args`
+    (None and bool arguments are skipped): the reference of the gradient-kernel entries
+    (*_backward) whose op is checked through its gradient."""
+    args = [None if a is None else np.asarray(a) for a in args]
+    grads = []
+    for k, a in enumerate(args):
+        if a is None or a.dtype == bool:
+            continue
+        base = a.astype(np.float64)
+        g = np.zeros_like(base)
+        for idx in np.ndindex(base.shape):
+            for sign in (1, -1):
+                moved = list(args)
+                moved[k] = base.copy()
+                moved[k][idx] += sign * eps
+                g[idx] += sign * loss(moved) / (2 * eps)
+        grads.append(g)
+    return grads
+
+
 # ---------------------------------------------------------------------------------------------
 # Value generators
 # ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import numpy as np
 import kerasnet
 from kerasnet.ops import rnn as rnn_ops
 
-from op_db.core import C, Arg, OpEntry, Sample, _add, reference
+from op_db.core import C, Arg, OpEntry, Sample, _add, central_differences, reference
 
 ACTS = {
     "tanh": np.tanh,
@@ -179,29 +179,15 @@ def _backward_fn(cell):
     return fn
 
 
-def _backward_ref(cell, eps=1e-6):
+def _backward_ref(cell):
     ref = REFS[cell]
 
-    def loss(args, kwargs):
-        outs = ref(*args, **kwargs)
-        return sum(float(np.sum(o * w)) for o, w in zip(outs, _output_weights(outs)))
-
     def fd(*args, **kwargs):
-        args = [None if a is None else np.asarray(a) for a in args]
-        grads = []
-        for k, a in enumerate(args):
-            if a is None or a.dtype == bool:
-                continue
-            base = a.astype(np.float64)
-            g = np.zeros_like(base)
-            for idx in np.ndindex(base.shape):
-                for sign in (1, -1):
-                    moved = list(args)
-                    moved[k] = base.copy()
-                    moved[k][idx] += sign * eps
-                    g[idx] += sign * loss(moved, kwargs) / (2 * eps)
-            grads.append(g)
-        return grads
+        def loss(xs):
+            outs = ref(*xs, **kwargs)
+            return sum(float(np.sum(o * w)) for o, w in zip(outs, _output_weights(outs)))
+
+        return central_differences(loss, args)
     return fd
 
 
