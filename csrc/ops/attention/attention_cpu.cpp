@@ -88,6 +88,45 @@ inline float exp_shift_sum<float>(float* x, int64_t n, float m) {
   return sum;
 }
 
+// x[j] *= c for j < n.
+template <class T>
+inline void scale_row(T* x, int64_t n, T c) {
+  using V = Vec<T>;
+  const V cv(c);
+  int64_t j = 0;
+  for (; j + V::size <= n; j += V::size) (V::loadu(x + j) * cv).storeu(x + j);
+  if (j < n) (V::load_partial(x + j, int(n - j)) * cv).store_partial(x + j, int(n - j));
+}
+
+// max over x[0..n), n >= 1.
+template <class T>
+inline T row_max(const T* x, int64_t n) {
+  using V = Vec<T>;
+  int64_t j = 0;
+  T m = x[0];
+  if (n >= V::size) {
+    V mv = V::loadu(x);
+    for (j = V::size; j + V::size <= n; j += V::size) mv = V::max(V::loadu(x + j), mv);
+    m = mv.reduce_max();
+  }
+  for (; j < n; ++j) m = x[j] > m ? x[j] : m;
+  return m;
+}
+
+// dp[j] = p[j] * (dp[j] - d) * c: the scores' gradient from the probabilities' (c = the scale,
+// or 1 for the bias gradient).
+template <class T>
+inline void softmax_grad_row(const T* p, T* dp, int64_t n, T d, T c) {
+  using V = Vec<T>;
+  const V dv(d), cv(c);
+  int64_t j = 0;
+  for (; j + V::size <= n; j += V::size) (V::loadu(p + j) * (V::loadu(dp + j) - dv) * cv).storeu(dp + j);
+  if (j < n) {
+    const int r = int(n - j);
+    (V::load_partial(p + j, r) * (V::load_partial(dp + j, r) - dv) * cv).store_partial(dp + j, r);
+  }
+}
+
 // The head's keys (or values) transposed: dst[h, s] = src[b, s, kv, h] (row stride K*D).
 template <class T>
 void transpose_head(const T* src, int64_t S, int64_t rs, int64_t D, T* dst) {
@@ -106,7 +145,7 @@ void finish_scores(const AttentionArgs& a, int64_t b, int64_t n, int64_t t0, int
   for (int64_t r = 0; r < rows; ++r) {
     T* row = x + r * ld;
     const int64_t t = t0 + r;
-    for (int64_t j = 0; j < cn; ++j) row[j] *= scale;
+    scale_row(row, cn, scale);
     if (bias) {
       const T* bp = bias + b * a.bias_strides[0] + n * a.bias_strides[1] + t * a.bias_strides[2];
       for (int64_t j = 0; j < cn; ++j) row[j] += bp[(c0 + j) * a.bias_strides[3]];
@@ -163,8 +202,7 @@ void attention_forward(const AttentionArgs& a) {
         finish_scores<T>(a, b, n, t0, rows, c0, cn, sc.data(), kKC);
         for (int64_t r = 0; r < rows; ++r) {
           T* row = sc.data() + r * kKC;
-          T mx = row[0];
-          for (int64_t j = 1; j < cn; ++j) mx = row[j] > mx ? row[j] : mx;
+          const T mx = row_max(row, cn);
           const T m_new = std::max(m[r], mx);
           const T corr = std::exp(m[r] - m_new);
           l[r] = l[r] * corr + exp_shift_sum<T>(row, cn, m_new);
@@ -259,7 +297,9 @@ void attention_backward(const AttentionBackwardArgs& ba) {
             for (int64_t r = 0; r < rows; ++r) {
               T* pr = p.data() + r * kKC;
               T* dpr = dp.data() + r * kKC;
-              for (int64_t j = 0; j < cn; ++j) dpr[j] = pr[j] * (dpr[j] - d[r]);
+              const bool masked_row = a.mask || a.causal;
+              // dS = P (dP - D), times the scale unless the unscaled values are needed first.
+              softmax_grad_row(pr, dpr, cn, d[r], (dscores || masked_row) ? T(1) : scale);
               if (dscores) std::memcpy(dscores + ((b * N + n) * Tq + t0 + r) * S + c0, dpr, size_t(cn) * sizeof(T));
               // Masked scores are constants: no gradient reaches q or k through them.
               if (a.mask || a.causal) {
@@ -278,7 +318,7 @@ void attention_backward(const AttentionBackwardArgs& ba) {
                   }
                 }
               }
-              for (int64_t j = 0; j < cn; ++j) dpr[j] *= scale;
+              if (dscores || masked_row) scale_row(dpr, cn, scale);
             }
             // dK += dS^T Q;  dQ += dS K
             mm<T>(cn, H, rows, dp.data(), kKC, true, qt, N * H, false, dkh + c0 * K * H, K * H, true);
