@@ -13,9 +13,9 @@
 
 #include <cstdint>
 
-namespace kn {
+#include "core/fused_activation.h"
 
-enum class GemmActivation : int { None = 0, Relu = 1 };
+namespace kn {
 
 template <class T>
 struct GemmArgs {
@@ -28,7 +28,7 @@ struct GemmArgs {
   int64_t ldc;
   bool accumulate = false;
   const T* bias = nullptr;  // [N], added to every row (epilogue)
-  GemmActivation activation = GemmActivation::None;
+  FusedActivation activation = FusedActivation::Linear;  // after the bias (epilogue)
   // Implicit A (float32 only): when set, A is never read; this callback packs rows [i0, i0+mc)
   // x columns [k0, k0+kc) of the virtual A into `mr`-row panels (dst[p][k][r], zero rows past
   // M). Convolutions pack image patches this way (im2col without the intermediate matrix).

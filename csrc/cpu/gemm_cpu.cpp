@@ -304,7 +304,7 @@ void epilogue(const GemmArgs<float>& g, float* c, int64_t mr, int64_t nr, int64_
   for (int64_t r = 0; r < mr; ++r) {
     float* row = c + r * g.ldc;
     if (g.bias) for (int64_t j = 0; j < nr; ++j) row[j] += g.bias[j0 + j];
-    if (g.activation == GemmActivation::Relu) for (int64_t j = 0; j < nr; ++j) row[j] = row[j] > 0.0f ? row[j] : 0.0f;
+    if (g.activation == FusedActivation::Relu) for (int64_t j = 0; j < nr; ++j) row[j] = row[j] > 0.0f ? row[j] : 0.0f;
   }
 }
 
@@ -313,7 +313,7 @@ void epilogue(const GemmArgs<float>& g, float* c, int64_t mr, int64_t nr, int64_
 void macro_kernel(const GemmArgs<float>& g, const float* ap, const float* bp, int64_t i0, int64_t mc,
                   int64_t j0, int64_t jpanel_begin, int64_t jpanel_end, int64_t nc, int64_t kc, bool add,
                   bool last, const float* a_rows = nullptr) {
-  const bool has_epilogue = last && (g.bias != nullptr || g.activation != GemmActivation::None);
+  const bool has_epilogue = last && (g.bias != nullptr || g.activation != FusedActivation::Linear);
   alignas(64) float edge[kMR * kNR];
   for (int64_t q = jpanel_begin; q < jpanel_end; ++q) {
     const int64_t jj = q * kNR;
@@ -371,7 +371,7 @@ void gemm_small(const GemmArgs<T>& g) {
       }
     }
     if (g.bias) for (int64_t j = 0; j < g.N; ++j) c[j] += g.bias[j];
-    if (g.activation == GemmActivation::Relu) for (int64_t j = 0; j < g.N; ++j) c[j] = c[j] > T(0) ? c[j] : T(0);
+    if (g.activation == FusedActivation::Relu) for (int64_t j = 0; j < g.N; ++j) c[j] = c[j] > T(0) ? c[j] : T(0);
   }
 }
 
@@ -766,7 +766,7 @@ void sgemm_kernel(const GemmArgs<float>& g) {
   sub.ldc = g.N;
   sub.accumulate = false;
   sub.bias = nullptr;
-  sub.activation = GemmActivation::None;
+  sub.activation = FusedActivation::Linear;
   parallel_for_dynamic(0, parts, 1, [&](int64_t p0, int64_t p1) {
     for (int64_t p = p0; p < p1; ++p) {
       GemmArgs<float> mine = sub;

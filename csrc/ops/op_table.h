@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "core/fused_activation.h"
+
 namespace kn {
 
 enum class OpKind : uint8_t { KERNEL, NOGRAD, VIEW, COMPOSITE };
@@ -36,10 +38,6 @@ struct NoAttrs {};
 struct AxisAttrs {
   int64_t axis = 0;
 };
-
-// The activation a fused GEMM/conv epilogue applies (matmul's linear, conv_bias_act); the values
-// of GemmActivation.
-enum class FusedActivation : int { None = 0, Relu = 1 };
 
 // The kernel column of ops without kernels (VIEW, COMPOSITE rows): never defined, so nothing can
 // register a kernel for them.

@@ -6,6 +6,7 @@
 #include "core/allocator.h"
 #include "core/build_info.h"
 #include "core/errors.h"
+#include "core/fused_activation.h"
 #include "core/parallel.h"
 #include "core/thread_pool.h"
 #include "cpu/isa.h"
@@ -71,6 +72,11 @@ PYBIND11_MODULE(_C, m) {
   init_errors(m);
   init_tensor(m);
   init_autograd(m);
+  // The activation of the fused GEMM/conv epilogues (matmul_bias_act, conv_bias_act), its values
+  // named as Keras names the activation functions they compute.
+  py::enum_<FusedActivation>(m, "FusedActivation")
+      .value("linear", FusedActivation::Linear)
+      .value("relu", FusedActivation::Relu);
   init_ops_creation(m);
   init_ops_elementwise(m);
   init_ops_reduce(m);

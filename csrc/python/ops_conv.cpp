@@ -15,7 +15,7 @@ void init_ops_conv(py::module_& m) {
         py::arg("x"), py::arg("kernel"), py::arg("strides"), py::arg("pads"), py::arg("dilation"),
         py::arg("groups") = 1);
   m.def("conv_bias_act",
-        [](TensorArg x, TensorArg w, std::optional<TensorArg> b, const std::string& activation, py::handle strides,
+        [](TensorArg x, TensorArg w, std::optional<TensorArg> b, FusedActivation activation, py::handle strides,
            py::handle pads, py::handle dilation, int64_t groups) {
           return ops::conv_bias_act(x.t, w.t, b ? b->t : Tensor(), activation, to_dims(strides, "strides"),
                                     to_dims(pads, "padding"), to_dims(dilation, "dilation_rate"), groups);

@@ -140,6 +140,17 @@ class RecordingPaused:
     def __enter__(self) -> None: ...
     def __exit__(self, *args: object) -> None: ...
 
+class FusedActivation:
+    """The activation a fused GEMM/convolution epilogue applies (matmul_bias_act, conv_bias_act);
+    kerasnet/ops/fused_activation.py maps Keras activation functions to it."""
+
+    linear: ClassVar[FusedActivation]
+    relu: ClassVar[FusedActivation]
+    @property
+    def name(self) -> str: ...
+    @property
+    def value(self) -> int: ...
+
 def any_tape_recording() -> bool: ...
 def record_custom(
     inputs: list[Tensor],
@@ -371,13 +382,13 @@ def take(x: _TensorLike, indices: _TensorLike, axis: int | None = None) -> Tenso
 def take_along_axis(x: _TensorLike, indices: _TensorLike, axis: int) -> Tensor: ...
 
 # ---- matmul --------------------------------------------------------------------------------------
-def linear(
+def matmul(x1: _TensorLike, x2: _TensorLike) -> Tensor: ...
+def matmul_bias_act(
     x: _TensorLike,
     kernel: _TensorLike,
     bias: _TensorLike | None = None,
-    activation: str = "linear",
+    activation: FusedActivation = FusedActivation.linear,
 ) -> Tensor: ...
-def matmul(x1: _TensorLike, x2: _TensorLike) -> Tensor: ...
 
 # ---- norm ----------------------------------------------------------------------------------------
 def log_softmax(x: _TensorLike, axis: int = -1) -> Tensor: ...
@@ -464,7 +475,7 @@ def conv_bias_act(
     x: _TensorLike,
     kernel: _TensorLike,
     bias: _TensorLike | None,
-    activation: str,
+    activation: FusedActivation,
     strides: _Ints,
     pads: _Ints,
     dilation: _Ints,

@@ -158,33 +158,29 @@ Tensor conv(const Tensor& x_in, const Tensor& w_in, const Dims& strides, const D
   return y;
 }
 
-Tensor conv_bias_act(const Tensor& x_in, const Tensor& w_in, const Tensor& b_in, const std::string& activation,
+Tensor conv_bias_act(const Tensor& x_in, const Tensor& w_in, const Tensor& b_in, FusedActivation activation,
                      const Dims& strides, const Dims& pads, const Dims& dilation, int64_t groups) {
   const bool has_bias = b_in.defined();
   const Device dev = has_bias ? common_device(OpId::conv_bias_act, {&x_in, &w_in, &b_in})
                               : common_device(OpId::conv_bias_act, {&x_in, &w_in});
-  KN_CHECK(activation == "linear" || activation == "relu",
-           "conv_bias_act: `activation` must be 'linear' or 'relu', got '", activation, "'");
   const DType dt = conv_dtype("conv_bias_act", x_in, w_in);
   const Tensor x = contiguous(cast(x_in, dt)), w = contiguous(cast(w_in, dt));
   const ConvGeometry g = make_geometry("conv_bias_act", x.shape(), w.shape(), strides, pads, dilation, groups);
   KN_CHECK(!has_bias || (b_in.ndim() == 1 && b_in.dim(0) == g.F), "conv_bias_act: the bias must have shape (",
            g.F, "), one value per filter, got ", b_in.shape());
-  const bool relu = activation == "relu";
   if (dev.is_cuda()) {  // no fused kernel there: the same result from its parts
     Tensor y = conv(x, w, strides, pads, dilation, groups);
     if (has_bias) y = add(y, b_in);
-    return relu ? ops::relu(y) : y;
+    return activation == FusedActivation::Relu ? ops::relu(y) : y;
   }
   const Tensor b = has_bias ? contiguous(cast(b_in, dt)) : Tensor();
   Tensor y = Tensor::empty(out_shape(g), dt, dev);
   if (y.numel() > 0) {
     run_kernel<ConvBiasActKernelFn>(OpId::conv_bias_act, dev, g, x.raw_data(), w.raw_data(),
-                                    has_bias ? b.raw_data() : nullptr, relu ? 1 : 0, y.raw_data(), dt);
+                                    has_bias ? b.raw_data() : nullptr, activation, y.raw_data(), dt);
   }
   if (autograd::any_tape_recording()) {
-    ConvBiasActAttrs attrs{conv_attrs(strides, pads, dilation, groups),
-                           relu ? FusedActivation::Relu : FusedActivation::None, has_bias};
+    ConvBiasActAttrs attrs{conv_attrs(strides, pads, dilation, groups), activation, has_bias};
     if (has_bias) autograd::record(OpId::conv_bias_act, {x, w, b}, {y}, {x, w, y}, std::move(attrs));
     else autograd::record(OpId::conv_bias_act, {x, w}, {y}, {x, w, y}, std::move(attrs));
   }

@@ -57,9 +57,9 @@ inline ConvGeometry right_aligned(const ConvGeometry& g) {
 
 // x [N, S..., C] * w [K..., Cg, F] -> y [N, O..., F]
 using ConvKernelFn = void (*)(const ConvGeometry& geo, const void* x, const void* w, void* y, DType dtype);
-// conv_bias_act: the same, then + bias[F] (nullptr: none) and ReLU (activation 1) in one pass.
+// conv_bias_act: the same, then + bias[F] (nullptr: none) and the activation in one pass.
 using ConvBiasActKernelFn = void (*)(const ConvGeometry& geo, const void* x, const void* w, const void* bias,
-                                     int activation, void* y, DType dtype);
+                                     FusedActivation activation, void* y, DType dtype);
 // dy [N, O..., F], w -> dx [N, S..., C]
 using ConvBackpropInputKernelFn = void (*)(const ConvGeometry& geo, const void* dy, const void* w, void* dx,
                                            DType dtype);
@@ -76,7 +76,7 @@ struct ConvAttrs {
 // conv_bias_act: conv's, the fused activation and whether a bias was added.
 struct ConvBiasActAttrs {
   ConvAttrs conv;
-  FusedActivation activation = FusedActivation::None;
+  FusedActivation activation = FusedActivation::Linear;
   bool has_bias = false;
 };
 
@@ -85,9 +85,9 @@ namespace ops {
 // padding: explicit (before, after) per spatial axis.
 Tensor conv(const Tensor& x, const Tensor& w, const Dims& strides, const Dims& pads, const Dims& dilation,
             int64_t groups);
-// activation(conv(x, w) + b): the bias add and the ReLU (activation "relu"; "linear": none) run on
-// each output tile as it is written (Conv layers). b may be undefined.
-Tensor conv_bias_act(const Tensor& x, const Tensor& w, const Tensor& b, const std::string& activation,
+// activation(conv(x, w) + b): the bias add and the activation run on each output tile as it is
+// written (Conv layers). b may be undefined.
+Tensor conv_bias_act(const Tensor& x, const Tensor& w, const Tensor& b, FusedActivation activation,
                      const Dims& strides, const Dims& pads, const Dims& dilation, int64_t groups);
 Tensor conv_backprop_input(const Tensor& dy, const Tensor& w, const Shape& x_shape, const Dims& strides,
                            const Dims& pads, const Dims& dilation, int64_t groups);

@@ -407,7 +407,7 @@ void conv_forward_f32(const ConvGeometry& g, const float* x, const float* w, flo
                         w + grp * Fg, g.F, 1,
                         y + grp * Fg, g.F};
       a.bias = bias ? bias + grp * Fg : nullptr;
-      a.activation = relu ? GemmActivation::Relu : GemmActivation::None;
+      a.activation = relu ? FusedActivation::Relu : FusedActivation::Linear;
       sgemm(a);
     } else {
       conv_forward_group(g, x, w, y, grp, bias, relu);
@@ -822,9 +822,9 @@ void conv_filter_kernel(const ConvGeometry& g, const void* x, const void* dy, vo
   }
 }
 
-void conv_bias_act_kernel(const ConvGeometry& g, const void* x, const void* w, const void* bias, int activation,
-                          void* y, DType dt) {
-  const bool relu = activation == 1;
+void conv_bias_act_kernel(const ConvGeometry& g, const void* x, const void* w, const void* bias,
+                          FusedActivation activation, void* y, DType dt) {
+  const bool relu = activation == FusedActivation::Relu;
   if (dt == DType::float64) {
     auto* out = static_cast<double*>(y);
     const auto* b = static_cast<const double*>(bias);

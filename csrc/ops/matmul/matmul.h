@@ -1,5 +1,5 @@
 // matmul with numpy semantics: batched, batch dims broadcast, 1-D operands promoted and squeezed;
-// linear, the fused product of Dense layers.
+// matmul_bias_act, the fused product of Dense layers.
 // Shapes: a [..., M, K], b [..., K, N] -> [..., M, N].
 #pragma once
 
@@ -18,24 +18,24 @@ struct MatmulArgs {
   int64_t b_rs, b_cs;
   void* c;  // dense [batch, M, N]
   DType dtype;
-  // The fused epilogue (linear): + bias [N] per row, then the activation (FusedActivation).
+  // The fused epilogue (matmul_bias_act): + bias [N] per row, then the activation.
   const void* bias = nullptr;
-  int activation = 0;
+  FusedActivation activation = FusedActivation::Linear;
 };
 using MatmulKernelFn = void (*)(const MatmulArgs& args);
 
-// linear's tape attributes.
-struct LinearAttrs {
-  FusedActivation activation = FusedActivation::None;
+// matmul_bias_act's tape attributes.
+struct MatmulBiasActAttrs {
+  FusedActivation activation = FusedActivation::Linear;
   bool has_bias = false;
 };
 
 namespace ops {
 
 Tensor matmul(const Tensor& a, const Tensor& b);
-// activation(x @ w + b) with the bias and activation fused into the GEMM (csrc/ops/matmul/linear.cpp):
-// x [..., K], w [K, N], b [N] or undefined -> [..., N].
-Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b, FusedActivation activation);
+// activation(x @ w + b) with the bias and activation fused into the GEMM
+// (csrc/ops/matmul/matmul_bias_act.cpp): x [..., K], w [K, N], b [N] or undefined -> [..., N].
+Tensor matmul_bias_act(const Tensor& x, const Tensor& w, const Tensor& b, FusedActivation activation);
 // Swaps the last two axes (a view).
 Tensor matrix_transpose(const Tensor& x);
 

@@ -27,7 +27,7 @@ GemmArgs<T> batch_args(const MatmulArgs& p, int64_t b) {
   g.C = static_cast<T*>(p.c) + b * p.M * p.N;
   g.ldc = p.N;
   g.bias = static_cast<const T*>(p.bias);
-  g.activation = GemmActivation(p.activation);
+  g.activation = p.activation;
   return g;
 }
 
@@ -80,7 +80,7 @@ void matmul_kernel(const MatmulArgs& p) {
 }
 
 KN_REGISTER_CPU_KERNEL(matmul, matmul_kernel);
-KN_REGISTER_CPU_KERNEL(linear, matmul_kernel);
+KN_REGISTER_CPU_KERNEL(matmul_bias_act, matmul_kernel);
 
 }  // namespace
 }  // namespace KN_ISA_NS

@@ -6,6 +6,7 @@ as Keras does, so cross-entropy losses can work from the logits.
 """
 
 from kerasnet import ops
+from kerasnet.ops.fused_activation import FusedActivation, register_fused_activation
 
 
 def _is_symbolic(x):
@@ -297,3 +298,9 @@ def threshold(x, threshold, default_value):
 def log_sigmoid(x):
     """`log(sigmoid(x)) = -softplus(-x)`, computed stably."""
     return ops.log_sigmoid(_tensor(x))
+
+
+# The engine's fused GEMM and convolution epilogues (Dense, Conv layers) compute these two
+# themselves; ops looks them up there (kerasnet/ops/fused_activation.py).
+register_fused_activation(linear, FusedActivation.linear)
+register_fused_activation(relu, FusedActivation.relu)

@@ -9,7 +9,13 @@ transposed in and out.
 
 from kerasnet import _C
 from kerasnet.backend.config import image_data_format
+from kerasnet.backend.tensor import Tensor
 from kerasnet.backend.tensor import as_tensor as _as_tensor
+from kerasnet.ops.fused_activation import fused_activation
+
+# activation(conv(x, kernel) + bias) in one pass, channels_last, explicit pads; activation is a
+# FusedActivation (csrc/ops/conv/conv.cpp). conv_forward below decides when it runs.
+conv_bias_act = _C.conv_bias_act
 
 
 def _tuple(value, n, name):
@@ -76,15 +82,40 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     return _from_last(_C.conv(x, kernel, strides, pads, dilation, groups), moved)
 
 
-def _conv_bias_act(inputs, kernel, bias, activation, strides, padding, dilation_rate):
-    """activation(conv(inputs, kernel) + bias) in one pass, channels_last (Conv layers; activation
-    'linear' or 'relu', bias None or one value per filter)."""
-    nd = inputs.ndim - 2
-    strides = _tuple(strides, nd, "strides")
-    dilation = _tuple(dilation_rate, nd, "dilation_rate")
-    groups = inputs.shape[-1] // kernel.shape[-2]
-    pads = _pads(padding, inputs.shape[1:-1], kernel.shape[:nd], strides, dilation, "conv")
-    return _C.conv_bias_act(inputs, kernel, bias, activation, strides, pads, dilation, groups)
+def conv_forward(inputs, kernel, bias=None, activation=None, strides=1, padding="valid", data_format=None,
+                 dilation_rate=1, convolution=None):
+    """`activation(conv(inputs, kernel) + bias)` for the Conv layers (bias None: none, one value per
+    filter; activation None: linear).
+
+    The one place that decides how it runs: as the fused conv_bias_act (the bias and activation
+    applied to each output tile as it is written) when the engine's epilogue computes `activation`
+    (fused_activation.py) on channels_last engine tensors of the kernel's dtype, else as separate
+    ops. `convolution(inputs, kernel)`, when given, replaces `conv` (a layer's own
+    `convolution_op`) and always runs with separate ops.
+    """
+    data_format = data_format or image_data_format()
+    nd = kernel.ndim - 2
+    fused = fused_activation(activation)
+    if (fused is not None and convolution is None and data_format == "channels_last"
+            and isinstance(inputs, Tensor) and inputs.dtype == kernel.dtype and inputs.ndim == nd + 2):
+        strides = _tuple(strides, nd, "strides")
+        dilation = _tuple(dilation_rate, nd, "dilation_rate")
+        groups = inputs.shape[-1] // kernel.shape[-2]
+        pads = _pads(padding, inputs.shape[1:-1], kernel.shape[:nd], strides, dilation, "conv")
+        return conv_bias_act(inputs, kernel, bias, fused, strides, pads, dilation, groups)
+    if convolution is None:
+        outputs = conv(inputs, kernel, strides=strides, padding=padding, data_format=data_format,
+                       dilation_rate=dilation_rate)
+    else:
+        outputs = convolution(inputs, kernel)
+    if bias is not None:
+        if data_format == "channels_last":
+            outputs = _C.add(outputs, bias)
+        else:
+            outputs = _C.add(outputs, _C.reshape(bias, (bias.shape[0],) + (1,) * nd))
+    if activation is not None:
+        outputs = activation(outputs)
+    return outputs
 
 
 def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):

@@ -1,24 +1,45 @@
 """matmul and the products built on it."""
 
-from kerasnet import _C
-from kerasnet.backend.tensor import as_tensor as _as_tensor
+import numpy as np
 
-# ops/__init__ star-imports this module (no __all__): every public name at the top
-# becomes a kerasnet.ops name, hence the private `_as_tensor` and the function-local
-# imports of numpy below.
+from kerasnet import _C
+from kerasnet.backend.tensor import Tensor, as_tensor
+from kerasnet.ops.elementwise import add
+from kerasnet.ops.fused_activation import fused_activation
+
+# ops/__init__ star-imports this module: __all__ keeps the Keras ops (and only those) in
+# kerasnet.ops. matmul_bias_act and dense_forward serve the Dense layer from here.
+__all__ = ["matmul", "dot", "outer", "vdot", "trace"]
 
 matmul = _C.matmul
 
+# activation(x @ kernel + bias) as one GEMM with the bias and activation in its epilogue
+# (csrc/ops/matmul/matmul_bias_act.cpp); activation is a FusedActivation, bias None or one value
+# per unit.
+matmul_bias_act = _C.matmul_bias_act
 
-def _linear(x, kernel, bias=None, activation="linear"):
-    """activation(x @ kernel + bias) as one GEMM with the bias and ReLU in its epilogue (Dense
-    layers; activation 'linear' or 'relu', bias None or one value per unit)."""
-    return _C.linear(x, kernel, bias, activation)
+
+def dense_forward(x, kernel, bias=None, activation=None):
+    """`activation(x @ kernel + bias)` for the Dense layer (bias None: none, activation None: linear).
+
+    The one place that decides how it runs: as the fused matmul_bias_act when the engine's
+    epilogue computes `activation` (fused_activation.py) and x is an engine tensor of the
+    kernel's dtype, else as separate ops (matmul, add, then the activation function).
+    """
+    fused = fused_activation(activation)
+    if fused is not None and isinstance(x, Tensor) and x.dtype == kernel.dtype:
+        return _C.matmul_bias_act(x, kernel, bias, fused)
+    y = _C.matmul(x, kernel)
+    if bias is not None:
+        y = add(y, bias)
+    if activation is not None:
+        y = activation(y)
+    return y
 
 
 def dot(x1, x2):
-    x1 = _as_tensor(x1)
-    x2 = _as_tensor(x2)
+    x1 = as_tensor(x1)
+    x2 = as_tensor(x2)
     if x1.ndim == 0 or x2.ndim == 0:
         return _C.multiply(x1, x2)
     return _C.matmul(x1, x2)
@@ -33,9 +54,7 @@ def vdot(x1, x2):
 
 
 def trace(x, offset=0, axis1=0, axis2=1):
-    import numpy as np
-
-    x = _as_tensor(x)
+    x = as_tensor(x)
     n, m = x.shape[axis1], x.shape[axis2]
     mask = np.eye(n, m, offset, dtype=bool)
     shape = [1] * x.ndim

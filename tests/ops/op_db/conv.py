@@ -14,6 +14,8 @@ from op_db.core import (
     rule_float,
 )
 
+LINEAR, RELU = _C.FusedActivation.linear, _C.FusedActivation.relu
+
 
 # ---------------------------------------------------------------------------------------------
 # conv (channels_last: x [N, S..., C], kernel [K..., C/groups, F]; pads (before, after) per axis)
@@ -177,7 +179,7 @@ def _conv_bias_act_ref(x, w, b, activation, strides, pads, dilation, groups=1):
     y = _conv_ref(x, w, strides, pads, dilation, groups)
     if b is not None:
         y = y + b
-    return np.maximum(y, 0) if activation == "relu" else y
+    return np.maximum(y, 0) if activation == RELU else y
 
 
 def _conv_bias_act_samples(rng):
@@ -186,7 +188,7 @@ def _conv_bias_act_samples(rng):
         for dt in (FLOATS if name == "2d-same" else ("float32",)):
             x, w = rand(rng, xs, dt, -1, 1), rand(rng, ws, dt, -1, 1)
             bias = Arg(rand(rng, (ws[-1],), dt, -1, 1)) if i % 3 != 2 else None
-            act = "relu" if i % 2 == 0 else "linear"
+            act = RELU if i % 2 == 0 else LINEAR
             args = (Arg(x), Arg(w), bias, act, list(st), list(pd), list(dl), gr)
             out.append(Sample(args, {}, f"{name}-{dt}" if dt != "float32" else name))
     return out
@@ -196,9 +198,9 @@ def _conv_bias_act_grad_samples(rng):
     d = "float64"
     out = []
     for xs, ws, st, pd, dl, gr, name, act, with_bias in [
-        ((1, 3, 4, 2), (2, 2, 2, 3), (1, 1), (1, 0, 0, 1), (1, 1), 1, "2d-relu", "relu", True),
-        ((1, 5, 4, 2), (2, 2, 1, 2), (2, 1), (0, 1, 1, 1), (1, 2), 2, "2d-groups-linear", "linear", True),
-        ((2, 5, 2), (3, 2, 2), (1,), (2, 0), (1,), 1, "1d-relu-no-bias", "relu", False),
+        ((1, 3, 4, 2), (2, 2, 2, 3), (1, 1), (1, 0, 0, 1), (1, 1), 1, "2d-relu", RELU, True),
+        ((1, 5, 4, 2), (2, 2, 1, 2), (2, 1), (0, 1, 1, 1), (1, 2), 2, "2d-groups-linear", LINEAR, True),
+        ((2, 5, 2), (3, 2, 2), (1,), (2, 0), (1,), 1, "1d-relu-no-bias", RELU, False),
     ]:
         bias = Arg(rand(rng, (ws[-1],), d)) if with_bias else None
         out.append(Sample((Arg(rand(rng, xs, d)), Arg(rand(rng, ws, d)), bias, act, list(st), list(pd), list(dl),

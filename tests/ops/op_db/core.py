@@ -226,7 +226,7 @@ class OpEntry:
     grad_atol: float = 1e-6
     gradgrad: bool = True  # also check the gradient of the gradient (rules built from ops)
     gradgrad_skip: tuple = ()  # names of gradient samples the second-order check leaves out
-    optional_args: tuple = ()  # positions of tensor arguments that accept None (linear's bias)
+    optional_args: tuple = ()  # positions of tensor arguments that accept None (matmul_bias_act's bias)
 
     def tolerances(self, dtype):
         rtol = {"float32": 1e-5, "float64": 1e-10}.get(dtype, 0.0)

@@ -16,6 +16,8 @@ from op_db.core import (
     reference,
 )
 
+LINEAR, RELU = _C.FusedActivation.linear, _C.FusedActivation.relu
+
 
 # ---------------------------------------------------------------------------------------------
 # matmul and norm
@@ -98,50 +100,50 @@ _add(OpEntry("matmul", ops.matmul, _matmul_samples, reference(np.matmul), _matmu
 
 
 # ---------------------------------------------------------------------------------------------
-# linear: activation(x @ w + b), the bias and ReLU fused into the GEMM (Dense layers)
+# matmul_bias_act: activation(x @ w + b), the bias and ReLU fused into the GEMM (Dense layers)
 # ---------------------------------------------------------------------------------------------
-def _linear_ref(x, w, b=None, activation="linear"):
+def _matmul_bias_act_ref(x, w, b=None, activation=LINEAR):
     y = np.matmul(x, w)
     if b is not None:
         y = y + b
-    return np.maximum(y, 0) if activation == "relu" else y
+    return np.maximum(y, 0) if activation == RELU else y
 
 
-def _linear_samples(rng):
+def _matmul_bias_act_samples(rng):
     out = []
     for dt in ("float32", "float64"):
         a = lambda shape, layout=C, dt=dt: Arg(rand(rng, shape, dt), layout)
         out += [
-            Sample((a((5, 7)), a((7, 3)), a((3,)), "relu"), {}, f"tiny-relu-{dt}"),
-            Sample((a((4,)), a((4, 9)), None, "linear"), {}, f"vector-no-bias-{dt}"),
+            Sample((a((5, 7)), a((7, 3)), a((3,)), RELU), {}, f"tiny-relu-{dt}"),
+            Sample((a((4,)), a((4, 9)), None, LINEAR), {}, f"vector-no-bias-{dt}"),
         ]
     x = lambda shape, layout=C: Arg(rand(rng, shape, "float32"), layout)
     out += [
         # Each GEMM path applies the epilogue: narrow, unpacked, split, blocked, K-split.
-        Sample((x((3, 50, 60)), x((60, 10)), x((10,)), "relu"), {}, "narrow-batched"),
-        Sample((x((50, 60)), x((60, 90)), x((90,)), "relu"), {}, "unpacked"),
-        Sample((x((150, 100)), x((100, 130)), x((130,)), "relu"), {}, "split-rows"),
-        Sample((x((30, 200)), x((200, 301), "transposed"), x((301,)), "linear"), {}, "split-columns"),
-        Sample((x((300, 260)), x((260, 200)), x((200,)), "relu"), {}, "blocked"),
+        Sample((x((3, 50, 60)), x((60, 10)), x((10,)), RELU), {}, "narrow-batched"),
+        Sample((x((50, 60)), x((60, 90)), x((90,)), RELU), {}, "unpacked"),
+        Sample((x((150, 100)), x((100, 130)), x((130,)), RELU), {}, "split-rows"),
+        Sample((x((30, 200)), x((200, 301), "transposed"), x((301,)), LINEAR), {}, "split-columns"),
+        Sample((x((300, 260)), x((260, 200)), x((200,)), RELU), {}, "blocked"),
         # Whole numbers: every partial sum of the K split is exact.
         Sample((Arg(np.round(rand(rng, (20, 9000), "float32"))), Arg(np.round(rand(rng, (9000, 40), "float32"))),
-                x((40,)), "relu"), {}, "long-k"),
-        Sample((x((0, 6)), x((6, 4)), x((4,)), "relu"), {}, "empty-batch"),
-        Sample((x((6, 5), "transposed"), x((5, 70)), None, "relu"), {}, "strided-inputs-no-bias"),
+                x((40,)), RELU), {}, "long-k"),
+        Sample((x((0, 6)), x((6, 4)), x((4,)), RELU), {}, "empty-batch"),
+        Sample((x((6, 5), "transposed"), x((5, 70)), None, RELU), {}, "strided-inputs-no-bias"),
     ]
     return out
 
 
-def _linear_grad(rng):
+def _matmul_bias_act_grad(rng):
     d = "float64"
     x = lambda shape, layout=C: Arg(rand(rng, shape, d), layout)
     return [
-        Sample((x((4, 5)), x((5, 3)), x((3,)), "relu"), {}, "relu"),
-        Sample((x((2, 3, 4)), x((4, 6)), x((6,)), "linear"), {}, "batched-linear"),
-        Sample((x((3, 4)), x((4, 2)), None, "relu"), {}, "no-bias"),
+        Sample((x((4, 5)), x((5, 3)), x((3,)), RELU), {}, "relu"),
+        Sample((x((2, 3, 4)), x((4, 6)), x((6,)), LINEAR), {}, "batched-linear"),
+        Sample((x((3, 4)), x((4, 2)), None, RELU), {}, "no-bias"),
     ]
 
 
-_add(OpEntry("linear", _C.linear, _linear_samples, reference(_linear_ref), rule_float,
-             grad_samples=_linear_grad, rtol={"float32": 1e-5}, atol={"float32": 1e-4},
-             optional_args=(2,)))
+_add(OpEntry("matmul_bias_act", _C.matmul_bias_act, _matmul_bias_act_samples,
+             reference(_matmul_bias_act_ref), rule_float, grad_samples=_matmul_bias_act_grad,
+             rtol={"float32": 1e-5}, atol={"float32": 1e-4}, optional_args=(2,)))

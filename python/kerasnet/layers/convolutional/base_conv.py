@@ -2,11 +2,9 @@
 
 from kerasnet import activations, constraints, initializers, ops, regularizers
 from kerasnet.backend.config import image_data_format
-from kerasnet.backend.tensor import Tensor
-from kerasnet.layers.fused_activation import fused_activation_name
 from kerasnet.layers.input_spec import InputSpec
 from kerasnet.layers.layer import Layer
-from kerasnet.ops.conv import _conv_bias_act
+from kerasnet.ops.conv import conv_forward
 
 
 def standardize_tuple(value, n, name, allow_zero=False):
@@ -157,22 +155,13 @@ class BaseConv(Layer):
                         data_format=self.data_format)
 
     def call(self, inputs):
-        fused = fused_activation_name(self.activation)
-        if (fused is not None and self.data_format == "channels_last" and isinstance(inputs, Tensor)
-                and inputs.dtype == self.kernel.dtype and type(self).convolution_op is BaseConv.convolution_op
-                and inputs.ndim == self.rank + 2):
-            # One pass: the bias and ReLU run on each output tile as it is written.
-            return _conv_bias_act(inputs, self.kernel, self.bias, fused, self.strides, self.padding,
-                                  self.dilation_rate)
-        outputs = self.convolution_op(inputs, self.kernel)
-        if self.bias is not None:
-            if self.data_format == "channels_last":
-                outputs = ops.add(outputs, self.bias)
-            else:
-                outputs = ops.add(outputs, ops.reshape(self.bias, (self.filters,) + (1,) * self.rank))
-        if self.activation is not None:
-            outputs = self.activation(outputs)
-        return outputs
+        # One fused pass (bias and activation applied per output tile) or separate ops: decided
+        # there. A subclass's own convolution_op (Keras' hook) runs as it is.
+        own_op = type(self).convolution_op is not BaseConv.convolution_op
+        return conv_forward(inputs, self.kernel, self.bias, self.activation, strides=self.strides,
+                            padding=self.padding, data_format=self.data_format,
+                            dilation_rate=self.dilation_rate,
+                            convolution=self.convolution_op if own_op else None)
 
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)

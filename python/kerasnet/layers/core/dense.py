@@ -1,11 +1,9 @@
 """Dense: the densely connected layer, `activation(inputs @ kernel + bias)`."""
 
-from kerasnet import activations, constraints, initializers, ops, regularizers
-from kerasnet.backend.tensor import Tensor
-from kerasnet.layers.fused_activation import fused_activation_name
+from kerasnet import activations, constraints, initializers, regularizers
 from kerasnet.layers.input_spec import InputSpec
 from kerasnet.layers.layer import Layer
-from kerasnet.ops.matmul import _linear
+from kerasnet.ops.matmul import dense_forward
 
 
 class Dense(Layer):
@@ -85,16 +83,8 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs, training=None):
-        fused = fused_activation_name(self.activation)
-        if fused is not None and isinstance(inputs, Tensor) and inputs.dtype == self.kernel.dtype:
-            # One GEMM pass with the bias and ReLU in its epilogue (csrc/ops/matmul/linear.cpp).
-            return _linear(inputs, self.kernel, self.bias, fused)
-        x = ops.matmul(inputs, self.kernel)
-        if self.bias is not None:
-            x = ops.add(x, self.bias)
-        if self.activation is not None:
-            x = self.activation(x)
-        return x
+        # One fused GEMM pass (bias and activation in its epilogue) or separate ops: decided there.
+        return dense_forward(inputs, self.kernel, self.bias, self.activation)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)

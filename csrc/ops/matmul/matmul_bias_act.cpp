@@ -1,4 +1,4 @@
-// linear: activation(x @ w + b) in one GEMM pass, for Dense layers.
+// matmul_bias_act: activation(x @ w + b) in one GEMM pass, for Dense layers.
 //
 // The bias add and the ReLU run in the GEMM's epilogue (csrc/cpu/gemm.h) while each tile of the
 // output is still in registers or L1, instead of as two more passes over the whole output. The
@@ -16,7 +16,7 @@ namespace kn {
 namespace ops {
 namespace {
 
-TensorList linear_backward(const Node& n, const LinearAttrs& a, const GradContext& ctx) {
+TensorList matmul_bias_act_backward(const Node& n, const MatmulBiasActAttrs& a, const GradContext& ctx) {
   const Tensor& x = n.saved_tensor(0);
   const Tensor& w = n.saved_tensor(1);
   Tensor dz = ctx.grad();
@@ -42,18 +42,18 @@ TensorList linear_backward(const Node& n, const LinearAttrs& a, const GradContex
 
 }  // namespace
 
-Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b, FusedActivation activation) {
+Tensor matmul_bias_act(const Tensor& x, const Tensor& w, const Tensor& b, FusedActivation activation) {
   const bool has_bias = b.defined();
-  const Device dev = has_bias ? common_device(OpId::linear, {&x, &w, &b}) : common_device(OpId::linear, {&x, &w});
-  KN_CHECK(x.ndim() >= 1 && w.ndim() == 2, "linear: expected inputs of rank >= 1 and a kernel of rank 2, got shapes ",
+  const Device dev = has_bias ? common_device(OpId::matmul_bias_act, {&x, &w, &b}) : common_device(OpId::matmul_bias_act, {&x, &w});
+  KN_CHECK(x.ndim() >= 1 && w.ndim() == 2, "matmul_bias_act: expected inputs of rank >= 1 and a kernel of rank 2, got shapes ",
            x.shape(), " and ", w.shape());
   const int64_t K = w.dim(0), N = w.dim(1);
-  KN_CHECK(x.dim(-1) == K, "linear: the last axis of the inputs (shape ", x.shape(),
+  KN_CHECK(x.dim(-1) == K, "matmul_bias_act: the last axis of the inputs (shape ", x.shape(),
            ") must equal the first axis of the kernel (shape ", w.shape(), ")");
-  KN_CHECK(!has_bias || (b.ndim() == 1 && b.dim(0) == N), "linear: the bias must have shape (", N, "), got ",
+  KN_CHECK(!has_bias || (b.ndim() == 1 && b.dim(0) == N), "matmul_bias_act: the bias must have shape (", N, "), got ",
            b.shape());
   KN_CHECK_TYPE(is_floating(x.dtype()) && x.dtype() == w.dtype() && (!has_bias || b.dtype() == x.dtype()),
-                "linear: expected inputs, kernel and bias of one float dtype, got ", dtype_name(x.dtype()), ", ",
+                "matmul_bias_act: expected inputs, kernel and bias of one float dtype, got ", dtype_name(x.dtype()), ", ",
                 dtype_name(w.dtype()), has_bias ? std::string(", ") + dtype_name(b.dtype()) : std::string());
   if (dev.is_cuda()) {
     Tensor y = matmul(x, w);
@@ -76,19 +76,19 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b, FusedActivation
                     w.raw_data(), &zero, w.strides()[0], w.strides()[1],
                     y.raw_data(), x.dtype()};
     args.bias = has_bias ? bias.raw_data() : nullptr;
-    args.activation = int(activation);
-    run_kernel<MatmulKernelFn>(OpId::linear, dev, args);
+    args.activation = activation;
+    run_kernel<MatmulKernelFn>(OpId::matmul_bias_act, dev, args);
   }
   if (autograd::any_tape_recording()) {
-    LinearAttrs attrs{activation, has_bias};
-    if (has_bias) autograd::record(OpId::linear, {x, w, b}, {y}, {x, w, y}, std::move(attrs));
-    else autograd::record(OpId::linear, {x, w}, {y}, {x, w, y}, std::move(attrs));
+    MatmulBiasActAttrs attrs{activation, has_bias};
+    if (has_bias) autograd::record(OpId::matmul_bias_act, {x, w, b}, {y}, {x, w, y}, std::move(attrs));
+    else autograd::record(OpId::matmul_bias_act, {x, w}, {y}, {x, w, y}, std::move(attrs));
   }
   return y;
 }
 
 }  // namespace ops
 
-KN_REGISTER_GRAD(linear, ops::linear_backward);
+KN_REGISTER_GRAD(matmul_bias_act, ops::matmul_bias_act_backward);
 
 }  // namespace kn
