@@ -26,7 +26,7 @@ function(kerasnet_add_isa_kernels target sources)
     target_link_libraries(${lib} PRIVATE OpenMP::OpenMP_CXX)
     target_compile_definitions(${lib} PRIVATE KN_ISA_NS=${isa} KN_ISA_LEVEL=${KN_ISA_ID_${isa}})
     target_compile_options(${lib} PRIVATE ${KN_ISA_FLAGS_${isa}} -fno-math-errno -Wall
-                           -Wno-unused-parameter -Wno-unused-function)
+                           -Wno-unused-parameter)
     target_sources(${target} PRIVATE $<TARGET_OBJECTS:${lib}>)
   endforeach()
   set(KN_ISA_LEVELS "${KN_ISA_LEVELS}" PARENT_SCOPE)

@@ -29,11 +29,6 @@ struct GemmArgs {
   bool accumulate = false;
   const T* bias = nullptr;  // [N], added to every row (epilogue)
   FusedActivation activation = FusedActivation::Linear;  // after the bias (epilogue)
-  // Implicit A (float32 only): when set, A is never read; this callback packs rows [i0, i0+mc)
-  // x columns [k0, k0+kc) of the virtual A into `mr`-row panels (dst[p][k][r], zero rows past
-  // M). Convolutions pack image patches this way (im2col without the intermediate matrix).
-  void (*pack_a)(const void* ctx, int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, T* dst) = nullptr;
-  const void* pack_a_ctx = nullptr;
 };
 
 void sgemm(const GemmArgs<float>& args);

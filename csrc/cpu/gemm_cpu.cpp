@@ -15,6 +15,13 @@
 // the unpacked kernel (Note [Unpacked small GEMM]); narrow ones (N <= 2 vectors) their own
 // row kernel; small parallel ones split C between the threads (Note [Small parallel GEMM]);
 // long K over a small C splits K; everything else is the blocked algorithm above.
+//
+// Why one file of ~800 lines: the blocking constants, the packing routines, the micro-kernels and
+// the drivers that choose between them are tuned together and inlined into each other within one
+// translation unit per ISA level (the micro-kernel into the macro-kernel loop, the packing into
+// the blocked driver). Split into several *_cpu.cpp files they would either call each other
+// across translation units in the innermost loops or move into a header of inline functions that
+// is just this file under another name.
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -120,10 +127,6 @@ int64_t pack_b_cols_transposed(const float* b, int64_t csb, int64_t kc, float* o
 // Packs rows [i0, i0+mc) x cols [k0, k0+kc) of A into MR-row panels: panel p, step k holds
 // A(i0 + p*MR + r, k0 + k) at [p*kc*MR + k*MR + r]; rows past M are zero.
 void pack_a(const GemmArgs<float>& g, int64_t i0, int64_t mc, int64_t k0, int64_t kc, float* dst) {
-  if (g.pack_a) {
-    g.pack_a(g.pack_a_ctx, i0, mc, k0, kc, kMR, dst);
-    return;
-  }
   for (int64_t p = 0; p < mc; p += kMR) {
     const int64_t rows = std::min<int64_t>(kMR, mc - p);
     float* out = dst + (p / kMR) * kc * kMR;
@@ -581,7 +584,7 @@ void gemm_blocked(const GemmArgs<float>& g, int64_t k_begin, int64_t k_end, bool
       // block's last partial panel is packed. Measured against packing, interleaved: 1-4% faster
       // on one thread, up to 8% (skinny 128x784x256) on two. Not for leading dimensions that are
       // multiples of 1024 floats: 12 rows 4 KB apart share cache sets (2-3% slower at 2048).
-      const bool a_in_place = kHasMicroKernelRows && g.csa == 1 && !g.pack_a && g.rsa % 1024 != 0;
+      const bool a_in_place = kHasMicroKernelRows && g.csa == 1 && g.rsa % 1024 != 0;
       auto pack_a_block = [&](int64_t i0, int64_t mc, float* dst) {
         if (!a_in_place) {
           pack_a(g, i0, mc, k0, kc, dst);
@@ -662,7 +665,7 @@ constexpr double kUnpackedMaxFlops = 3e6, kSplitMinFlops = 1.5e6, kSplitMaxFlops
 // Interleaved in one process: 16x784x256 0.64x the time, 8x1024x512 0.55x, 32x192x256 0.95x;
 // but 32 rows with B of 1.6 MB or more were 1.2-1.5x slower (B re-read from L2 every 4 rows).
 bool prefer_unpacked(const GemmArgs<float>& g) {
-  if (g.csb != 1 || g.pack_a) return false;
+  if (g.csb != 1) return false;
   const double flops = 2.0 * double(g.M) * double(g.N) * double(g.K);
   const int64_t b_bytes = g.K * g.N * int64_t(sizeof(float));
   return flops < kUnpackedMaxFlops || (g.M <= 16 && b_bytes <= (int64_t(2) << 20)) ||
@@ -710,7 +713,7 @@ void sgemm_kernel(const GemmArgs<float>& g) {
     gemm_small(g);  // C = bias (or C) only
     return;
   }
-  if (g.M * g.N * g.K < 32768 && !g.pack_a) {  // tiny: no threads, no packing
+  if (g.M * g.N * g.K < 32768) {  // tiny: no threads, no packing
     if (g.csb == 1) {
       gemm_unpacked(g);
       return;
@@ -730,7 +733,7 @@ void sgemm_kernel(const GemmArgs<float>& g) {
     deallocate(b, bytes, Device{});
     return;
   }
-  if (g.N <= 2 * Vec<float>::size && g.csb == 1 && !g.pack_a) {
+  if (g.N <= 2 * Vec<float>::size && g.csb == 1) {
     gemm_narrow(g);
     return;
   }
@@ -742,7 +745,7 @@ void sgemm_kernel(const GemmArgs<float>& g) {
     gemm_unpacked(g);
     return;
   }
-  if (can_thread && !g.pack_a && flops >= kSplitMinFlops && flops <= kSplitMaxFlops && g.K <= 4 * kKC &&
+  if (can_thread && flops >= kSplitMinFlops && flops <= kSplitMaxFlops && g.K <= 4 * kKC &&
       gemm_split(g, nthreads)) {
     return;
   }

@@ -6,9 +6,11 @@
 //   input  x: [N, S..., C]      kernel w: [K..., Cg, F]      output y: [N, O..., F]
 // O_d = floor((S_d + pad_before_d + pad_after_d - ((K_d - 1) dil_d + 1)) / stride_d) + 1.
 //
-// conv is a GEMM whose A matrix is the im2col of x, packed on the fly (never materialised):
-// rows (n, o...) x columns (k..., c). Its gradients are conv_backprop_input and
-// conv_backprop_filter; the three ops' gradients close over each other (all bilinear).
+// conv is a GEMM whose A matrix is the im2col of x, read through per-position row pointers
+// (never materialised): rows (n, o...) x columns (k..., c). Its gradients are conv_backprop_input
+// and conv_backprop_filter; the three ops' gradients close over each other (all bilinear).
+// CPU kernels: conv_cpu.cpp (conv, conv_bias_act), conv_backprop_input_cpu.cpp,
+// conv_backprop_filter_cpu.cpp, their shared pieces in conv_cpu.h.
 #pragma once
 
 #include <string>

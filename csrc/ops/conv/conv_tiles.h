@@ -1,6 +1,6 @@
 // Register-tile kernels of the float32 convolutions (ISA-namespaced like vec.h; included by
-// conv_cpu.cpp only). They read image patches through row pointers instead of packing them
-// (an indirect GEMM):
+// conv_cpu.cpp and conv_backprop_filter_cpu.cpp). They read image patches through row pointers
+// instead of packing them (an indirect GEMM):
 //
 //   conv_tile:   y[r, 0:NR] = sum_q sum_c rows[q][r][c] * wp[q][c][0:NR]       r < MR
 //   conv_tile_row: conv_tile for MR neighbouring positions of one output row (few channels)
