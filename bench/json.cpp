@@ -18,7 +18,8 @@ struct Parser {
     while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
   }
   [[noreturn]] void fail(const char* what) {
-    throw std::runtime_error(std::string("workloads JSON: ") + what + " at offset " + std::to_string(i));
+    throw std::runtime_error(std::string("workloads JSON: ") + what + " at offset " +
+                             std::to_string(i));
   }
   Json value() {
     ws();
@@ -32,11 +33,27 @@ struct Parser {
       j.str = string();
       return j;
     }
-    if (s.compare(i, 4, "true") == 0) { i += 4; Json j; j.type = Json::Type::Bool; j.b = true; return j; }
-    if (s.compare(i, 5, "false") == 0) { i += 5; Json j; j.type = Json::Type::Bool; return j; }
-    if (s.compare(i, 4, "null") == 0) { i += 4; return Json(); }
+    if (s.compare(i, 4, "true") == 0) {
+      i += 4;
+      Json j;
+      j.type = Json::Type::Bool;
+      j.b = true;
+      return j;
+    }
+    if (s.compare(i, 5, "false") == 0) {
+      i += 5;
+      Json j;
+      j.type = Json::Type::Bool;
+      return j;
+    }
+    if (s.compare(i, 4, "null") == 0) {
+      i += 4;
+      return Json();
+    }
     size_t end = i;
-    while (end < s.size() && (std::isdigit(static_cast<unsigned char>(s[end])) || std::strchr("+-.eE", s[end]))) ++end;
+    while (end < s.size() &&
+           (std::isdigit(static_cast<unsigned char>(s[end])) || std::strchr("+-.eE", s[end])))
+      ++end;
     if (end == i) fail("unexpected character");
     Json j;
     j.type = Json::Type::Number;
@@ -66,12 +83,21 @@ struct Parser {
     j.type = Json::Type::Array;
     ++i;
     ws();
-    if (s[i] == ']') { ++i; return j; }
+    if (s[i] == ']') {
+      ++i;
+      return j;
+    }
     for (;;) {
       j.arr.push_back(value());
       ws();
-      if (s[i] == ',') { ++i; continue; }
-      if (s[i] == ']') { ++i; return j; }
+      if (s[i] == ',') {
+        ++i;
+        continue;
+      }
+      if (s[i] == ']') {
+        ++i;
+        return j;
+      }
       fail("expected , or ]");
     }
   }
@@ -80,7 +106,10 @@ struct Parser {
     j.type = Json::Type::Object;
     ++i;
     ws();
-    if (s[i] == '}') { ++i; return j; }
+    if (s[i] == '}') {
+      ++i;
+      return j;
+    }
     for (;;) {
       ws();
       if (s[i] != '"') fail("expected a key");
@@ -90,8 +119,14 @@ struct Parser {
       ++i;
       j.obj[k] = value();
       ws();
-      if (s[i] == ',') { ++i; continue; }
-      if (s[i] == '}') { ++i; return j; }
+      if (s[i] == ',') {
+        ++i;
+        continue;
+      }
+      if (s[i] == '}') {
+        ++i;
+        return j;
+      }
       fail("expected , or }");
     }
   }
@@ -119,7 +154,8 @@ Json parse_json(const std::string& text) {
 
 Json read_json_file(const std::string& path) {
   std::ifstream f(path);
-  if (!f) throw std::runtime_error("cannot open workloads file '" + path + "' (use --workloads PATH)");
+  if (!f)
+    throw std::runtime_error("cannot open workloads file '" + path + "' (use --workloads PATH)");
   std::stringstream ss;
   ss << f.rdbuf();
   return parse_json(ss.str());

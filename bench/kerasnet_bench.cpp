@@ -88,9 +88,11 @@ Dims same_pads(const std::string& padding, const Dims& in, const Dims& k, const 
 }
 
 void run_all(const Json& w, const Options& opt, double peak, std::vector<Result>& out) {
-  auto want = [&](const std::string& key) { return opt.filter.empty() || key.find(opt.filter) != std::string::npos; };
-  auto add = [&](const std::string& op, const std::string& name, const std::string& shape, double flops, double bytes,
-                 const std::function<void()>& fn) {
+  auto want = [&](const std::string& key) {
+    return opt.filter.empty() || key.find(opt.filter) != std::string::npos;
+  };
+  auto add = [&](const std::string& op, const std::string& name, const std::string& shape,
+                 double flops, double bytes, const std::function<void()>& fn) {
     if (!want(op + " " + name)) return;
     auto [med, mn] = time_it(fn, opt.repeat);
     Result r{op, name, shape, med, mn, 0, "GFLOP/s", -1};
@@ -134,7 +136,8 @@ void run_all(const Json& w, const Options& opt, double peak, std::vector<Result>
     Tensor dy = randn(y.shape(), 7);
     const double fwd = 2.0 * double(y.numel()) * k[0] * k[1] * C;
     const std::string shape = shape_str({N, H, W, C, F, k[0], k[1]});
-    add("conv2d", c["name"].str + " fwd", shape, fwd, 0, [&] { ops::conv(x, wt, ss, pads, dil, 1); });
+    add("conv2d", c["name"].str + " fwd", shape, fwd, 0,
+        [&] { ops::conv(x, wt, ss, pads, dil, 1); });
     add("conv2d", c["name"].str + " fwd+bwd", shape, fwd * (input_grad ? 3 : 2), 0, [&] {
       ops::conv(x, wt, ss, pads, dil, 1);
       ops::conv_backprop_filter(x, dy, wt.shape(), ss, pads, dil, 1);
@@ -153,7 +156,8 @@ void run_all(const Json& w, const Options& opt, double peak, std::vector<Result>
     Tensor dy = randn(y.shape(), 10);
     const double bytes = 4.0 * double(x.numel() + y.numel());
     const std::string shape = shape_str({N, H, W, C, M, k[0], k[1]});
-    add("depthwise", c["name"].str + " fwd", shape, 0, bytes, [&] { ops::depthwise_conv(x, wt, ss, pads, dil); });
+    add("depthwise", c["name"].str + " fwd", shape, 0, bytes,
+        [&] { ops::depthwise_conv(x, wt, ss, pads, dil); });
     add("depthwise", c["name"].str + " fwd+bwd", shape, 0, 3 * bytes, [&] {
       ops::depthwise_conv(x, wt, ss, pads, dil);
       ops::depthwise_conv_backprop_input(dy, wt, x.shape(), ss, pads, dil);
@@ -162,7 +166,8 @@ void run_all(const Json& w, const Options& opt, double peak, std::vector<Result>
   }
 
   for (const Json& c : w["pool2d"].arr) {
-    const long long N = c["batch"].as_int(), H = c["hw"][0].as_int(), W = c["hw"][1].as_int(), C = c["c"].as_int();
+    const long long N = c["batch"].as_int(), H = c["hw"][0].as_int(), W = c["hw"][1].as_int(),
+                    C = c["c"].as_int();
     const auto p = c["pool"].ints(2);
     const auto s = c.has("strides") ? c["strides"].ints(2) : p;
     const std::string padding = c.has("padding") ? c["padding"].str : "valid";
@@ -175,7 +180,8 @@ void run_all(const Json& w, const Options& opt, double peak, std::vector<Result>
     const double bytes = 4.0 * double(x.numel() + y.numel());
     const std::string shape = shape_str({N, H, W, C, p[0], p[1]});
     add("pool2d", c["name"].str + " fwd", shape, 0, bytes, [&] {
-      if (is_max) ops::max_pool(x, ps, ss, pads); else ops::avg_pool(x, ps, ss, pads);
+      if (is_max) ops::max_pool(x, ps, ss, pads);
+      else ops::avg_pool(x, ps, ss, pads);
     });
     add("pool2d", c["name"].str + " fwd+bwd", shape, 0, 2 * bytes, [&] {
       if (is_max) {
@@ -192,8 +198,10 @@ void run_all(const Json& w, const Options& opt, double peak, std::vector<Result>
   for (const Json& e : w["elementwise"].arr) {
     const long long n = e["n"].as_int();
     Tensor a = randn({n}, 13), b = randn({n}, 14);
-    if (e["op"].str == "add") add("elementwise", e["name"].str, shape_str({n}), 0, 12.0 * n, [&] { ops::add(a, b); });
-    if (e["op"].str == "exp") add("elementwise", e["name"].str, shape_str({n}), 0, 8.0 * n, [&] { ops::exp(a); });
+    if (e["op"].str == "add")
+      add("elementwise", e["name"].str, shape_str({n}), 0, 12.0 * n, [&] { ops::add(a, b); });
+    if (e["op"].str == "exp")
+      add("elementwise", e["name"].str, shape_str({n}), 0, 8.0 * n, [&] { ops::exp(a); });
   }
   // Per-op overhead in the engine (no Python): one add of two (4,) tensors.
   {
@@ -203,15 +211,16 @@ void run_all(const Json& w, const Options& opt, double peak, std::vector<Result>
 }
 
 void print_table(const std::vector<Result>& rs, int threads, double peak) {
-  std::printf("%-12s %-16s %-26s %7s %10s %10s %10s %8s\n", "op", "case", "shape", "threads", "median ms",
-              "min ms", "rate", "% peak");
+  std::printf("%-12s %-16s %-26s %7s %10s %10s %10s %8s\n", "op", "case", "shape", "threads",
+              "median ms", "min ms", "rate", "% peak");
   for (const Result& r : rs) {
     char pct[16] = "";
     if (r.pct_peak >= 0) std::snprintf(pct, sizeof pct, "%.1f", r.pct_peak);
-    std::printf("%-12s %-16s %-26s %7d %10.4f %10.4f %7.1f %s %8s\n", r.op.c_str(), r.name.c_str(), r.shape.c_str(),
-                threads, r.median_ms, r.min_ms, r.rate, r.unit, pct);
+    std::printf("%-12s %-16s %-26s %7d %10.4f %10.4f %7.1f %s %8s\n", r.op.c_str(), r.name.c_str(),
+                r.shape.c_str(), threads, r.median_ms, r.min_ms, r.rate, r.unit, pct);
   }
-  if (peak > 0) std::printf("measured fp32 FMA peak: %.1f GFLOP/s on %d thread(s)\n", peak, threads);
+  if (peak > 0)
+    std::printf("measured fp32 FMA peak: %.1f GFLOP/s on %d thread(s)\n", peak, threads);
 }
 
 void print_json(const std::vector<Result>& rs, int threads, double peak) {
@@ -221,11 +230,14 @@ void print_json(const std::vector<Result>& rs, int threads, double peak) {
     if (k == "isa_level_active") isa = v;
   }
   for (const Result& r : rs) {
-    std::printf("{\"framework\": \"kerasnet-cpp\", \"commit\": \"%s\", \"isa\": \"%s\", \"threads\": %d, "
-                "\"dtype\": \"float32\", \"op\": \"%s\", \"case\": \"%s\", \"shape\": \"%s\", \"median_ms\": %.6f, "
-                "\"min_ms\": %.6f, \"rate\": %.3f, \"unit\": \"%s\", \"pct_peak\": %.2f, \"peak_gflops\": %.1f}\n",
-                commit.c_str(), isa.c_str(), threads, r.op.c_str(), r.name.c_str(), r.shape.c_str(), r.median_ms,
-                r.min_ms, r.rate, r.unit, r.pct_peak, peak);
+    std::printf(
+        "{\"framework\": \"kerasnet-cpp\", \"commit\": \"%s\", \"isa\": \"%s\", \"threads\": %d, "
+        "\"dtype\": \"float32\", \"op\": \"%s\", \"case\": \"%s\", \"shape\": \"%s\", "
+        "\"median_ms\": %.6f, "
+        "\"min_ms\": %.6f, \"rate\": %.3f, \"unit\": \"%s\", \"pct_peak\": %.2f, \"peak_gflops\": "
+        "%.1f}\n",
+        commit.c_str(), isa.c_str(), threads, r.op.c_str(), r.name.c_str(), r.shape.c_str(),
+        r.median_ms, r.min_ms, r.rate, r.unit, r.pct_peak, peak);
   }
 }
 
@@ -254,7 +266,8 @@ int main(int argc, char** argv) {
     else if (a == "--no-peak") opt.peak = false;
     else {
       std::fprintf(stderr,
-                   "usage: kerasnet-bench [--threads N] [--isa generic|avx2|avx512] [--filter S] [--repeat R] "
+                   "usage: kerasnet-bench [--threads N] [--isa generic|avx2|avx512] [--filter S] "
+                   "[--repeat R] "
                    "[--json] [--workloads PATH] [--no-peak]\n");
       return a == "--help" || a == "-h" ? 0 : 2;
     }

@@ -21,11 +21,14 @@ namespace {
 #define KN_CHAINS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
 __attribute__((target("avx512f,fma"))) double fma_loop_avx512(long iters) {
   const __m512 m = _mm512_set1_ps(0.999999f), c = _mm512_set1_ps(1e-7f);
-#define KN_DECL(i) __m512 a##i = _mm512_set1_ps(1.0f + 0.01f * i), b##i = _mm512_set1_ps(3.0f + 0.01f * i);
+#define KN_DECL(i) \
+  __m512 a##i = _mm512_set1_ps(1.0f + 0.01f * i), b##i = _mm512_set1_ps(3.0f + 0.01f * i);
   KN_CHAINS(KN_DECL)
 #undef KN_DECL
   for (long it = 0; it < iters; ++it) {
-#define KN_STEP(i) a##i = _mm512_fmadd_ps(a##i, m, c); b##i = _mm512_fmadd_ps(b##i, m, c);
+#define KN_STEP(i)                    \
+  a##i = _mm512_fmadd_ps(a##i, m, c); \
+  b##i = _mm512_fmadd_ps(b##i, m, c);
     KN_CHAINS(KN_STEP)
 #undef KN_STEP
     __asm__ volatile("" ::: "memory");
@@ -76,7 +79,8 @@ double measure_fma_peak_gflops(int threads, bool avx512) {
       ts.emplace_back([&] {
         const double v = avx512 ? fma_loop_avx512(iters) : fma_loop_avx2(iters);
         double cur = sink.load();
-        while (!sink.compare_exchange_weak(cur, cur + v)) {}
+        while (!sink.compare_exchange_weak(cur, cur + v)) {
+        }
       });
     }
     for (auto& t : ts) t.join();

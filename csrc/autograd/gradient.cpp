@@ -50,9 +50,10 @@ struct PauseTape {
 
 TensorList Tape::gradient(const TensorList& targets, const TensorList& sources,
                           const TensorList& output_gradients) {
-  KN_CHECK_RUNTIME(!used_, "A non-persistent GradientTape can only be used to compute one set of "
-                           "gradients (or jacobians); create it with persistent=True to call gradient() "
-                           "more than once.");
+  KN_CHECK_RUNTIME(!used_,
+                   "A non-persistent GradientTape can only be used to compute one set of "
+                   "gradients (or jacobians); create it with persistent=True to call gradient() "
+                   "more than once.");
   KN_CHECK(output_gradients.empty() || output_gradients.size() == targets.size(),
            "gradient: expected one output gradient per target (", targets.size(), "), got ",
            output_gradients.size());
@@ -62,7 +63,8 @@ TensorList Tape::gradient(const TensorList& targets, const TensorList& sources,
   // is differentiated: like TF, an unwatched source gets no gradient even when a recorded op
   // used it next to a watched input.
   std::unordered_set<uint64_t> source_ids;
-  for (const Tensor& s : sources) if (s.defined() && tracks(s)) source_ids.insert(s.id());
+  for (const Tensor& s : sources)
+    if (s.defined() && tracks(s)) source_ids.insert(s.id());
 
   // Forward marking: which node outputs depend on a source.
   std::unordered_set<uint64_t> reaches(source_ids);
@@ -74,7 +76,8 @@ TensorList Tape::gradient(const TensorList& targets, const TensorList& sources,
     for (size_t i = 0; i < n.input_ids.size(); ++i) {
       if (n.input_ids[i] && reaches.count(n.input_ids[i])) needs[k][i] = on_path[k] = 1;
     }
-    if (on_path[k]) for (uint64_t o : n.output_ids) reaches.insert(o);
+    if (on_path[k])
+      for (uint64_t o : n.output_ids) reaches.insert(o);
   }
 
   std::unordered_map<uint64_t, Tensor> grads;
@@ -84,8 +87,8 @@ TensorList Tape::gradient(const TensorList& targets, const TensorList& sources,
     Tensor seed = output_gradients.empty() || !output_gradients[t].defined()
                       ? ops::ones_like(target)
                       : output_gradients[t];
-    KN_CHECK(seed.shape() == target.shape(), "gradient: output_gradients[", t, "] has shape ", seed.shape(),
-             " but the target has shape ", target.shape());
+    KN_CHECK(seed.shape() == target.shape(), "gradient: output_gradients[", t, "] has shape ",
+             seed.shape(), " but the target has shape ", target.shape());
     accumulate(grads, target.id(), ops::cast(seed, target.dtype()));
   }
 
@@ -107,16 +110,18 @@ TensorList Tape::gradient(const TensorList& targets, const TensorList& sources,
     }
     if (!any) continue;
     for (size_t o = 0; o < outs.size(); ++o) {
-      if (!outs[o].defined()) outs[o] = ops::zeros(n.output_shapes[o], n.output_dtypes[o], n.device);
+      if (!outs[o].defined())
+        outs[o] = ops::zeros(n.output_shapes[o], n.output_dtypes[o], n.device);
     }
-    TensorList in_grads =
-        n.custom_backward ? n.custom_backward(outs) : n.backward(n, GradContext{outs, needs[k].data()});
+    TensorList in_grads = n.custom_backward ? n.custom_backward(outs)
+                                            : n.backward(n, GradContext{outs, needs[k].data()});
     KN_CHECK_RUNTIME(in_grads.size() <= n.input_ids.size(), "gradient of '",
-                     n.custom_backward ? "custom_gradient" : op_name(n.op), "' returned ", in_grads.size(),
-                     " gradients for ", n.input_ids.size(), " inputs");
+                     n.custom_backward ? "custom_gradient" : op_name(n.op), "' returned ",
+                     in_grads.size(), " gradients for ", n.input_ids.size(), " inputs");
     for (size_t i = 0; i < in_grads.size(); ++i) {
       if (!in_grads[i].defined() || !needs[k][i]) continue;
-      accumulate(grads, n.input_ids[i], fit_to_input(in_grads[i], n.input_shapes[i], n.input_dtypes[i], n));
+      accumulate(grads, n.input_ids[i],
+                 fit_to_input(in_grads[i], n.input_shapes[i], n.input_dtypes[i], n));
     }
   }
 

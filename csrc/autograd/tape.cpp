@@ -47,7 +47,9 @@ void Node::wrong_attrs() const {
 }
 
 Tape::Tape(bool persistent, bool watch_accessed_variables)
-    : uid_(next_tape_uid()), persistent_(persistent), watch_accessed_variables_(watch_accessed_variables) {}
+    : uid_(next_tape_uid()),
+      persistent_(persistent),
+      watch_accessed_variables_(watch_accessed_variables) {}
 
 Tape::~Tape() { reset(); }
 
@@ -154,14 +156,16 @@ std::shared_ptr<Node> new_node(OpId op, TensorSpan inputs, TensorSpan outputs) {
 }  // namespace
 
 Node* record(OpId op, TensorSpan inputs, TensorSpan outputs, TensorSpan saved, OpAttrs attrs) {
-  KN_CHECK_RUNTIME(attrs.index() == kOpAttrsIndex[static_cast<int>(op)], op_name(op),
-                   ": recorded with another attribute struct than its ops.def row names (a kerasnet "
-                   "defect)");
+  KN_CHECK_RUNTIME(
+      attrs.index() == kOpAttrsIndex[static_cast<int>(op)], op_name(op),
+      ": recorded with another attribute struct than its ops.def row names (a kerasnet "
+      "defect)");
   return Recorder::record(inputs, outputs, [&]() {
     auto node = new_node(op, inputs, outputs);
     node->backward = grad_rule(op);
     KN_CHECK_RUNTIME(node->backward != nullptr, op_name(op), ": no gradient rule registered");
-    for (const Tensor& t : saved) node->saved.push_back(SavedTensor{t, t.defined() ? t.version() : 0});
+    for (const Tensor& t : saved)
+      node->saved.push_back(SavedTensor{t, t.defined() ? t.version() : 0});
     node->attributes = std::move(attrs);
     return node;
   });

@@ -1,9 +1,9 @@
 // Tapes (TensorFlow's GradientTape semantics). The recording interface ops use (Node,
-// GradContext, record) is declared in ops/record.h and implemented in tape.cpp. A thread-local stack holds the active tapes; while
-// a tape records, every op with at least one input the tape tracks (a watched tensor, a trainable
-// Variable when watch_accessed_variables is on, or the output of an op it recorded) appends a
-// Node. Ops whose inputs no tape tracks record nothing; with no tape active, recording costs one
-// thread-local load per op.
+// GradContext, record) is declared in ops/record.h and implemented in tape.cpp. A thread-local
+// stack holds the active tapes; while a tape records, every op with at least one input the tape
+// tracks (a watched tensor, a trainable Variable when watch_accessed_variables is on, or the output
+// of an op it recorded) appends a Node. Ops whose inputs no tape tracks record nothing; with no
+// tape active, recording costs one thread-local load per op.
 #pragma once
 
 #include <cstdint>
@@ -56,8 +56,8 @@ class Tape {
   bool persistent_;
   bool watch_accessed_variables_;
   bool recording_ = true;
-  bool active_ = false;  // on the thread's stack
-  bool used_ = false;    // a non-persistent tape already computed gradients
+  bool active_ = false;                          // on the thread's stack
+  bool used_ = false;                            // a non-persistent tape already computed gradients
   std::unordered_map<uint64_t, Node*> tracked_;  // id -> producing node (nullptr: watched leaf)
   std::vector<std::shared_ptr<Node>> nodes_;
   std::vector<Tensor> watched_variables_;

@@ -26,7 +26,10 @@ class Dims {
     return *this;
   }
   Dims& operator=(Dims&& o) noexcept {
-    if (this != &o) { release(); move_from(o); }
+    if (this != &o) {
+      release();
+      move_from(o);
+    }
     return *this;
   }
   ~Dims() { release(); }

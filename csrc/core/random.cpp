@@ -9,9 +9,9 @@ namespace {
 std::mutex mu;
 RandomState& state() {
   // Unseeded processes start from the clock, like Keras' unseeded generators.
-  static RandomState s{static_cast<uint64_t>(
-                           std::chrono::high_resolution_clock::now().time_since_epoch().count()),
-                       0};
+  static RandomState s{
+      static_cast<uint64_t>(std::chrono::high_resolution_clock::now().time_since_epoch().count()),
+      0};
   return s;
 }
 }  // namespace

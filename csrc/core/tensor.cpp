@@ -20,7 +20,8 @@ int64_t shape_numel(const Shape& shape) {
   }
   int64_t n = 1;
   for (int64_t d : shape) {
-    KN_CHECK(d < 0 || n <= INT64_MAX / d, "Shape ", shape, " has too many elements (more than 2^63)");
+    KN_CHECK(d < 0 || n <= INT64_MAX / d, "Shape ", shape,
+             " has too many elements (more than 2^63)");
     n *= d;
   }
   return n;
@@ -50,8 +51,8 @@ Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
   for (int64_t d : shape) KN_CHECK(d >= 0, "Negative dimension in shape ", shape);
   auto impl = std::make_shared<TensorImpl>();
   impl->numel = shape_numel(shape);
-  KN_CHECK(impl->numel <= INT64_MAX / int64_t(dtype_size(dtype)), "Shape ", shape, " of ", dtype_name(dtype),
-           " is too large to allocate (", impl->numel, " elements)");
+  KN_CHECK(impl->numel <= INT64_MAX / int64_t(dtype_size(dtype)), "Shape ", shape, " of ",
+           dtype_name(dtype), " is too large to allocate (", impl->numel, " elements)");
   impl->storage = std::make_shared<StorageImpl>(size_t(impl->numel) * dtype_size(dtype), device);
   impl->shape = shape;
   impl->strides = contiguous_strides(shape);
@@ -85,7 +86,8 @@ double Tensor::item() const {
   if (!device().is_cpu()) {  // copy the element to the host first
     alignas(8) unsigned char buf[8];
     copy_bytes(buf, Device{}, raw_data(), device(), itemsize());
-    KN_DISPATCH_ALL(dtype(), "item", v = static_cast<double>(*reinterpret_cast<const scalar_t*>(buf)));
+    KN_DISPATCH_ALL(dtype(), "item",
+                    v = static_cast<double>(*reinterpret_cast<const scalar_t*>(buf)));
     return v;
   }
   KN_DISPATCH_ALL(dtype(), "item", v = static_cast<double>(*data<scalar_t>()));

@@ -75,7 +75,9 @@ class Tensor {
     return static_cast<char*>(impl_->storage->data()) + impl_->offset * int64_t(itemsize());
   }
   template <class T>
-  T* data() const { return static_cast<T*>(raw_data()); }
+  T* data() const {
+    return static_cast<T*>(raw_data());
+  }
 
   // A new view of the same storage (no copy; not recorded by autograd: ops wrap this).
   Tensor view(const Shape& shape, const Dims& strides, int64_t offset) const;

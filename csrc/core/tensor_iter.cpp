@@ -11,8 +11,8 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
   for (size_t i = 0; i < n; ++i) {
     const int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
     const int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
-    KN_CHECK(da == db || da == 1 || db == 1, op, ": operands could not be broadcast together with shapes ",
-             a, " and ", b);
+    KN_CHECK(da == db || da == 1 || db == 1, op,
+             ": operands could not be broadcast together with shapes ", a, " and ", b);
     out[i] = da == 1 ? db : da;
   }
   return out;
@@ -23,8 +23,8 @@ TensorIter TensorIter::make(const Shape& shape, std::initializer_list<const Tens
   it.noperands = static_cast<int>(operands.size());
   it.numel = shape_numel(shape);
   const int nd = static_cast<int>(shape.size());
-  KN_CHECK(nd <= kMaxDims, "Tensors of more than ", kMaxDims, " dimensions are not supported (shape ",
-           shape, ")");
+  KN_CHECK(nd <= kMaxDims, "Tensors of more than ", kMaxDims,
+           " dimensions are not supported (shape ", shape, ")");
   int k = 0;
   for (const Tensor* t : operands) {
     it.data[k] = static_cast<char*>(t->raw_data());

@@ -19,10 +19,10 @@ struct TensorIter {
   static constexpr int kMaxDims = 16;
 
   int noperands = 0;
-  int ndim = 0;                          // after coalescing; 0 for a single element
+  int ndim = 0;  // after coalescing; 0 for a single element
   int64_t numel = 0;
-  char* data[kMaxOperands] = {};         // first element of each operand
-  int64_t shape[kMaxDims] = {};          // [0] is the innermost dimension
+  char* data[kMaxOperands] = {};                 // first element of each operand
+  int64_t shape[kMaxDims] = {};                  // [0] is the innermost dimension
   int64_t strides[kMaxDims][kMaxOperands] = {};  // in bytes
 
   // Operand 0 is the output (dense, of `shape`); the inputs broadcast to `shape`.

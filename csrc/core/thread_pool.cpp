@@ -40,7 +40,8 @@ constexpr int64_t kMinBackoffNs = 50'000'000, kMaxBackoffNs = 1'600'000'000;
 constexpr std::chrono::nanoseconds kMinStall = std::chrono::microseconds(200);
 
 int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
 
@@ -156,12 +157,15 @@ class Pool {
         }
         std::unique_lock<std::mutex> lock(sleep_mu_);
         sleepers_.fetch_add(1, std::memory_order_acq_rel);
-        cv_.wait(lock, [&] { return stop_.load() || (state_.load(std::memory_order_acquire) >> 32) != seen; });
+        cv_.wait(lock, [&] {
+          return stop_.load() || (state_.load(std::memory_order_acquire) >> 32) != seen;
+        });
         sleepers_.fetch_sub(1, std::memory_order_acq_rel);
         spin = 0;
       }
       seen = gen;
-      if (index > active_limit_.load(std::memory_order_relaxed)) continue;  // this job asked for fewer threads
+      if (index > active_limit_.load(std::memory_order_relaxed))
+        continue;  // this job asked for fewer threads
       t_in_job = true;
       work(gen);
       t_in_job = false;
@@ -181,7 +185,7 @@ class Pool {
   ChunkFn fn_ = nullptr;
   void* ctx_ = nullptr;
   std::atomic<int64_t> nchunks_{0};
-  int64_t inline_until_ns_ = 0;  // guarded by run_mu_
+  int64_t inline_until_ns_ = 0;         // guarded by run_mu_
   int64_t backoff_ns_ = kMinBackoffNs;  // guarded by run_mu_
   std::atomic<int> active_limit_{0};
 };

@@ -27,7 +27,7 @@ struct GemmArgs {
   T* C;
   int64_t ldc;
   bool accumulate = false;
-  const T* bias = nullptr;  // [N], added to every row (epilogue)
+  const T* bias = nullptr;                               // [N], added to every row (epilogue)
   FusedActivation activation = FusedActivation::Linear;  // after the bias (epilogue)
 };
 

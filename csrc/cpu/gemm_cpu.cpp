@@ -102,7 +102,8 @@ int64_t pack_a_rows_transposed(const float* a, int64_t rsa, int64_t kc, float* o
     for (int i = 0; i < kMR; ++i) r[i] = _mm512_loadu_ps(a + i * rsa + k);
     for (int i = kMR; i < 16; ++i) r[i] = _mm512_setzero_ps();
     transpose16x16(r);
-    for (int j = 0; j < 16; ++j) _mm512_mask_storeu_ps(out + (k + j) * kMR, __mmask16(0x0fff), r[j]);
+    for (int j = 0; j < 16; ++j)
+      _mm512_mask_storeu_ps(out + (k + j) * kMR, __mmask16(0x0fff), r[j]);
   }
   return k;
 }
@@ -140,7 +141,8 @@ void pack_a(const GemmArgs<float>& g, int64_t i0, int64_t mc, int64_t k0, int64_
         for (int r = 0; r < kMR; ++r) out[k * kMR + r] = a[r * g.rsa + k];
       }
     } else if (g.rsa == 1 && rows == kMR) {
-      for (int64_t k = 0; k < kc; ++k) std::memcpy(out + k * kMR, a + k * g.csa, sizeof(float) * kMR);
+      for (int64_t k = 0; k < kc; ++k)
+        std::memcpy(out + k * kMR, a + k * g.csa, sizeof(float) * kMR);
     } else {
       for (int64_t k = 0; k < kc; ++k) {
         for (int r = 0; r < kMR; ++r) out[k * kMR + r] = r < rows ? a[r * g.rsa + k * g.csa] : 0.0f;
@@ -150,7 +152,8 @@ void pack_a(const GemmArgs<float>& g, int64_t i0, int64_t mc, int64_t k0, int64_
 }
 
 // Packs rows [k0, k0+kc) x cols [j0, j0+nr) of B into one NR-wide panel [kc][NR].
-void pack_b_panel(const GemmArgs<float>& g, int64_t k0, int64_t kc, int64_t j0, int64_t nr, float* out) {
+void pack_b_panel(const GemmArgs<float>& g, int64_t k0, int64_t kc, int64_t j0, int64_t nr,
+                  float* out) {
   const float* b = g.B + k0 * g.rsb + j0 * g.csb;
   if (g.csb == 1 && nr == kNR) {
     for (int64_t k = 0; k < kc; ++k) std::memcpy(out + k * kNR, b + k * g.rsb, sizeof(float) * kNR);
@@ -172,6 +175,8 @@ void pack_b_panel(const GemmArgs<float>& g, int64_t k0, int64_t kc, int64_t j0, 
 
 // Micro-kernels: c[MR x NR] (leading dimension ldc) = (add ? c : 0) + sum_k a[k] (x) b[k] over
 // packed panels. Written per ISA with explicit registers so the compiler cannot spill the tile.
+// clang-format off: the register tiles below are laid out by hand (a macro per row, one line
+// per k step), which clang-format cannot keep.
 #if defined(__AVX512F__)
 // The tile's accumulators (two vectors per row), one row's update and its write-back, shared by
 // the kernels below (packed A, A in place, tails).
@@ -298,6 +303,7 @@ void micro_kernel(int64_t kc, const float* __restrict a, const float* __restrict
   }
 }
 #endif
+// clang-format on
 #if !defined(__AVX512F__)
 constexpr bool kHasMicroKernelRows = false;
 #endif
@@ -306,16 +312,18 @@ constexpr bool kHasMicroKernelRows = false;
 void epilogue(const GemmArgs<float>& g, float* c, int64_t mr, int64_t nr, int64_t j0) {
   for (int64_t r = 0; r < mr; ++r) {
     float* row = c + r * g.ldc;
-    if (g.bias) for (int64_t j = 0; j < nr; ++j) row[j] += g.bias[j0 + j];
-    if (g.activation == FusedActivation::Relu) for (int64_t j = 0; j < nr; ++j) row[j] = row[j] > 0.0f ? row[j] : 0.0f;
+    if (g.bias)
+      for (int64_t j = 0; j < nr; ++j) row[j] += g.bias[j0 + j];
+    if (g.activation == FusedActivation::Relu)
+      for (int64_t j = 0; j < nr; ++j) row[j] = row[j] > 0.0f ? row[j] : 0.0f;
   }
 }
 
 // C[i0:i0+mc, j0:j0+nc] over one K block, from packed A (this block) and packed B panels.
 // a_rows: A's block in place (full tiles read it, see micro_kernel_rows), or nullptr: packed.
-void macro_kernel(const GemmArgs<float>& g, const float* ap, const float* bp, int64_t i0, int64_t mc,
-                  int64_t j0, int64_t jpanel_begin, int64_t jpanel_end, int64_t nc, int64_t kc, bool add,
-                  bool last, const float* a_rows = nullptr) {
+void macro_kernel(const GemmArgs<float>& g, const float* ap, const float* bp, int64_t i0,
+                  int64_t mc, int64_t j0, int64_t jpanel_begin, int64_t jpanel_end, int64_t nc,
+                  int64_t kc, bool add, bool last, const float* a_rows = nullptr) {
   const bool has_epilogue = last && (g.bias != nullptr || g.activation != FusedActivation::Linear);
   alignas(64) float edge[kMR * kNR];
   for (int64_t q = jpanel_begin; q < jpanel_end; ++q) {
@@ -334,12 +342,14 @@ void macro_kernel(const GemmArgs<float>& g, const float* ap, const float* bp, in
         }
 #endif
         micro_kernel(kc, ap + (p / kMR) * kc * kMR, b, c, g.ldc, add);
-      } else if (a_rows && mr == kMR) {  // a partial panel of B: the full A tile in place, C via edge
+      } else if (a_rows &&
+                 mr == kMR) {  // a partial panel of B: the full A tile in place, C via edge
 #if defined(__AVX512F__)
         micro_kernel_rows(kc, a_rows + p * g.rsa, g.rsa, b, edge, kNR, false);
 #endif
         for (int64_t r = 0; r < mr; ++r) {
-          for (int64_t j = 0; j < nr; ++j) c[r * g.ldc + j] = add ? c[r * g.ldc + j] + edge[r * kNR + j] : edge[r * kNR + j];
+          for (int64_t j = 0; j < nr; ++j)
+            c[r * g.ldc + j] = add ? c[r * g.ldc + j] + edge[r * kNR + j] : edge[r * kNR + j];
         }
       } else {
 #if defined(__AVX512F__)
@@ -350,7 +360,8 @@ void macro_kernel(const GemmArgs<float>& g, const float* ap, const float* bp, in
         micro_kernel(kc, ap + (p / kMR) * kc * kMR, b, edge, kNR, false);
 #endif
         for (int64_t r = 0; r < mr; ++r) {
-          for (int64_t j = 0; j < nr; ++j) c[r * g.ldc + j] = add ? c[r * g.ldc + j] + edge[r * kNR + j] : edge[r * kNR + j];
+          for (int64_t j = 0; j < nr; ++j)
+            c[r * g.ldc + j] = add ? c[r * g.ldc + j] + edge[r * kNR + j] : edge[r * kNR + j];
         }
       }
       if (has_epilogue) epilogue(g, c, mr, nr, j0 + jj);
@@ -363,7 +374,8 @@ template <class T>
 void gemm_small(const GemmArgs<T>& g) {
   for (int64_t i = 0; i < g.M; ++i) {
     T* c = g.C + i * g.ldc;
-    if (!g.accumulate) for (int64_t j = 0; j < g.N; ++j) c[j] = T(0);
+    if (!g.accumulate)
+      for (int64_t j = 0; j < g.N; ++j) c[j] = T(0);
     for (int64_t k = 0; k < g.K; ++k) {
       const T a = g.A[i * g.rsa + k * g.csa];
       const T* b = g.B + k * g.rsb;
@@ -373,8 +385,10 @@ void gemm_small(const GemmArgs<T>& g) {
         for (int64_t j = 0; j < g.N; ++j) c[j] += a * b[j * g.csb];
       }
     }
-    if (g.bias) for (int64_t j = 0; j < g.N; ++j) c[j] += g.bias[j];
-    if (g.activation == FusedActivation::Relu) for (int64_t j = 0; j < g.N; ++j) c[j] = c[j] > T(0) ? c[j] : T(0);
+    if (g.bias)
+      for (int64_t j = 0; j < g.N; ++j) c[j] += g.bias[j];
+    if (g.activation == FusedActivation::Relu)
+      for (int64_t j = 0; j < g.N; ++j) c[j] = c[j] > T(0) ? c[j] : T(0);
   }
 }
 
@@ -385,7 +399,8 @@ void gemm_small(const GemmArgs<T>& g) {
 // (an FMA's latency is four of its issue slots). R = 8 with NV = 1, or R = 4 with NV = 2.
 template <int NV, int R>
 void gemm_narrow_rows(const GemmArgs<float>& g, int64_t i0, int64_t i1) {
-  static_assert((NV == 1 && R == 8) || (NV == 2 && R == 4), "the accumulators below cover these two");
+  static_assert((NV == 1 && R == 8) || (NV == 2 && R == 4),
+                "the accumulators below cover these two");
   using V = Vec<float>;
   const int n0 = int(std::min<int64_t>(g.N, V::size)), n1 = int(g.N) - n0;
   const float* B = g.B;
@@ -393,7 +408,8 @@ void gemm_narrow_rows(const GemmArgs<float>& g, int64_t i0, int64_t i1) {
   auto load_b = [B, rsb, n0, n1](int64_t k, V* b) {
     const float* row = B + k * rsb;
     b[0] = n0 == V::size ? V::loadu(row) : V::load_partial(row, n0);
-    if (NV == 2) b[1] = n1 == V::size ? V::loadu(row + V::size) : V::load_partial(row + V::size, n1);
+    if (NV == 2)
+      b[1] = n1 == V::size ? V::loadu(row + V::size) : V::load_partial(row + V::size, n1);
   };
   auto store_row = [&](int64_t i, const V* acc) {
     float* c = g.C + i * g.ldc;
@@ -436,7 +452,8 @@ void gemm_narrow_rows(const GemmArgs<float>& g, int64_t i0, int64_t i1) {
         c70 = V::fmadd(V::broadcast(ak[7 * rsa]), b[0], c70);
       }
     }
-    const V rows[8][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, z}, {c50, z}, {c60, z}, {c70, z}};
+    const V rows[8][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31},
+                          {c40, z},   {c50, z},   {c60, z},   {c70, z}};
     for (int r = 0; r < R; ++r) store_row(i + r, rows[r]);
   }
   for (; i < i1; ++i) {
@@ -476,7 +493,9 @@ void gemm_unpacked_cols(const GemmArgs<float>& g, int64_t j0, const int* n) {
   const float* B = g.B + j0;
   const int64_t K = g.K, rsa = g.rsa, csa = g.csa, rsb = g.rsb;
   const int width = n[0] + n[1] + n[2] + n[3];
-  auto ld = [&](const float* p, int v) { return kFull ? V::loadu(p + v * S) : V::load_partial(p + v * S, n[v]); };
+  auto ld = [&](const float* p, int v) {
+    return kFull ? V::loadu(p + v * S) : V::load_partial(p + v * S, n[v]);
+  };
   auto store_row = [&](int64_t i, V a0, V a1, V a2, V a3) {
     float* c = g.C + i * g.ldc + j0;
     if (g.accumulate) {
@@ -509,13 +528,17 @@ void gemm_unpacked_cols(const GemmArgs<float>& g, int64_t j0, const int* n) {
       const V b0 = ld(b, 0), b1 = ld(b, 1), b2 = ld(b, 2), b3 = ld(b, 3);
       const float* ak = a + k * csa;
       V x = V::broadcast(ak[0]);
-      c00 = V::fmadd(x, b0, c00), c01 = V::fmadd(x, b1, c01), c02 = V::fmadd(x, b2, c02), c03 = V::fmadd(x, b3, c03);
+      c00 = V::fmadd(x, b0, c00), c01 = V::fmadd(x, b1, c01), c02 = V::fmadd(x, b2, c02),
+      c03 = V::fmadd(x, b3, c03);
       x = V::broadcast(ak[rsa]);
-      c10 = V::fmadd(x, b0, c10), c11 = V::fmadd(x, b1, c11), c12 = V::fmadd(x, b2, c12), c13 = V::fmadd(x, b3, c13);
+      c10 = V::fmadd(x, b0, c10), c11 = V::fmadd(x, b1, c11), c12 = V::fmadd(x, b2, c12),
+      c13 = V::fmadd(x, b3, c13);
       x = V::broadcast(ak[2 * rsa]);
-      c20 = V::fmadd(x, b0, c20), c21 = V::fmadd(x, b1, c21), c22 = V::fmadd(x, b2, c22), c23 = V::fmadd(x, b3, c23);
+      c20 = V::fmadd(x, b0, c20), c21 = V::fmadd(x, b1, c21), c22 = V::fmadd(x, b2, c22),
+      c23 = V::fmadd(x, b3, c23);
       x = V::broadcast(ak[3 * rsa]);
-      c30 = V::fmadd(x, b0, c30), c31 = V::fmadd(x, b1, c31), c32 = V::fmadd(x, b2, c32), c33 = V::fmadd(x, b3, c33);
+      c30 = V::fmadd(x, b0, c30), c31 = V::fmadd(x, b1, c31), c32 = V::fmadd(x, b2, c32),
+      c33 = V::fmadd(x, b3, c33);
     }
     store_row(i, c00, c01, c02, c03);
     store_row(i + 1, c10, c11, c12, c13);
@@ -553,7 +576,8 @@ void gemm_unpacked(const GemmArgs<float>& g) {
     else gemm_narrow_rows<2, 4>(rest, 0, g.M);
   } else if (j0 < g.N) {
     int n[4];
-    for (int v = 0; v < 4; ++v) n[v] = int(std::min<int64_t>(S, std::max<int64_t>(0, g.N - j0 - v * S)));
+    for (int v = 0; v < 4; ++v)
+      n[v] = int(std::min<int64_t>(S, std::max<int64_t>(0, g.N - j0 - v * S)));
     gemm_unpacked_cols<false>(g, j0, n);
   }
 }
@@ -570,7 +594,8 @@ void gemm_blocked(const GemmArgs<float>& g, int64_t k_begin, int64_t k_end, bool
   float* bp = static_cast<float*>(allocate(b_bytes, Device{}));
   const int64_t m_blocks = (g.M + mc_max - 1) / mc_max;
   // One packed A block per thread, or (few row blocks) one per row block, shared.
-  const size_t a_slots = size_t(std::max<int64_t>(nthreads, m_blocks < 2 * nthreads ? m_blocks : 0));
+  const size_t a_slots =
+      size_t(std::max<int64_t>(nthreads, m_blocks < 2 * nthreads ? m_blocks : 0));
   float* ap_all = static_cast<float*>(allocate(a_floats * sizeof(float) * a_slots, Device{}));
 
   for (int64_t j0 = 0; j0 < g.N; j0 += kNC) {
@@ -596,7 +621,8 @@ void gemm_blocked(const GemmArgs<float>& g, int64_t k_begin, int64_t k_end, bool
       auto a_rows = [&](int64_t i0) { return a_in_place ? g.A + i0 * g.rsa + k0 : nullptr; };
       auto pack_b = [&](int64_t q0, int64_t q1) {
         for (int64_t q = q0; q < q1; ++q) {
-          pack_b_panel(g, k0, kc, j0 + q * kNR, std::min<int64_t>(kNR, nc - q * kNR), bp + q * kc * kNR);
+          pack_b_panel(g, k0, kc, j0 + q * kNR, std::min<int64_t>(kNR, nc - q * kNR),
+                       bp + q * kc * kNR);
         }
       };
 
@@ -635,7 +661,8 @@ void gemm_blocked(const GemmArgs<float>& g, int64_t k_begin, int64_t k_end, bool
             }
           }
         });
-        const int64_t tasks_per_block = std::max<int64_t>(1, std::min<int64_t>(npanels, 4 * nthreads / m_blocks));
+        const int64_t tasks_per_block =
+            std::max<int64_t>(1, std::min<int64_t>(npanels, 4 * nthreads / m_blocks));
         const int64_t panels_per_task = (npanels + tasks_per_block - 1) / tasks_per_block;
         parallel_for_dynamic(0, m_blocks * tasks_per_block, 1, [&](int64_t t0, int64_t t1) {
           for (int64_t t = t0; t < t1; ++t) {
@@ -643,7 +670,8 @@ void gemm_blocked(const GemmArgs<float>& g, int64_t k_begin, int64_t k_end, bool
             const int64_t i0 = b * mc_max, mc = std::min<int64_t>(mc_max, g.M - i0);
             const int64_t q0 = part * panels_per_task, q1 = std::min(npanels, q0 + panels_per_task);
             if (q0 < q1) {
-              macro_kernel(g, ap_all + size_t(b) * a_floats, bp, i0, mc, j0, q0, q1, nc, kc, add, last, a_rows(i0));
+              macro_kernel(g, ap_all + size_t(b) * a_floats, bp, i0, mc, j0, q0, q1, nc, kc, add,
+                           last, a_rows(i0));
             }
           }
         });
@@ -763,7 +791,8 @@ void sgemm_kernel(const GemmArgs<float>& g) {
   const int64_t parts = std::min<int64_t>(nthreads * 2, g.K / kKC);
   const int64_t chunk = (g.K + parts - 1) / parts;
   const size_t c_floats = size_t(g.M * g.N);
-  float* partial = static_cast<float*>(allocate(c_floats * sizeof(float) * size_t(parts), Device{}));
+  float* partial =
+      static_cast<float*>(allocate(c_floats * sizeof(float) * size_t(parts), Device{}));
   GemmArgs<float> sub = g;
   sub.C = nullptr;
   sub.ldc = g.N;
@@ -777,24 +806,27 @@ void sgemm_kernel(const GemmArgs<float>& g) {
       gemm_blocked(mine, p * chunk, std::min(g.K, (p + 1) * chunk), false);
     }
   });
-  parallel_for(0, g.M, std::max<int64_t>(1, 16384 / std::max<int64_t>(1, g.N)), [&](int64_t r0, int64_t r1) {
-    for (int64_t r = r0; r < r1; ++r) {
-      float* c = g.C + r * g.ldc;
-      for (int64_t j = 0; j < g.N; ++j) {
-        float acc = g.accumulate ? c[j] : 0.0f;
-        for (int64_t p = 0; p < parts; ++p) acc += partial[size_t(p) * c_floats + size_t(r * g.N + j)];
-        c[j] = acc;
-      }
-      epilogue(g, c, 1, g.N, 0);
-    }
-  });
+  parallel_for(0, g.M, std::max<int64_t>(1, 16384 / std::max<int64_t>(1, g.N)),
+               [&](int64_t r0, int64_t r1) {
+                 for (int64_t r = r0; r < r1; ++r) {
+                   float* c = g.C + r * g.ldc;
+                   for (int64_t j = 0; j < g.N; ++j) {
+                     float acc = g.accumulate ? c[j] : 0.0f;
+                     for (int64_t p = 0; p < parts; ++p)
+                       acc += partial[size_t(p) * c_floats + size_t(r * g.N + j)];
+                     c[j] = acc;
+                   }
+                   epilogue(g, c, 1, g.N, 0);
+                 }
+               });
   deallocate(partial, c_floats * sizeof(float) * size_t(parts), Device{});
 }
 
 // float64: a cache-blocked loop (correctness first; float64 is for checks, not speed).
 void dgemm_kernel(const GemmArgs<double>& g) {
   if (g.M == 0 || g.N == 0) return;
-  const int64_t grain = std::max<int64_t>(1, 65536 / std::max<int64_t>(1, g.N * std::max<int64_t>(g.K, 1)));
+  const int64_t grain =
+      std::max<int64_t>(1, 65536 / std::max<int64_t>(1, g.N * std::max<int64_t>(g.K, 1)));
   parallel_for(0, g.M, grain, [&](int64_t i0, int64_t i1) {
     GemmArgs<double> part = g;
     part.M = i1 - i0;

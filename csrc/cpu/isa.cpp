@@ -53,7 +53,8 @@ IsaLevel isa_from_name(const char* name) {
   for (int i = 0; i < kNumIsaLevels; ++i) {
     if (std::strcmp(name, isa_name(IsaLevel(i))) == 0) return IsaLevel(i);
   }
-  KN_FAIL("Unknown CPU ISA level '", name, "' (KERASNET_CPU_ISA): expected generic, avx2 or avx512");
+  KN_FAIL("Unknown CPU ISA level '", name,
+          "' (KERASNET_CPU_ISA): expected generic, avx2 or avx512");
 }
 
 IsaLevel cpu_isa_level() {

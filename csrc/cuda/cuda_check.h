@@ -39,11 +39,11 @@ inline unsigned grid_size(long long n, int block) {
 }  // namespace cuda
 }  // namespace kn
 
-#define KN_CUDA_CHECK(expr)                                                      \
-  do {                                                                           \
-    const cudaError_t kn_cuda_err_ = (expr);                                     \
-    if (kn_cuda_err_ != cudaSuccess)                                             \
-      ::kn::cuda::throw_cuda_error(kn_cuda_err_, #expr, __FILE__, __LINE__);     \
+#define KN_CUDA_CHECK(expr)                                                  \
+  do {                                                                       \
+    const cudaError_t kn_cuda_err_ = (expr);                                 \
+    if (kn_cuda_err_ != cudaSuccess)                                         \
+      ::kn::cuda::throw_cuda_error(kn_cuda_err_, #expr, __FILE__, __LINE__); \
   } while (0)
 
 // After a <<<...>>> launch: reports a bad configuration or an earlier asynchronous failure.

@@ -25,8 +25,9 @@ namespace cuda {
 
 void throw_cuda_error(cudaError_t err, const char* expr, const char* file, int line) {
   (void)cudaGetLastError();  // clear a non-sticky error so it is reported once
-  throw_error(ErrorKind::Runtime, str("CUDA error ", cudaGetErrorName(err), " (", cudaGetErrorString(err),
-                                      ") at ", file, ":", line, " in `", expr, "`"));
+  throw_error(ErrorKind::Runtime,
+              str("CUDA error ", cudaGetErrorName(err), " (", cudaGetErrorString(err), ") at ",
+                  file, ":", line, " in `", expr, "`"));
 }
 
 int device_count() {
@@ -112,7 +113,8 @@ void synchronize(int index) {
 
 struct Registrar {
   Registrar() {
-    set_device_backend(DeviceType::CUDA, DeviceBackend{raw_alloc, raw_free, copy, count_devices, synchronize});
+    set_device_backend(DeviceType::CUDA,
+                       DeviceBackend{raw_alloc, raw_free, copy, count_devices, synchronize});
   }
 };
 const Registrar registrar;

@@ -18,8 +18,8 @@
 
 #include <cstdint>
 
-#include "cuda/cuda_check.h"
 #include "core/tensor_iter.h"
+#include "cuda/cuda_check.h"
 
 namespace kn {
 namespace cuda {

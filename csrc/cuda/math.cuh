@@ -12,8 +12,8 @@
 namespace kn {
 namespace cuda {
 
-#define KN_CUDA_MATH1(name, fname, dname)                                        \
-  __device__ __forceinline__ float name(float x) { return ::fname(x); }          \
+#define KN_CUDA_MATH1(name, fname, dname)                               \
+  __device__ __forceinline__ float name(float x) { return ::fname(x); } \
   __device__ __forceinline__ double name(double x) { return ::dname(x); }
 KN_CUDA_MATH1(m_exp, expf, exp)
 KN_CUDA_MATH1(m_log, logf, log)

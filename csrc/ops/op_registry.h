@@ -87,13 +87,13 @@ std::vector<std::string> self_check_problems();
 #define KN_CONCAT_INNER(a, b) a##b
 #define KN_CONCAT(a, b) KN_CONCAT_INNER(a, b)
 // In a *_cpu.cpp file: registers `fn` as the CPU kernel of `op` for this file's ISA level.
-#define KN_REGISTER_CPU_KERNEL(op, fn)                                          \
-  [[maybe_unused]] static const bool KN_CONCAT(kn_cpu_kernel_reg_, op) =        \
+#define KN_REGISTER_CPU_KERNEL(op, fn)                                   \
+  [[maybe_unused]] static const bool KN_CONCAT(kn_cpu_kernel_reg_, op) = \
       (::kn::register_cpu_kernel<::kn::OpId::op>(KN_ISA_LEVEL, fn), true)
-#define KN_REGISTER_CUDA_KERNEL(op, fn)                                         \
-  [[maybe_unused]] static const bool KN_CONCAT(kn_cuda_kernel_reg_, op) =       \
+#define KN_REGISTER_CUDA_KERNEL(op, fn)                                   \
+  [[maybe_unused]] static const bool KN_CONCAT(kn_cuda_kernel_reg_, op) = \
       (::kn::register_cuda_kernel<::kn::OpId::op>(fn), true)
 // In an op's definition file: registers its gradient rule.
-#define KN_REGISTER_GRAD(op, fn)                                                \
-  [[maybe_unused]] static const bool KN_CONCAT(kn_grad_reg_, op) =              \
+#define KN_REGISTER_GRAD(op, fn)                                   \
+  [[maybe_unused]] static const bool KN_CONCAT(kn_grad_reg_, op) = \
       (::kn::register_grad_rule(::kn::OpId::op, &::kn::typed_grad_rule<::kn::OpId::op, fn>), true)

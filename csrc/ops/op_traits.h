@@ -54,7 +54,8 @@ template <class List, class T>
 struct AddUnique;
 template <class... Ts, class T>
 struct AddUnique<TypeList<Ts...>, T> {
-  using type = std::conditional_t<(std::is_same_v<T, Ts> || ...), TypeList<Ts...>, TypeList<Ts..., T>>;
+  using type =
+      std::conditional_t<(std::is_same_v<T, Ts> || ...), TypeList<Ts...>, TypeList<Ts..., T>>;
 };
 
 template <class List, class... Ts>
@@ -87,11 +88,12 @@ using OpAttrs = typename detail::VariantOf<typename detail::Unique<detail::TypeL
 #define KN_OP(name, family, kind, attrs, kernel) attrs,
 #include "ops/ops.def"
 #undef KN_OP
-    NoAttrs>::type>::type;
+                                                                   NoAttrs>::type>::type;
 
 // The index in OpAttrs of the struct each op records (record() checks it).
 inline constexpr size_t kOpAttrsIndex[] = {
-#define KN_OP(name, family, kind, attrs, kernel) detail::index_in<attrs>(static_cast<OpAttrs*>(nullptr)),
+#define KN_OP(name, family, kind, attrs, kernel) \
+  detail::index_in<attrs>(static_cast<OpAttrs*>(nullptr)),
 #include "ops/ops.def"
 #undef KN_OP
 };

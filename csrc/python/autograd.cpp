@@ -41,8 +41,9 @@ void record_custom(py::list inputs, py::list outputs, py::function backward) {
       res.push_back(result.is_none() ? Tensor() : to_tensor(result));
     }
     if (res.size() != n_in) {
-      throw py::value_error("custom_gradient: the gradient function returned " + std::to_string(res.size()) +
-                            " gradients for " + std::to_string(n_in) + " inputs");
+      throw py::value_error("custom_gradient: the gradient function returned " +
+                            std::to_string(res.size()) + " gradients for " + std::to_string(n_in) +
+                            " inputs");
     }
     return res;
   });
@@ -52,7 +53,8 @@ void record_custom(py::list inputs, py::list outputs, py::function backward) {
 
 void init_autograd(py::module_& m) {
   py::class_<Tape, std::shared_ptr<Tape>>(m, "Tape")
-      .def(py::init<bool, bool>(), py::arg("persistent") = false, py::arg("watch_accessed_variables") = true)
+      .def(py::init<bool, bool>(), py::arg("persistent") = false,
+           py::arg("watch_accessed_variables") = true)
       .def("push", [](const std::shared_ptr<Tape>& t) { push_tape(t); })
       .def("pop", [](const std::shared_ptr<Tape>& t) { pop_tape(t); })
       .def("watch", [](Tape& t, const Tensor& x) { t.watch(x); })
@@ -62,7 +64,8 @@ void init_autograd(py::module_& m) {
              for (const Tensor& v : t.watched_variables()) ids.push_back(v.id());
              return ids;
            })
-      .def("gradient", &gradient, py::arg("targets"), py::arg("sources"), py::arg("output_gradients") = py::none())
+      .def("gradient", &gradient, py::arg("targets"), py::arg("sources"),
+           py::arg("output_gradients") = py::none())
       .def("set_recording", &Tape::set_recording)
       .def_property_readonly("recording", &Tape::recording)
       .def_property_readonly("active", &Tape::active)
@@ -78,7 +81,8 @@ void init_autograd(py::module_& m) {
   };
   py::class_<PausedScope>(m, "RecordingPaused")
       .def(py::init<>())
-      .def("__enter__", [](PausedScope& s) { s.pause = std::make_unique<autograd::PauseRecording>(); })
+      .def("__enter__",
+           [](PausedScope& s) { s.pause = std::make_unique<autograd::PauseRecording>(); })
       .def("__exit__", [](PausedScope& s, py::args) { s.pause.reset(); });
 }
 

@@ -31,12 +31,25 @@ DType from_numpy_dtype(const py::dtype& dt, bool& needs_cast, DType& cast_to) {
   if (kind == 'u' && size == 1) return DType::uint8;
   // Representable in a supported dtype: convert through numpy.
   needs_cast = true;
-  if (kind == 'f') { cast_to = DType::float32; return cast_to; }         // float16 -> float32
-  if (kind == 'i') { cast_to = DType::int32; return cast_to; }           // int8/int16
-  if (kind == 'u' && size <= 2) { cast_to = DType::int32; return cast_to; }
-  if (kind == 'u') { cast_to = DType::int64; return cast_to; }
-  throw py::type_error("Cannot convert a numpy array of dtype " + std::string(py::str(dt)) +
-                       " to a kerasnet tensor (supported: float32, float64, int32, int64, bool, uint8)");
+  if (kind == 'f') {
+    cast_to = DType::float32;
+    return cast_to;
+  }  // float16 -> float32
+  if (kind == 'i') {
+    cast_to = DType::int32;
+    return cast_to;
+  }  // int8/int16
+  if (kind == 'u' && size <= 2) {
+    cast_to = DType::int32;
+    return cast_to;
+  }
+  if (kind == 'u') {
+    cast_to = DType::int64;
+    return cast_to;
+  }
+  throw py::type_error(
+      "Cannot convert a numpy array of dtype " + std::string(py::str(dt)) +
+      " to a kerasnet tensor (supported: float32, float64, int32, int64, bool, uint8)");
 }
 
 struct PyRef {
@@ -94,8 +107,8 @@ Tensor from_numpy(py::array arr, bool copy) {
     return out;
   }
   const size_t nbytes = size_t(shape_numel(shape)) * size_t(isz);
-  auto storage = std::make_shared<StorageImpl>(const_cast<void*>(arr.data()), nbytes, Device{}, release_pyref,
-                                               new PyRef{arr});
+  auto storage = std::make_shared<StorageImpl>(const_cast<void*>(arr.data()), nbytes, Device{},
+                                               release_pyref, new PyRef{arr});
   return Tensor::from_storage(storage, shape, strides, 0, dtype);
 }
 
@@ -104,8 +117,9 @@ int64_t python_int(py::handle obj) {
   int overflow = 0;
   const long long v = PyLong_AsLongLongAndOverflow(obj.ptr(), &overflow);
   if (overflow != 0) {
-    PyErr_SetString(PyExc_OverflowError,
-                    ("Python int " + std::string(py::repr(obj)) + " is too large for a kerasnet tensor (int64)").c_str());
+    PyErr_SetString(PyExc_OverflowError, ("Python int " + std::string(py::repr(obj)) +
+                                          " is too large for a kerasnet tensor (int64)")
+                                             .c_str());
     throw py::error_already_set();
   }
   return int64_t(v);
@@ -130,8 +144,10 @@ Tensor to_tensor(py::handle obj, const std::optional<std::string>& dtype, bool c
     const int64_t v = python_int(obj);
     const DType dt = (v >= INT32_MIN && v <= INT32_MAX) ? DType::int32 : DType::int64;
     t = Tensor::empty(Shape{}, dt, Device{});
-    if (dt == DType::int32) *t.data<int32_t>() = int32_t(v); else *t.data<int64_t>() = v;
-  } else if (PyFloat_CheckExact(obj.ptr())) {  // not numpy.float64 (a float subclass): it keeps its dtype
+    if (dt == DType::int32) *t.data<int32_t>() = int32_t(v);
+    else *t.data<int64_t>() = v;
+  } else if (PyFloat_CheckExact(
+                 obj.ptr())) {  // not numpy.float64 (a float subclass): it keeps its dtype
     t = ops::full(Shape{}, obj.cast<double>(), DType::float32, Device{});
   } else if (py::isinstance<py::array>(obj)) {
     t = from_numpy(py::reinterpret_borrow<py::array>(obj), copy);
@@ -145,10 +161,12 @@ Tensor to_tensor(py::handle obj, const std::optional<std::string>& dtype, bool c
     try {
       arr = np.attr("asarray")(obj);
     } catch (py::error_already_set& e) {
-      throw py::type_error("Cannot convert " + std::string(py::repr(obj)) + " to a kerasnet tensor: " + e.what());
+      throw py::type_error("Cannot convert " + std::string(py::repr(obj)) +
+                           " to a kerasnet tensor: " + e.what());
     }
     const char kind = arr.dtype().kind();
-    if (kind == 'O' || kind == 'U' || kind == 'S' || kind == 'c' || kind == 'V' || kind == 'M' || kind == 'm') {
+    if (kind == 'O' || kind == 'U' || kind == 'S' || kind == 'c' || kind == 'V' || kind == 'M' ||
+        kind == 'm') {
       throw py::type_error("Cannot convert " + std::string(py::repr(obj)).substr(0, 200) +
                            " to a kerasnet tensor: expected numbers, got numpy dtype " +
                            std::string(py::str(arr.dtype())));
@@ -157,9 +175,8 @@ Tensor to_tensor(py::handle obj, const std::optional<std::string>& dtype, bool c
                              !py::hasattr(obj, "__array__");
     if (from_python && kind == 'f') arr = py::array(arr.attr("astype")("float32"));
     if (from_python && kind == 'i') {
-      const bool fits = arr.size() == 0 ||
-                        (np.attr("min")(arr).cast<int64_t>() >= INT32_MIN &&
-                         np.attr("max")(arr).cast<int64_t>() <= INT32_MAX);
+      const bool fits = arr.size() == 0 || (np.attr("min")(arr).cast<int64_t>() >= INT32_MIN &&
+                                            np.attr("max")(arr).cast<int64_t>() <= INT32_MAX);
       arr = py::array(arr.attr("astype")(fits ? "int32" : "int64"));
     }
     t = from_numpy(arr, true);
@@ -169,7 +186,8 @@ Tensor to_tensor(py::handle obj, const std::optional<std::string>& dtype, bool c
   if (!dev.is_cpu() && t.device() != dev) {
     Tensor moved = Tensor::empty(t.shape(), t.dtype(), dev);
     const Tensor src = ops::contiguous(t);
-    copy_bytes(moved.raw_data(), dev, src.raw_data(), src.device(), size_t(src.numel()) * src.itemsize());
+    copy_bytes(moved.raw_data(), dev, src.raw_data(), src.device(),
+               size_t(src.numel()) * src.itemsize());
     t = moved;
   }
   return t;
@@ -232,7 +250,8 @@ py::array to_numpy(const Tensor& t_in, bool writable_copy) {
   if (!t_in.device().is_cpu()) {
     const Tensor src = ops::contiguous(t_in);
     py::array out(dt, std::vector<py::ssize_t>(src.shape().begin(), src.shape().end()));
-    copy_bytes(out.mutable_data(), Device{}, src.raw_data(), src.device(), size_t(src.numel()) * size_t(isz));
+    copy_bytes(out.mutable_data(), Device{}, src.raw_data(), src.device(),
+               size_t(src.numel()) * size_t(isz));
     return out;
   }
   py::array view = raw_view(t_in, dt);
@@ -252,12 +271,13 @@ Dims to_dims(py::handle obj, const char* what) {
     return d;
   }
   if (!py::isinstance<py::sequence>(obj)) {
-    throw py::type_error(std::string("Expected `") + what + "` to be an int or a sequence of ints, got " +
-                         std::string(py::repr(obj)));
+    throw py::type_error(std::string("Expected `") + what +
+                         "` to be an int or a sequence of ints, got " + std::string(py::repr(obj)));
   }
   Dims d;
   for (auto v : py::reinterpret_borrow<py::sequence>(obj)) {
-    const bool integer = !PyBool_Check(v.ptr()) && (PyLong_Check(v.ptr()) || PyIndex_Check(v.ptr()));
+    const bool integer =
+        !PyBool_Check(v.ptr()) && (PyLong_Check(v.ptr()) || PyIndex_Check(v.ptr()));
     if (!integer) {
       throw py::type_error(std::string("Expected `") + what + "` to contain only ints, got " +
                            std::string(py::repr(obj)));

@@ -25,7 +25,8 @@ struct TensorArg {
 Device& default_device();
 
 // Tensor from any array-like. `dtype` (a Keras dtype name) casts; `copy` forces fresh storage.
-Tensor to_tensor(py::handle obj, const std::optional<std::string>& dtype = std::nullopt, bool copy = false);
+Tensor to_tensor(py::handle obj, const std::optional<std::string>& dtype = std::nullopt,
+                 bool copy = false);
 // A 0-d tensor for a Python scalar combined with a tensor of dtype `other` (weak typing: the
 // scalar adopts the tensor's dtype where it can represent it).
 Tensor weak_scalar(py::handle scalar, DType other, Device device);

@@ -31,15 +31,16 @@ DLDataType to_dl_dtype(DType t) {
 }
 
 DType from_dl_dtype(DLDataType d) {
-  if (d.lanes != 1) throw py::type_error("from_dlpack: vector (lanes > 1) dtypes are not supported");
+  if (d.lanes != 1)
+    throw py::type_error("from_dlpack: vector (lanes > 1) dtypes are not supported");
   if (d.code == 2 && d.bits == 32) return DType::float32;
   if (d.code == 2 && d.bits == 64) return DType::float64;
   if (d.code == 0 && d.bits == 32) return DType::int32;
   if (d.code == 0 && d.bits == 64) return DType::int64;
   if (d.code == 6 && d.bits == 8) return DType::bool_;
   if (d.code == 1 && d.bits == 8) return DType::uint8;
-  throw py::type_error("from_dlpack: unsupported DLPack dtype (code " + std::to_string(d.code) + ", bits " +
-                       std::to_string(d.bits) + ")");
+  throw py::type_error("from_dlpack: unsupported DLPack dtype (code " + std::to_string(d.code) +
+                       ", bits " + std::to_string(d.bits) + ")");
 }
 
 void release_imported(void* ctx) {
@@ -77,7 +78,8 @@ py::tuple dlpack_device(const Tensor& t) {
 Tensor from_dlpack(py::object x) {
   py::object cap = py::hasattr(x, "__dlpack__") ? x.attr("__dlpack__")() : x;
   if (!PyCapsule_IsValid(cap.ptr(), "dltensor")) {
-    throw py::type_error("from_dlpack: expected an object with __dlpack__ or an unconsumed 'dltensor' capsule");
+    throw py::type_error(
+        "from_dlpack: expected an object with __dlpack__ or an unconsumed 'dltensor' capsule");
   }
   auto* m = static_cast<DLManagedTensor*>(PyCapsule_GetPointer(cap.ptr(), "dltensor"));
   PyCapsule_SetName(cap.ptr(), "used_dltensor");
@@ -92,9 +94,11 @@ Tensor from_dlpack(py::object x) {
   Shape shape(dl.shape, size_t(dl.ndim));
   Dims strides = dl.strides ? Dims(dl.strides, size_t(dl.ndim)) : contiguous_strides(shape);
   int64_t span = 1;
-  for (int i = 0; i < dl.ndim; ++i) if (shape[i] > 0) span += (shape[i] - 1) * (strides[i] < 0 ? -strides[i] : strides[i]);
+  for (int i = 0; i < dl.ndim; ++i)
+    if (shape[i] > 0) span += (shape[i] - 1) * (strides[i] < 0 ? -strides[i] : strides[i]);
   void* base = static_cast<char*>(dl.data) + dl.byte_offset;
-  auto storage = std::make_shared<StorageImpl>(base, size_t(span) * dtype_size(dtype), dev, release_imported, m);
+  auto storage = std::make_shared<StorageImpl>(base, size_t(span) * dtype_size(dtype), dev,
+                                               release_imported, m);
   return Tensor::from_storage(storage, shape, strides, 0, dtype);
 }
 

@@ -34,8 +34,8 @@ struct DLManagedTensor {
 
 namespace kn {
 
-py::capsule to_dlpack(const Tensor& t, py::object stream, py::object max_version, py::object dl_device,
-                      py::object copy);
+py::capsule to_dlpack(const Tensor& t, py::object stream, py::object max_version,
+                      py::object dl_device, py::object copy);
 py::tuple dlpack_device(const Tensor& t);
 Tensor from_dlpack(py::object x);
 

@@ -21,7 +21,7 @@ enum class ItemKind { Int, Slice, NewAxis, Advanced, NewAxisAdvanced };
 struct Item {
   ItemKind kind;
   int64_t start = 0, stop = 0, step = 1;  // Slice; Int uses start
-  Tensor index;                            // Advanced, NewAxisAdvanced: int64 index tensor
+  Tensor index;                           // Advanced, NewAxisAdvanced: int64 index tensor
 };
 using IndexPlan = std::vector<Item>;
 
@@ -83,9 +83,9 @@ RawIndex read_items(const Tensor& x, py::handle index_obj) {
 // A k-d boolean mask over axes [axis, axis + k): its nonzero coordinates as k integer indices.
 void add_mask_items(const Tensor& x, const Tensor& mask, int axis, IndexPlan& plan) {
   for (int d = 0; d < mask.ndim(); ++d) {
-    KN_CHECK_INDEX(mask.shape()[d] == x.shape()[axis + d], "Boolean index of shape ",
-                   mask.shape(), " does not match the indexed tensor of shape ", x.shape(),
-                   " at axis ", axis + d);
+    KN_CHECK_INDEX(mask.shape()[d] == x.shape()[axis + d], "Boolean index of shape ", mask.shape(),
+                   " does not match the indexed tensor of shape ", x.shape(), " at axis ",
+                   axis + d);
   }
   const Tensor nz = ops::nonzero(mask);
   for (int d = 0; d < mask.ndim(); ++d) {
@@ -235,8 +235,8 @@ Tensor apply_advanced(Tensor out, std::vector<int> adv_axes, const std::vector<T
   Tensor flat;
   for (int i = 0; i < count; ++i) {
     const Tensor part = ops::broadcast_to(adv_index[i], bshape);
-    flat = flat.defined() ? ops::add(ops::multiply(flat, double(out.shape()[first + i])), part)
-                          : part;
+    flat =
+        flat.defined() ? ops::add(ops::multiply(flat, double(out.shape()[first + i])), part) : part;
   }
   Shape merged;
   for (int a = 0; a < first; ++a) merged.push_back(out.shape()[a]);

@@ -42,14 +42,16 @@ int64_t pool_stress(int64_t jobs, int64_t max_chunks, int nthreads) {
   for (int64_t j = 0; j < jobs; ++j) {
     job_ctx[size_t(j)].counts = counts.data() + j * max_chunks;
     const int64_t nchunks = (j % 2) ? max_chunks : 2;
-    pool_run(nchunks, nthreads,
-             [](void* job, int64_t c) { static_cast<Job*>(job)->counts[c].fetch_add(1); },
-             &job_ctx[size_t(j)]);
+    pool_run(
+        nchunks, nthreads,
+        [](void* job, int64_t c) { static_cast<Job*>(job)->counts[c].fetch_add(1); },
+        &job_ctx[size_t(j)]);
   }
   int64_t wrong = 0;
   for (int64_t j = 0; j < jobs; ++j) {
     const int64_t nchunks = (j % 2) ? max_chunks : 2;
-    for (int64_t c = 0; c < max_chunks; ++c) wrong += counts[size_t(j * max_chunks + c)].load() != (c < nchunks ? 1 : 0);
+    for (int64_t c = 0; c < max_chunks; ++c)
+      wrong += counts[size_t(j * max_chunks + c)].load() != (c < nchunks ? 1 : 0);
   }
   return wrong;
 }
@@ -106,7 +108,8 @@ PYBIND11_MODULE(_C, m) {
     d["family"] = info.family;
     d["kind"] = kind_name(info.kind);
     py::list isas;
-    for (int l = 0; l < kNumIsaLevels; ++l) if (has_cpu_kernel(op, l)) isas.append(isa_name(IsaLevel(l)));
+    for (int l = 0; l < kNumIsaLevels; ++l)
+      if (has_cpu_kernel(op, l)) isas.append(isa_name(IsaLevel(l)));
     d["cpu_kernels"] = isas;
     d["cuda_kernel"] = has_cuda_kernel(op);
     d["gradient_rule"] = grad_rule(op) != nullptr;
@@ -120,26 +123,33 @@ PYBIND11_MODULE(_C, m) {
   m.def("set_isa_level", [](const std::string& name) { set_isa_cap(isa_from_name(name.c_str())); });
   m.def("isa_level", []() { return std::string(isa_name(active_isa_level())); });
   m.def("cpu_isa_level", []() { return std::string(isa_name(cpu_isa_level())); });
-  m.def("allocator_stats", [](const std::string& device) {
-    const AllocatorStats s = allocator_stats(parse_device(device).type);
-    py::dict d;
-    d["allocated_bytes"] = s.allocated_bytes;
-    d["cached_bytes"] = s.cached_bytes;
-    d["num_raw_allocs"] = s.num_raw_allocs;
-    return d;
-  }, py::arg("device") = "cpu");
-  m.def("empty_cache", [](const std::string& device) { empty_cache(parse_device(device).type); },
-        py::arg("device") = "cpu");
+  m.def(
+      "allocator_stats",
+      [](const std::string& device) {
+        const AllocatorStats s = allocator_stats(parse_device(device).type);
+        py::dict d;
+        d["allocated_bytes"] = s.allocated_bytes;
+        d["cached_bytes"] = s.cached_bytes;
+        d["num_raw_allocs"] = s.num_raw_allocs;
+        return d;
+      },
+      py::arg("device") = "cpu");
+  m.def(
+      "empty_cache", [](const std::string& device) { empty_cache(parse_device(device).type); },
+      py::arg("device") = "cpu");
   m.def("cuda_device_count", []() {
     const DeviceBackend* be = device_backend(DeviceType::CUDA);
     return be ? be->device_count() : 0;
   });
   m.def("cuda_built", []() { return device_backend(DeviceType::CUDA) != nullptr; });
-  m.def("synchronize", [](const std::string& device) {
-    const Device d = parse_device(device);
-    const DeviceBackend* be = device_backend(d.type);
-    if (be && be->synchronize) be->synchronize(d.index);
-  }, py::arg("device") = "cuda:0");
+  m.def(
+      "synchronize",
+      [](const std::string& device) {
+        const Device d = parse_device(device);
+        const DeviceBackend* be = device_backend(d.type);
+        if (be && be->synchronize) be->synchronize(d.index);
+      },
+      py::arg("device") = "cuda:0");
   m.def("set_default_device", [](const std::string& name) {
     const Device d = parse_device(name);
     check_device_available(d);

@@ -6,13 +6,15 @@
 namespace kn {
 
 void init_ops_attention(py::module_& m) {
-  m.def("attention",
-        [](TensorArg q, TensorArg k, TensorArg v, std::optional<TensorArg> bias, std::optional<TensorArg> mask,
-           double scale, bool causal) {
-          return ops::attention(q.t, k.t, v.t, bias ? bias->t : Tensor(), mask ? mask->t : Tensor(), scale, causal);
-        },
-        py::arg("query"), py::arg("key"), py::arg("value"), py::arg("bias") = py::none(),
-        py::arg("mask") = py::none(), py::arg("scale") = 1.0, py::arg("causal") = false);
+  m.def(
+      "attention",
+      [](TensorArg q, TensorArg k, TensorArg v, std::optional<TensorArg> bias,
+         std::optional<TensorArg> mask, double scale, bool causal) {
+        return ops::attention(q.t, k.t, v.t, bias ? bias->t : Tensor(), mask ? mask->t : Tensor(),
+                              scale, causal);
+      },
+      py::arg("query"), py::arg("key"), py::arg("value"), py::arg("bias") = py::none(),
+      py::arg("mask") = py::none(), py::arg("scale") = 1.0, py::arg("causal") = false);
 }
 
 }  // namespace kn

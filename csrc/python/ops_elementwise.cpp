@@ -23,22 +23,30 @@ void init_ops_elementwise(py::module_& m) {
 #include "ops/ops.def"
 #undef KN_UNARY
 #undef KN_OP
-      {"isnan", ops::isnan}, {"isinf", ops::isinf}, {"isfinite", ops::isfinite},
+      {"isnan", ops::isnan},
+      {"isinf", ops::isinf},
+      {"isfinite", ops::isfinite},
       {"logical_not", ops::logical_not},
   };
   for (const auto& [name, fn] : unary) {
     UnaryFn f = fn;
     m.def(name, [f](TensorArg x) { return f(x.t); }, py::arg("x"));
   }
-  m.def("gelu", [](TensorArg x, bool approximate) { return ops::gelu(x.t, approximate); }, py::arg("x"),
-        py::arg("approximate") = true);
-  m.def("elu", [](TensorArg x, double alpha) { return ops::elu(x.t, alpha); }, py::arg("x"), py::arg("alpha") = 1.0);
-  m.def("leaky_relu", [](TensorArg x, double s) { return ops::leaky_relu(x.t, s); }, py::arg("x"),
-        py::arg("negative_slope") = 0.2);
-  m.def("round", [](TensorArg x, int decimals) { return ops::round(x.t, decimals); }, py::arg("x"),
-        py::arg("decimals") = 0);
-  m.def("clip", [](TensorArg x, double lo, double hi) { return ops::clip(x.t, lo, hi); }, py::arg("x"),
-        py::arg("x_min"), py::arg("x_max"));
+  m.def(
+      "gelu", [](TensorArg x, bool approximate) { return ops::gelu(x.t, approximate); },
+      py::arg("x"), py::arg("approximate") = true);
+  m.def(
+      "elu", [](TensorArg x, double alpha) { return ops::elu(x.t, alpha); }, py::arg("x"),
+      py::arg("alpha") = 1.0);
+  m.def(
+      "leaky_relu", [](TensorArg x, double s) { return ops::leaky_relu(x.t, s); }, py::arg("x"),
+      py::arg("negative_slope") = 0.2);
+  m.def(
+      "round", [](TensorArg x, int decimals) { return ops::round(x.t, decimals); }, py::arg("x"),
+      py::arg("decimals") = 0);
+  m.def(
+      "clip", [](TensorArg x, double lo, double hi) { return ops::clip(x.t, lo, hi); },
+      py::arg("x"), py::arg("x_min"), py::arg("x_max"));
 
   m.def("add", &binary_py<ops::add>, py::arg("x1"), py::arg("x2"));
   m.def("subtract", &binary_py<ops::subtract>, py::arg("x1"), py::arg("x2"));
@@ -59,14 +67,17 @@ void init_ops_elementwise(py::module_& m) {
   m.def("logical_and", &binary_py<ops::logical_and>, py::arg("x1"), py::arg("x2"));
   m.def("logical_or", &binary_py<ops::logical_or>, py::arg("x1"), py::arg("x2"));
   m.def("logical_xor", &binary_py<ops::logical_xor>, py::arg("x1"), py::arg("x2"));
-  m.def("where",
-        [](TensorArg cond, py::handle x, py::handle y) {
-          auto xy = binary_operands(x, y);
-          return ops::where(cond.t, xy.first, xy.second);
-        },
-        py::arg("condition"), py::arg("x1"), py::arg("x2"));
-  m.def("cast", [](TensorArg x, const std::string& dtype) { return ops::cast(x.t, parse_dtype(dtype)); },
-        py::arg("x"), py::arg("dtype"));
+  m.def(
+      "where",
+      [](TensorArg cond, py::handle x, py::handle y) {
+        auto xy = binary_operands(x, y);
+        return ops::where(cond.t, xy.first, xy.second);
+      },
+      py::arg("condition"), py::arg("x1"), py::arg("x2"));
+  m.def(
+      "cast",
+      [](TensorArg x, const std::string& dtype) { return ops::cast(x.t, parse_dtype(dtype)); },
+      py::arg("x"), py::arg("dtype"));
 }
 
 }  // namespace kn

@@ -26,7 +26,8 @@ py::object binop(const Tensor& self, py::handle other, bool reflected) {
   if (other.is_none()) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
   std::pair<Tensor, Tensor> ab;
   try {
-    ab = reflected ? binary_operands(other, py::cast(self)) : binary_operands(py::cast(self), other);
+    ab =
+        reflected ? binary_operands(other, py::cast(self)) : binary_operands(py::cast(self), other);
   } catch (py::type_error&) {
     return py::reinterpret_borrow<py::object>(Py_NotImplemented);
   }
@@ -35,14 +36,19 @@ py::object binop(const Tensor& self, py::handle other, bool reflected) {
 
 template <Tensor (*Op)(const Tensor&, const Tensor&)>
 void def_binop(py::class_<Tensor>& cls, const char* name, const char* rname) {
-  cls.def(name, [](const Tensor& s, py::handle o) { return binop<Op>(s, o, false); }, py::is_operator());
-  if (rname) cls.def(rname, [](const Tensor& s, py::handle o) { return binop<Op>(s, o, true); }, py::is_operator());
+  cls.def(
+      name, [](const Tensor& s, py::handle o) { return binop<Op>(s, o, false); },
+      py::is_operator());
+  if (rname)
+    cls.def(
+        rname, [](const Tensor& s, py::handle o) { return binop<Op>(s, o, true); },
+        py::is_operator());
 }
 
 double scalar_value(const Tensor& t, const char* what) {
   if (t.numel() != 1) {
-    throw py::value_error(std::string("only one-element tensors can be converted to Python ") + what +
-                          "; got shape " + str(t.shape()));
+    throw py::value_error(std::string("only one-element tensors can be converted to Python ") +
+                          what + "; got shape " + str(t.shape()));
   }
   if (t.device().is_cpu()) return t.item();
   return to_numpy(t, true).attr("item")().cast<double>();
@@ -65,15 +71,17 @@ void init_tensor(py::module_& m) {
       .def_property_readonly("_version", &Tensor::version)
       .def_property_readonly("_is_contiguous", &Tensor::is_contiguous)
       .def_property_readonly("_strides", [](const Tensor& t) { return t.strides().vec(); })
-      .def_property_readonly("_data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.raw_data()); })
+      .def_property_readonly(
+          "_data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.raw_data()); })
       .def("numpy", [](const Tensor& t) { return to_numpy(t, true); })
-      .def("__array__",
-           [](const Tensor& t, py::object dtype, py::object copy) {
-             py::array a = to_numpy(t, !copy.is_none() && copy.cast<bool>());
-             if (!dtype.is_none()) return py::array(a.attr("astype")(dtype));
-             return a;
-           },
-           py::arg("dtype") = py::none(), py::arg("copy") = py::none())
+      .def(
+          "__array__",
+          [](const Tensor& t, py::object dtype, py::object copy) {
+            py::array a = to_numpy(t, !copy.is_none() && copy.cast<bool>());
+            if (!dtype.is_none()) return py::array(a.attr("astype")(dtype));
+            return a;
+          },
+          py::arg("dtype") = py::none(), py::arg("copy") = py::none())
       .def("__len__",
            [](const Tensor& t) {
              if (t.ndim() == 0) throw py::type_error("len() of a 0-d tensor");
@@ -82,26 +90,31 @@ void init_tensor(py::module_& m) {
       .def("__bool__", [](const Tensor& t) { return scalar_value(t, "bool") != 0; })
       .def("__float__", [](const Tensor& t) { return scalar_value(t, "float"); })
       .def("__int__", [](const Tensor& t) { return int64_t(scalar_value(t, "int")); })
-      .def("__index__",
-           [](const Tensor& t) {
-             if (!is_integral(t.dtype()) || t.numel() != 1) {
-               throw py::type_error("only integer tensors with one element can be used as an index");
-             }
-             return int64_t(scalar_value(t, "int"));
-           })
-      .def("__hash__", [](const Tensor& t) { return py::hash(py::int_(reinterpret_cast<uintptr_t>(t.impl()))); })
+      .def(
+          "__index__",
+          [](const Tensor& t) {
+            if (!is_integral(t.dtype()) || t.numel() != 1) {
+              throw py::type_error("only integer tensors with one element can be used as an index");
+            }
+            return int64_t(scalar_value(t, "int"));
+          })
+      .def(
+          "__hash__",
+          [](const Tensor& t) { return py::hash(py::int_(reinterpret_cast<uintptr_t>(t.impl()))); })
       .def("__getitem__", [](const Tensor& t, py::handle idx) { return getitem(t, idx); })
       .def("__neg__", [](const Tensor& t) { return ops::negative(t); })
       .def("__pos__", [](const Tensor& t) { return t; })
       .def("__abs__", [](const Tensor& t) { return ops::abs(t); })
       .def("__invert__",
            [](const Tensor& t) {
-             KN_CHECK_TYPE(t.dtype() == DType::bool_, "~ is only defined for bool tensors, got ", dtype_name(t.dtype()));
+             KN_CHECK_TYPE(t.dtype() == DType::bool_, "~ is only defined for bool tensors, got ",
+                           dtype_name(t.dtype()));
              return ops::logical_not(t);
            })
       .def_property_readonly("T", [](const Tensor& t) { return ops::transpose(t); })
-      .def("__dlpack__", &to_dlpack, py::arg("stream") = py::none(), py::arg("max_version") = py::none(),
-           py::arg("dl_device") = py::none(), py::arg("copy") = py::none())
+      .def("__dlpack__", &to_dlpack, py::arg("stream") = py::none(),
+           py::arg("max_version") = py::none(), py::arg("dl_device") = py::none(),
+           py::arg("copy") = py::none())
       .def("__dlpack_device__", &dlpack_device);
 
   def_binop<ops::add>(cls, "__add__", "__radd__");
@@ -133,11 +146,12 @@ void init_tensor(py::module_& m) {
     const Tensor v = ops::cast(value.t, t.dtype());
     KN_CHECK(v.shape() == t.shape(), "Variable.assign: value of shape ", v.shape(),
              " does not match the variable's shape ", t.shape());
-    KN_CHECK(v.device() == t.device(), "Variable.assign: value on ", v.device().str(), ", variable on ",
-             t.device().str());
+    KN_CHECK(v.device() == t.device(), "Variable.assign: value on ", v.device().str(),
+             ", variable on ", t.device().str());
     if (v.impl() == t.impl()) return;
     const Tensor src = ops::contiguous(v);
-    copy_bytes(t.raw_data(), t.device(), src.raw_data(), src.device(), size_t(t.numel()) * t.itemsize());
+    copy_bytes(t.raw_data(), t.device(), src.raw_data(), src.device(),
+               size_t(t.numel()) * t.itemsize());
     t.bump_version();
   });
 }

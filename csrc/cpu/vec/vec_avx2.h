@@ -48,7 +48,9 @@ struct Vec<float> {
   static Vec min(Vec a, Vec b) { return _mm256_min_ps(a.v, b.v); }
   static Vec abs(Vec a) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a.v); }
   static Vec sqrt(Vec a) { return _mm256_sqrt_ps(a.v); }
-  static Vec floor(Vec a) { return _mm256_round_ps(a.v, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC); }
+  static Vec floor(Vec a) {
+    return _mm256_round_ps(a.v, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+  }
   static Vec ceil(Vec a) { return _mm256_round_ps(a.v, _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC); }
   static Vec round(Vec a) {
     return _mm256_round_ps(a.v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
@@ -123,7 +125,9 @@ struct Vec<double> {
   static Vec min(Vec a, Vec b) { return _mm256_min_pd(a.v, b.v); }
   static Vec abs(Vec a) { return _mm256_andnot_pd(_mm256_set1_pd(-0.0), a.v); }
   static Vec sqrt(Vec a) { return _mm256_sqrt_pd(a.v); }
-  static Vec floor(Vec a) { return _mm256_round_pd(a.v, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC); }
+  static Vec floor(Vec a) {
+    return _mm256_round_pd(a.v, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+  }
   static Vec ceil(Vec a) { return _mm256_round_pd(a.v, _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC); }
   static Vec round(Vec a) {
     return _mm256_round_pd(a.v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);

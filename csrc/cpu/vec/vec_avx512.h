@@ -29,15 +29,20 @@ struct Vec<float> {
   friend Vec operator*(Vec a, Vec b) { return _mm512_mul_ps(a.v, b.v); }
   friend Vec operator/(Vec a, Vec b) { return _mm512_div_ps(a.v, b.v); }
   Vec operator-() const {
-    return _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(v), _mm512_set1_epi32(0x80000000)));
+    return _mm512_castsi512_ps(
+        _mm512_xor_si512(_mm512_castps_si512(v), _mm512_set1_epi32(0x80000000)));
   }
   static Vec fmadd(Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a.v, b.v, c.v); }
   static Vec max(Vec a, Vec b) { return _mm512_max_ps(a.v, b.v); }
   static Vec min(Vec a, Vec b) { return _mm512_min_ps(a.v, b.v); }
   static Vec abs(Vec a) { return _mm512_abs_ps(a.v); }
   static Vec sqrt(Vec a) { return _mm512_sqrt_ps(a.v); }
-  static Vec floor(Vec a) { return _mm512_roundscale_ps(a.v, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC); }
-  static Vec ceil(Vec a) { return _mm512_roundscale_ps(a.v, _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC); }
+  static Vec floor(Vec a) {
+    return _mm512_roundscale_ps(a.v, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+  }
+  static Vec ceil(Vec a) {
+    return _mm512_roundscale_ps(a.v, _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC);
+  }
   static Vec round(Vec a) {
     return _mm512_roundscale_ps(a.v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
   }
@@ -96,8 +101,12 @@ struct Vec<double> {
   static Vec min(Vec a, Vec b) { return _mm512_min_pd(a.v, b.v); }
   static Vec abs(Vec a) { return _mm512_abs_pd(a.v); }
   static Vec sqrt(Vec a) { return _mm512_sqrt_pd(a.v); }
-  static Vec floor(Vec a) { return _mm512_roundscale_pd(a.v, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC); }
-  static Vec ceil(Vec a) { return _mm512_roundscale_pd(a.v, _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC); }
+  static Vec floor(Vec a) {
+    return _mm512_roundscale_pd(a.v, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+  }
+  static Vec ceil(Vec a) {
+    return _mm512_roundscale_pd(a.v, _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC);
+  }
   static Vec round(Vec a) {
     return _mm512_roundscale_pd(a.v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
   }

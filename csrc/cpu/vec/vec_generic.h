@@ -19,7 +19,9 @@ struct Vec {
   static Vec loadu(const T* p) { return Vec(*p); }
   static Vec load_partial(const T* p, int n) { return Vec(n > 0 ? *p : T(0)); }
   void storeu(T* p) const { *p = v; }
-  void store_partial(T* p, int n) const { if (n > 0) *p = v; }
+  void store_partial(T* p, int n) const {
+    if (n > 0) *p = v;
+  }
   friend Vec operator+(Vec a, Vec b) { return a.v + b.v; }
   friend Vec operator-(Vec a, Vec b) { return a.v - b.v; }
   friend Vec operator*(Vec a, Vec b) { return a.v * b.v; }

@@ -14,14 +14,14 @@ namespace {
 
 // The [B, N, T, S] broadcast view of a bias or mask (numpy rules), as element strides.
 void broadcast_strides(const char* what, const Tensor& t, const Shape& full, int64_t* strides) {
-  KN_CHECK(t.ndim() <= 4, "attention: the ", what, " must broadcast to (B, N, T, S) = ", full, ", got shape ",
-           t.shape());
+  KN_CHECK(t.ndim() <= 4, "attention: the ", what, " must broadcast to (B, N, T, S) = ", full,
+           ", got shape ", t.shape());
   const Tensor view = broadcast_to(t, full);
   for (int i = 0; i < 4; ++i) strides[i] = view.strides()[size_t(i)];
 }
 
-AttentionArgs make_args(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& bias, const Tensor& mask,
-                        double scale, bool causal) {
+AttentionArgs make_args(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& bias,
+                        const Tensor& mask, double scale, bool causal) {
   AttentionArgs a{};
   a.B = q.dim(0), a.T = q.dim(1), a.N = q.dim(2), a.H = q.dim(3);
   a.S = k.dim(1), a.K = k.dim(2), a.Hv = v.dim(3);
@@ -43,22 +43,24 @@ AttentionArgs make_args(const Tensor& q, const Tensor& k, const Tensor& v, const
   return a;
 }
 
-void check_inputs(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& bias, const Tensor& mask) {
-  KN_CHECK(q.ndim() == 4 && k.ndim() == 4 && v.ndim() == 4,
-           "attention: expected query, key and value of rank 4 (batch, seq, heads, dim), got shapes ", q.shape(),
-           ", ", k.shape(), " and ", v.shape());
+void check_inputs(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& bias,
+                  const Tensor& mask) {
+  KN_CHECK(
+      q.ndim() == 4 && k.ndim() == 4 && v.ndim() == 4,
+      "attention: expected query, key and value of rank 4 (batch, seq, heads, dim), got shapes ",
+      q.shape(), ", ", k.shape(), " and ", v.shape());
   KN_CHECK_TYPE(is_floating(q.dtype()) && k.dtype() == q.dtype() && v.dtype() == q.dtype(),
-                "attention: expected query, key and value of one float dtype, got ", dtype_name(q.dtype()), ", ",
-                dtype_name(k.dtype()), " and ", dtype_name(v.dtype()));
-  KN_CHECK(k.dim(0) == q.dim(0) && v.dim(0) == q.dim(0) && v.dim(1) == k.dim(1) && v.dim(2) == k.dim(2) &&
-               k.dim(3) == q.dim(3),
-           "attention: incompatible shapes: query ", q.shape(), ", key ", k.shape(), ", value ", v.shape(),
-           " (expected (B, T, N, H), (B, S, K, H), (B, S, K, Hv))");
-  KN_CHECK(k.dim(2) > 0 && q.dim(2) % k.dim(2) == 0, "attention: the number of query heads (", q.dim(2),
-           ") must be a multiple of the number of key/value heads (", k.dim(2), ")");
+                "attention: expected query, key and value of one float dtype, got ",
+                dtype_name(q.dtype()), ", ", dtype_name(k.dtype()), " and ", dtype_name(v.dtype()));
+  KN_CHECK(k.dim(0) == q.dim(0) && v.dim(0) == q.dim(0) && v.dim(1) == k.dim(1) &&
+               v.dim(2) == k.dim(2) && k.dim(3) == q.dim(3),
+           "attention: incompatible shapes: query ", q.shape(), ", key ", k.shape(), ", value ",
+           v.shape(), " (expected (B, T, N, H), (B, S, K, H), (B, S, K, Hv))");
+  KN_CHECK(k.dim(2) > 0 && q.dim(2) % k.dim(2) == 0, "attention: the number of query heads (",
+           q.dim(2), ") must be a multiple of the number of key/value heads (", k.dim(2), ")");
   if (bias.defined()) {
-    KN_CHECK_TYPE(bias.dtype() == q.dtype(), "attention: expected a bias of dtype ", dtype_name(q.dtype()),
-                  ", got ", dtype_name(bias.dtype()));
+    KN_CHECK_TYPE(bias.dtype() == q.dtype(), "attention: expected a bias of dtype ",
+                  dtype_name(q.dtype()), ", got ", dtype_name(bias.dtype()));
   }
   if (mask.defined()) {
     KN_CHECK_TYPE(mask.dtype() == DType::bool_, "attention: expected a bool mask, got ",
@@ -91,7 +93,8 @@ TensorList attention_gradient(const Node& n, const AttentionAttrs& a, const Grad
   // The bias gradient is the scores' gradient summed over the broadcast axes: only then is the
   // [B, N, T, S] matrix made.
   const bool bias_grad = a.has_bias && ctx.needs(3);
-  Tensor dscores = bias_grad ? Tensor::empty(Shape{q.dim(0), q.dim(2), q.dim(1), k.dim(1)}, q.dtype(), q.device())
+  Tensor dscores = bias_grad ? Tensor::empty(Shape{q.dim(0), q.dim(2), q.dim(1), k.dim(1)},
+                                             q.dtype(), q.device())
                              : Tensor();
   b.dscores = bias_grad ? dscores.raw_data() : nullptr;
   run_kernel<AttentionBackwardKernelFn>(OpId::attention_backward, q.device(), b);

@@ -30,9 +30,9 @@ struct AttentionArgs {
   const void* q;
   const void* k;
   const void* v;
-  const void* bias;        // element strides over [B, N, T, S] (0 on broadcast axes), or null
+  const void* bias;  // element strides over [B, N, T, S] (0 on broadcast axes), or null
   int64_t bias_strides[4];
-  const bool* mask;        // likewise
+  const bool* mask;  // likewise
   int64_t mask_strides[4];
   double scale;
   bool causal;
@@ -42,12 +42,12 @@ struct AttentionArgs {
 };
 
 struct AttentionBackwardArgs {
-  AttentionArgs fwd;   // the forward's inputs, out and lse (read only)
-  const void* dout;    // [B, T, N, Hv]
-  void* dq;            // [B, T, N, H]
-  void* dk;            // [B, S, K, H]
-  void* dv;            // [B, S, K, Hv]
-  void* dscores;       // [B, N, T, S] the gradient of the biased scores, or null (bias needs none)
+  AttentionArgs fwd;  // the forward's inputs, out and lse (read only)
+  const void* dout;   // [B, T, N, Hv]
+  void* dq;           // [B, T, N, H]
+  void* dk;           // [B, S, K, H]
+  void* dv;           // [B, S, K, Hv]
+  void* dscores;      // [B, N, T, S] the gradient of the biased scores, or null (bias needs none)
 };
 
 using AttentionKernelFn = void (*)(const AttentionArgs& args);
@@ -56,8 +56,8 @@ using AttentionBackwardKernelFn = void (*)(const AttentionBackwardArgs& args);
 namespace ops {
 
 // `bias` and `mask` may be undefined.
-Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& bias, const Tensor& mask,
-                 double scale, bool causal);
+Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& bias,
+                 const Tensor& mask, double scale, bool causal);
 
 }  // namespace ops
 }  // namespace kn

@@ -13,9 +13,9 @@
 //   dK += dS^T Q scale,  dQ += dS K scale.
 // Memory: per thread a few BQ x KC buffers, never [B, N, T, S] (only for a bias gradient).
 #include <cfloat>
-#include <limits>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <vector>
 
 #include "core/parallel.h"
@@ -28,20 +28,24 @@ namespace kn {
 namespace KN_ISA_NS {
 namespace {
 
-constexpr int64_t kBQ = 64;    // query rows per tile
-constexpr int64_t kKC = 512;   // keys per chunk
+constexpr int64_t kBQ = 64;   // query rows per tile
+constexpr int64_t kKC = 512;  // keys per chunk
 
 template <class T>
 inline void gemm(const GemmArgs<T>& a);
 template <>
-inline void gemm<float>(const GemmArgs<float>& a) { sgemm(a); }
+inline void gemm<float>(const GemmArgs<float>& a) {
+  sgemm(a);
+}
 template <>
-inline void gemm<double>(const GemmArgs<double>& a) { dgemm(a); }
+inline void gemm<double>(const GemmArgs<double>& a) {
+  dgemm(a);
+}
 
 // C[M, N] (ldc) (+)= A (row i at A + i*lda, or column-major when a_t) @ B (row k at B + k*ldb).
 template <class T>
-inline void mm(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, bool a_t, const T* B, int64_t ldb,
-               bool b_t, T* C, int64_t ldc, bool accumulate) {
+inline void mm(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, bool a_t, const T* B,
+               int64_t ldb, bool b_t, T* C, int64_t ldc, bool accumulate) {
   if (M == 0 || N == 0) return;
   if (K == 0) {
     if (!accumulate) {
@@ -120,7 +124,8 @@ inline void softmax_grad_row(const T* p, T* dp, int64_t n, T d, T c) {
   using V = Vec<T>;
   const V dv(d), cv(c);
   int64_t j = 0;
-  for (; j + V::size <= n; j += V::size) (V::loadu(p + j) * (V::loadu(dp + j) - dv) * cv).storeu(dp + j);
+  for (; j + V::size <= n; j += V::size)
+    (V::loadu(p + j) * (V::loadu(dp + j) - dv) * cv).storeu(dp + j);
   if (j < n) {
     const int r = int(n - j);
     (V::load_partial(p + j, r) * (V::load_partial(dp + j, r) - dv) * cv).store_partial(dp + j, r);
@@ -138,8 +143,8 @@ void transpose_head(const T* src, int64_t S, int64_t rs, int64_t D, T* dst) {
 // Scores of one chunk: x[r, j] = scale * x[r, j] + bias, or the large negative where masked
 // (mask false, or key after query with causal). Rows t0.., keys c0..; row stride ld.
 template <class T>
-void finish_scores(const AttentionArgs& a, int64_t b, int64_t n, int64_t t0, int64_t rows, int64_t c0, int64_t cn,
-                   T* x, int64_t ld) {
+void finish_scores(const AttentionArgs& a, int64_t b, int64_t n, int64_t t0, int64_t rows,
+                   int64_t c0, int64_t cn, T* x, int64_t ld) {
   const T scale = T(a.scale), neg = large_negative<T>();
   const T* bias = static_cast<const T*>(a.bias);
   for (int64_t r = 0; r < rows; ++r) {
@@ -151,7 +156,8 @@ void finish_scores(const AttentionArgs& a, int64_t b, int64_t n, int64_t t0, int
       for (int64_t j = 0; j < cn; ++j) row[j] += bp[(c0 + j) * a.bias_strides[3]];
     }
     if (a.mask) {
-      const bool* mp = a.mask + b * a.mask_strides[0] + n * a.mask_strides[1] + t * a.mask_strides[2];
+      const bool* mp =
+          a.mask + b * a.mask_strides[0] + n * a.mask_strides[1] + t * a.mask_strides[2];
       for (int64_t j = 0; j < cn; ++j) {
         if (!mp[(c0 + j) * a.mask_strides[3]]) row[j] = neg;
       }
@@ -211,7 +217,8 @@ void attention_forward(const AttentionArgs& a) {
             for (int64_t h = 0; h < Hv; ++h) acc[r * Hv + h] *= corr;
           }
         }
-        mm<T>(rows, Hv, cn, sc.data(), kKC, false, vh + c0 * K * Hv, K * Hv, false, acc.data(), Hv, true);
+        mm<T>(rows, Hv, cn, sc.data(), kKC, false, vh + c0 * K * Hv, K * Hv, false, acc.data(), Hv,
+              true);
       }
       for (int64_t r = 0; r < rows; ++r) {
         T* o = out + ((b * Tq + t0 + r) * N + n) * Hv;
@@ -252,7 +259,8 @@ void attention_backward(const AttentionBackwardArgs& ba) {
   const T scale = T(a.scale), neg = large_negative<T>();
   const int64_t tiles = (Tq + kBQ - 1) / kBQ;
   parallel_for(0, B * K, 1, [&](int64_t w0, int64_t w1) {
-    std::vector<T> kt(size_t(H * S)), vt(size_t(Hv * S)), p(size_t(kBQ * kKC)), dp(size_t(kBQ * kKC));
+    std::vector<T> kt(size_t(H * S)), vt(size_t(Hv * S)), p(size_t(kBQ * kKC)),
+        dp(size_t(kBQ * kKC));
     std::vector<T> dqt(size_t(kBQ * H)), d(kBQ);
     for (int64_t w = w0; w < w1; ++w) {
       const int64_t b = w / K, kv = w % K;
@@ -269,7 +277,7 @@ void attention_backward(const AttentionBackwardArgs& ba) {
       for (int64_t n = kv * G; n < (kv + 1) * G; ++n) {
         for (int64_t tile = 0; tile < tiles; ++tile) {
           const int64_t t0 = tile * kBQ, rows = std::min(kBQ, Tq - t0);
-          const T* qt = q + ((b * Tq + t0) * N + n) * H;      // row stride N*H
+          const T* qt = q + ((b * Tq + t0) * N + n) * H;       // row stride N*H
           const T* dot = dout + ((b * Tq + t0) * N + n) * Hv;  // row stride N*Hv
           const T* ot = out + ((b * Tq + t0) * N + n) * Hv;
           const T* lrow = lse + (b * N + n) * Tq + t0;
@@ -292,15 +300,19 @@ void attention_backward(const AttentionBackwardArgs& ba) {
               else exp_shift_sum<T>(row, cn, lrow[r]);
             }
             // dV += P^T dO;  dP = dO V^T
-            mm<T>(cn, Hv, rows, p.data(), kKC, true, dot, N * Hv, false, dvh + c0 * K * Hv, K * Hv, true);
-            mm<T>(rows, cn, Hv, dot, N * Hv, false, vt.data() + c0, S, false, dp.data(), kKC, false);
+            mm<T>(cn, Hv, rows, p.data(), kKC, true, dot, N * Hv, false, dvh + c0 * K * Hv, K * Hv,
+                  true);
+            mm<T>(rows, cn, Hv, dot, N * Hv, false, vt.data() + c0, S, false, dp.data(), kKC,
+                  false);
             for (int64_t r = 0; r < rows; ++r) {
               T* pr = p.data() + r * kKC;
               T* dpr = dp.data() + r * kKC;
               const bool masked_row = a.mask || a.causal;
               // dS = P (dP - D), times the scale unless the unscaled values are needed first.
               softmax_grad_row(pr, dpr, cn, d[r], (dscores || masked_row) ? T(1) : scale);
-              if (dscores) std::memcpy(dscores + ((b * N + n) * Tq + t0 + r) * S + c0, dpr, size_t(cn) * sizeof(T));
+              if (dscores)
+                std::memcpy(dscores + ((b * N + n) * Tq + t0 + r) * S + c0, dpr,
+                            size_t(cn) * sizeof(T));
               // Masked scores are constants: no gradient reaches q or k through them.
               if (a.mask || a.causal) {
                 const int64_t t = t0 + r;
@@ -308,12 +320,14 @@ void attention_backward(const AttentionBackwardArgs& ba) {
                                               t * a.mask_strides[2]
                                         : nullptr;
                 for (int64_t j = 0; j < cn; ++j) {
-                  const bool dead = (mp && !mp[(c0 + j) * a.mask_strides[3]]) || (a.causal && c0 + j > t);
+                  const bool dead =
+                      (mp && !mp[(c0 + j) * a.mask_strides[3]]) || (a.causal && c0 + j > t);
                   if (dead) dpr[j] = T(0);
                 }
                 if (dscores) {
                   for (int64_t j = 0; j < cn; ++j) {
-                    const bool dead = (mp && !mp[(c0 + j) * a.mask_strides[3]]) || (a.causal && c0 + j > t);
+                    const bool dead =
+                        (mp && !mp[(c0 + j) * a.mask_strides[3]]) || (a.causal && c0 + j > t);
                     if (dead) dscores[((b * N + n) * Tq + t) * S + c0 + j] = T(0);
                   }
                 }
@@ -321,8 +335,10 @@ void attention_backward(const AttentionBackwardArgs& ba) {
               if (dscores || masked_row) scale_row(dpr, cn, scale);
             }
             // dK += dS^T Q;  dQ += dS K
-            mm<T>(cn, H, rows, dp.data(), kKC, true, qt, N * H, false, dkh + c0 * K * H, K * H, true);
-            mm<T>(rows, H, cn, dp.data(), kKC, false, kh + c0 * K * H, K * H, false, dqt.data(), H, true);
+            mm<T>(cn, H, rows, dp.data(), kKC, true, qt, N * H, false, dkh + c0 * K * H, K * H,
+                  true);
+            mm<T>(rows, H, cn, dp.data(), kKC, false, kh + c0 * K * H, K * H, false, dqt.data(), H,
+                  true);
           }
           // Rows that attended uniformly past the causal walk (every key masked): their dO
           // reaches the skipped values too.
@@ -332,17 +348,19 @@ void attention_backward(const AttentionBackwardArgs& ba) {
               for (int64_t h = 0; h < Hv; ++h) dvh[s2 * K * Hv + h] += dot[r * N * Hv + h] / T(S);
             }
             if (dscores) {
-              for (int64_t s2 = send; s2 < S; ++s2) dscores[((b * N + n) * Tq + t0 + r) * S + s2] = T(0);
+              for (int64_t s2 = send; s2 < S; ++s2)
+                dscores[((b * N + n) * Tq + t0 + r) * S + s2] = T(0);
             }
           }
           if (dscores) {
             for (int64_t r = 0; r < rows; ++r) {
-              std::fill(dscores + ((b * N + n) * Tq + t0 + r) * S + send, dscores + ((b * N + n) * Tq + t0 + r + 1) * S,
-                        T(0));
+              std::fill(dscores + ((b * N + n) * Tq + t0 + r) * S + send,
+                        dscores + ((b * N + n) * Tq + t0 + r + 1) * S, T(0));
             }
           }
           for (int64_t r = 0; r < rows; ++r) {
-            std::memcpy(dq + ((b * Tq + t0 + r) * N + n) * H, dqt.data() + r * H, size_t(H) * sizeof(T));
+            std::memcpy(dq + ((b * Tq + t0 + r) * N + n) * H, dqt.data() + r * H,
+                        size_t(H) * sizeof(T));
           }
         }
       }

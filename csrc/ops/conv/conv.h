@@ -21,7 +21,7 @@
 namespace kn {
 
 struct ConvGeometry {
-  int nd = 2;                 // spatial dimensions
+  int nd = 2;  // spatial dimensions
   int64_t N = 0, C = 0, F = 0, G = 1;
   int64_t in[3] = {1, 1, 1};  // spatial sizes padded with 1 to three dims
   int64_t out[3] = {1, 1, 1};
@@ -58,16 +58,18 @@ inline ConvGeometry right_aligned(const ConvGeometry& g) {
 }
 
 // x [N, S..., C] * w [K..., Cg, F] -> y [N, O..., F]
-using ConvKernelFn = void (*)(const ConvGeometry& geo, const void* x, const void* w, void* y, DType dtype);
+using ConvKernelFn = void (*)(const ConvGeometry& geo, const void* x, const void* w, void* y,
+                              DType dtype);
 // conv_bias_act: the same, then + bias[F] (nullptr: none) and the activation in one pass.
-using ConvBiasActKernelFn = void (*)(const ConvGeometry& geo, const void* x, const void* w, const void* bias,
-                                     FusedActivation activation, void* y, DType dtype);
+using ConvBiasActKernelFn = void (*)(const ConvGeometry& geo, const void* x, const void* w,
+                                     const void* bias, FusedActivation activation, void* y,
+                                     DType dtype);
 // dy [N, O..., F], w -> dx [N, S..., C]
-using ConvBackpropInputKernelFn = void (*)(const ConvGeometry& geo, const void* dy, const void* w, void* dx,
-                                           DType dtype);
+using ConvBackpropInputKernelFn = void (*)(const ConvGeometry& geo, const void* dy, const void* w,
+                                           void* dx, DType dtype);
 // x, dy -> dw [K..., Cg, F]
-using ConvBackpropFilterKernelFn = void (*)(const ConvGeometry& geo, const void* x, const void* dy, void* dw,
-                                            DType dtype);
+using ConvBackpropFilterKernelFn = void (*)(const ConvGeometry& geo, const void* x, const void* dy,
+                                            void* dw, DType dtype);
 
 // The tape attributes of conv, conv_backprop_input and conv_backprop_filter: per spatial axis
 // strides, (before, after) pads and dilation, and the group count.
@@ -85,16 +87,18 @@ struct ConvBiasActAttrs {
 namespace ops {
 
 // padding: explicit (before, after) per spatial axis.
-Tensor conv(const Tensor& x, const Tensor& w, const Dims& strides, const Dims& pads, const Dims& dilation,
-            int64_t groups);
+Tensor conv(const Tensor& x, const Tensor& w, const Dims& strides, const Dims& pads,
+            const Dims& dilation, int64_t groups);
 // activation(conv(x, w) + b): the bias add and the activation run on each output tile as it is
 // written (Conv layers). b may be undefined.
 Tensor conv_bias_act(const Tensor& x, const Tensor& w, const Tensor& b, FusedActivation activation,
                      const Dims& strides, const Dims& pads, const Dims& dilation, int64_t groups);
-Tensor conv_backprop_input(const Tensor& dy, const Tensor& w, const Shape& x_shape, const Dims& strides,
-                           const Dims& pads, const Dims& dilation, int64_t groups);
-Tensor conv_backprop_filter(const Tensor& x, const Tensor& dy, const Shape& w_shape, const Dims& strides,
-                            const Dims& pads, const Dims& dilation, int64_t groups);
+Tensor conv_backprop_input(const Tensor& dy, const Tensor& w, const Shape& x_shape,
+                           const Dims& strides, const Dims& pads, const Dims& dilation,
+                           int64_t groups);
+Tensor conv_backprop_filter(const Tensor& x, const Tensor& dy, const Shape& w_shape,
+                            const Dims& strides, const Dims& pads, const Dims& dilation,
+                            int64_t groups);
 
 }  // namespace ops
 

@@ -24,7 +24,8 @@ namespace {
 
 // The filter gradients' shared pieces. A block of `rows` rows of dy (leading dimension F, the
 // group's Fg columns) copied with zero columns up to ldp, so that every tile reads whole panels.
-const float* padded_dy_rows(const float* dyp, int64_t rows, int64_t F, int64_t Fg, int64_t ldp, float* buf) {
+const float* padded_dy_rows(const float* dyp, int64_t rows, int64_t F, int64_t Fg, int64_t ldp,
+                            float* buf) {
   for (int64_t k = 0; k < rows; ++k) {
     for (int64_t j = 0; j < ldp; ++j) buf[k * ldp + j] = j < Fg ? dyp[k * F + j] : 0.0f;
   }
@@ -33,8 +34,8 @@ const float* padded_dy_rows(const float* dyp, int64_t rows, int64_t F, int64_t F
 
 // dw rows [0, rows) of group grp = the sum of the tasks' partial buffers ([rows][ldp] each), in a
 // fixed order: the result does not depend on scheduling.
-void sum_partial_filters(const ConvGeometry& g, const float* partial, int64_t parts, size_t wsize, int64_t rows,
-                         int64_t ldp, int64_t grp, float* dw) {
+void sum_partial_filters(const ConvGeometry& g, const float* partial, int64_t parts, size_t wsize,
+                         int64_t rows, int64_t ldp, int64_t grp, float* dw) {
   const int64_t Fg = g.F / g.G;
   parallel_for(0, rows, 64, [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
@@ -52,11 +53,12 @@ void sum_partial_filters(const ConvGeometry& g, const float* partial, int64_t pa
 // Cg = 1 or 3): tile rows are (tap, channel) pairs. Along one output row, tile row r reads the
 // input at base_r + o * stride * C, so the kernel needs no per-position addresses; the few
 // positions where a tap lands in the left/right padding take a scalar path.
-void conv_filter_group_few_channels(const ConvGeometry& geometry, const float* x, const float* dy, float* dw,
-                                    int64_t grp) {
+void conv_filter_group_few_channels(const ConvGeometry& geometry, const float* x, const float* dy,
+                                    float* dw, int64_t grp) {
   const ConvGeometry g = right_aligned(geometry);
   const int64_t Cg = g.C / g.G, Fg = g.F / g.G, kvol = g.kvol();
-  const int64_t grows = kvol * Cg, gtiles = (grows + kConvMR - 1) / kConvMR, prow = gtiles * kConvMR;
+  const int64_t grows = kvol * Cg, gtiles = (grows + kConvMR - 1) / kConvMR,
+                prow = gtiles * kConvMR;
   const int64_t panels = (Fg + kConvNR - 1) / kConvNR, ldp = panels * kConvNR;
   const int64_t O2 = g.out[2], nrows = g.N * g.out[0] * g.out[1];
   const int64_t s2 = g.stride[2], step = s2 * g.C;
@@ -97,7 +99,8 @@ void conv_filter_group_few_channels(const ConvGeometry& geometry, const float* x
       float* acc = partial + size_t(part) * wsize;
       const int64_t rb = nrows * part / parts, re = nrows * (part + 1) / parts;
       for (int64_t row = rb; row < re; ++row) {
-        const int64_t o1 = row % g.out[1], o0 = (row / g.out[1]) % g.out[0], n = row / (g.out[1] * g.out[0]);
+        const int64_t o1 = row % g.out[1], o0 = (row / g.out[1]) % g.out[0],
+                      n = row / (g.out[1] * g.out[0]);
         const float* dyp = dy + row * O2 * g.F + grp * Fg;
         if (pad_dy) dyp = padded_dy_rows(dyp, O2, g.F, Fg, ldp, dyblk);
         const int64_t ldy = pad_dy ? ldp : g.F;
@@ -107,7 +110,8 @@ void conv_filter_group_few_channels(const ConvGeometry& geometry, const float* x
           const int64_t q = rtap[size_t(R)];
           if (q < 0) return nullptr;
           const int64_t i0 = b0 + taps.d[3 * q], i1 = b1 + taps.d[3 * q + 1];
-          if (uint64_t(i0) >= uint64_t(g.in[0]) || uint64_t(i1) >= uint64_t(g.in[1])) return nullptr;
+          if (uint64_t(i0) >= uint64_t(g.in[0]) || uint64_t(i1) >= uint64_t(g.in[1]))
+            return nullptr;
           return x + n * image + (i0 * g.in[1] + i1) * g.in[2] * g.C + grp * Cg + rch[size_t(R)];
         };
         for (int64_t gt = 0; gt < gtiles; ++gt) {
@@ -120,7 +124,9 @@ void conv_filter_group_few_channels(const ConvGeometry& geometry, const float* x
             base[r] = starts[r] && hi > lo ? starts[r] + col(rtap[size_t(R)], lo) * g.C : zero;
           }
           for (int64_t p = 0; p < panels; ++p) {
-            if (hi > lo) dw_tile_rows(base, step, hi - lo, dyp + lo * ldy + p * kConvNR, ldy, out + p * kConvNR, ldp);
+            if (hi > lo)
+              dw_tile_rows(base, step, hi - lo, dyp + lo * ldy + p * kConvNR, ldy,
+                           out + p * kConvNR, ldp);
           }
           // Columns outside the interior: each tap checked.
           for (int64_t o = 0; o < O2; ++o) {
@@ -149,7 +155,8 @@ void conv_filter_group_few_channels(const ConvGeometry& geometry, const float* x
 
 // Filter gradient of one group: dw[q, c, f] = sum over output positions k of
 // x(k, q)[c] * dy[k, f], the positions split among tasks that each accumulate their own copy.
-void conv_filter_group(const ConvGeometry& g, const float* x, const float* dy, float* dw, int64_t grp) {
+void conv_filter_group(const ConvGeometry& g, const float* x, const float* dy, float* dw,
+                       int64_t grp) {
   const int64_t Cg = g.C / g.G, Fg = g.F / g.G, kvol = g.kvol();
   if (Cg < kConvMR) return conv_filter_group_few_channels(g, x, dy, dw, grp);
   const int64_t M = g.N * g.out_spatial();
@@ -162,7 +169,8 @@ void conv_filter_group(const ConvGeometry& g, const float* x, const float* dy, f
   constexpr int64_t kRows = 64;
   const int nthreads = get_num_threads();
   const double flops = 2.0 * double(M) * double(kvol * Cg * Fg);
-  const int64_t parts = flops < 4e6 ? 1 : std::min<int64_t>(int64_t(nthreads) * 2, (M + kRows - 1) / kRows);
+  const int64_t parts =
+      flops < 4e6 ? 1 : std::min<int64_t>(int64_t(nthreads) * 2, (M + kRows - 1) / kRows);
   const size_t wsize = size_t(kvol * Cg * ldp);
   float* partial = static_cast<float*>(allocate(wsize * size_t(parts) * sizeof(float), Device{}));
   std::memset(partial, 0, wsize * size_t(parts) * sizeof(float));
@@ -239,10 +247,12 @@ void conv_filter_f32(const ConvGeometry& g, const float* x, const float* dy, flo
   for (int64_t grp = 0; grp < g.G; ++grp) {
     if (is_pointwise(g)) {
       // A(i = c, k = row) = x[row, c]
+      // clang-format off: one row per matrix (dims; A, strides; B, strides; C)
       GemmArgs<float> a{Cg, Fg, g.N * g.out_spatial(),
                         x + grp * Cg, 1, g.C,
                         dy + grp * Fg, g.F, 1,
                         dw + grp * Fg, g.F};
+      // clang-format on
       sgemm(a);
     } else {
       conv_filter_group(g, x, dy, dw, grp);
@@ -265,9 +275,11 @@ void conv_filter_f64(const ConvGeometry& g, const double* x, const double* dy, d
 
 void conv_filter_kernel(const ConvGeometry& g, const void* x, const void* dy, void* dw, DType dt) {
   if (dt == DType::float64) {
-    conv_filter_f64(g, static_cast<const double*>(x), static_cast<const double*>(dy), static_cast<double*>(dw));
+    conv_filter_f64(g, static_cast<const double*>(x), static_cast<const double*>(dy),
+                    static_cast<double*>(dw));
   } else {
-    conv_filter_f32(g, static_cast<const float*>(x), static_cast<const float*>(dy), static_cast<float*>(dw));
+    conv_filter_f32(g, static_cast<const float*>(x), static_cast<const float*>(dy),
+                    static_cast<float*>(dw));
   }
 }
 

@@ -30,10 +30,12 @@ void conv_input_f32(const ConvGeometry& g, const float* dy, const float* w, floa
     // dx = dy @ w^T per group: a plain GEMM reading w transposed in place.
     for (int64_t grp = 0; grp < g.G; ++grp) {
       // B(k = f, j = c) = w[c * F + grp * Fg + f]
+      // clang-format off: one row per matrix (dims; A, strides; B, strides; C)
       GemmArgs<float> a{g.N * g.in_spatial(), Cg, Fg,
                         dy + grp * Fg, g.F, 1,
                         w + grp * Fg, 1, g.F,
                         dx + grp * Cg, g.C};
+      // clang-format on
       sgemm(a);
     }
     return;
@@ -51,7 +53,8 @@ void conv_input_f32(const ConvGeometry& g, const float* dy, const float* w, floa
       for (int64_t grp = 0; grp < g.G; ++grp) {
         for (int64_t fi = 0; fi < Fg; ++fi) {
           for (int64_t c = 0; c < Cg; ++c) {
-            wt[((kvol - 1 - q) * Fg + fi) * g.C + grp * Cg + c] = w[(q * Cg + c) * g.F + grp * Fg + fi];
+            wt[((kvol - 1 - q) * Fg + fi) * g.C + grp * Cg + c] =
+                w[(q * Cg + c) * g.F + grp * Fg + fi];
           }
         }
       }
@@ -72,7 +75,8 @@ void conv_input_f32(const ConvGeometry& g, const float* dy, const float* w, floa
   // into dx.
   std::memset(dx, 0, size_t(g.N * g.in_spatial() * g.C) * sizeof(float));
   const int64_t cols = kvol * Cg, rows_per_image = g.out_spatial();
-  const int64_t images_per_chunk = std::max<int64_t>(1, (int64_t(1) << 22) / std::max<int64_t>(1, rows_per_image * cols));
+  const int64_t images_per_chunk =
+      std::max<int64_t>(1, (int64_t(1) << 22) / std::max<int64_t>(1, rows_per_image * cols));
   const size_t buf_floats = size_t(std::min(images_per_chunk, g.N) * rows_per_image * cols);
   float* dcols = static_cast<float*>(allocate(buf_floats * sizeof(float), Device{}));
   // w^T of one group, row-major [Fg][kvol * Cg]: the GEMM reads B by rows (its narrow kernel when
@@ -86,10 +90,12 @@ void conv_input_f32(const ConvGeometry& g, const float* dy, const float* w, floa
     for (int64_t n0 = 0; n0 < g.N; n0 += images_per_chunk) {
       const int64_t nimg = std::min(images_per_chunk, g.N - n0);
       // B(k = f, j = (q, c)) = wt[f][q*Cg + c] = w[(q*Cg + c) * F + grp*Fg + f]
+      // clang-format off: one row per matrix (dims; A, strides; B, strides; C)
       GemmArgs<float> a{nimg * rows_per_image, cols, Fg,
                         dy + n0 * rows_per_image * g.F + grp * Fg, g.F, 1,
                         wt.data(), cols, 1,
                         dcols, cols};
+      // clang-format on
       sgemm(a);
       parallel_for(0, nimg, 1, [&](int64_t i0, int64_t i1) {
         for (int64_t i = i0; i < i1; ++i) {
@@ -137,9 +143,11 @@ void conv_input_f64(const ConvGeometry& g, const double* dy, const double* w, do
 
 void conv_input_kernel(const ConvGeometry& g, const void* dy, const void* w, void* dx, DType dt) {
   if (dt == DType::float64) {
-    conv_input_f64(g, static_cast<const double*>(dy), static_cast<const double*>(w), static_cast<double*>(dx));
+    conv_input_f64(g, static_cast<const double*>(dy), static_cast<const double*>(w),
+                   static_cast<double*>(dx));
   } else {
-    conv_input_f32(g, static_cast<const float*>(dy), static_cast<const float*>(w), static_cast<float*>(dx));
+    conv_input_f32(g, static_cast<const float*>(dy), static_cast<const float*>(w),
+                   static_cast<float*>(dx));
   }
 }
 

@@ -26,8 +26,8 @@ namespace {
 
 // Fills rows[q * MR + r] with the address of the input channels (from channel `cbase`) that
 // output position row0 + r reads under kernel tap q, or `zero` in the padding / past the end.
-void fill_row_pointers(const ConvGeometry& g, const Taps& taps, const float* x, int64_t cbase, int64_t row0,
-                       int mr_valid, const float* zero, const float** rows) {
+void fill_row_pointers(const ConvGeometry& g, const Taps& taps, const float* x, int64_t cbase,
+                       int64_t row0, int mr_valid, const float* zero, const float** rows) {
   OutPos pos(g, row0);
   const int64_t image = g.in_spatial() * g.C;
   for (int r = 0; r < kConvMR; ++r) {
@@ -95,8 +95,8 @@ void tile_epilogue(float* y, int64_t ldy, int64_t mr, int64_t nr, const float* b
 // than on data (12 pointers for 12 x Cg broadcasts per tap). Positions next to each other in an
 // output row read windows STEP floats apart, so conv_tile_row addresses them from one pointer per
 // (tap, channel) pair; the tiles are laid along output rows so that most are such runs.
-void conv_forward_group(const ConvGeometry& g, const float* x, const float* w, float* y, int64_t grp,
-                        const float* bias, bool relu) {
+void conv_forward_group(const ConvGeometry& g, const float* x, const float* w, float* y,
+                        int64_t grp, const float* bias, bool relu) {
   const int64_t Cg = g.C / g.G, Fg = g.F / g.G, kvol = g.kvol();
   const int64_t M = g.N * g.out_spatial();
   int64_t panels;
@@ -107,9 +107,11 @@ void conv_forward_group(const ConvGeometry& g, const float* x, const float* w, f
   // Few input channels (first layers): tiles lie within one output row, and a tile whose window
   // is inside the input for every tap runs conv_tile_row (Note [Few-channel rows]).
   const int64_t inner = g.out[g.nd - 1], step = g.stride[g.nd - 1] * g.C;
-  const bool row_tiles = kHasConvTileRow && Cg < 4 && (step == 1 || step == 2 || step == 3 || step == 4 || step == 6);
+  const bool row_tiles =
+      kHasConvTileRow && Cg < 4 && (step == 1 || step == 2 || step == 3 || step == 4 || step == 6);
   const int64_t tiles_per_row = (inner + kConvMR - 1) / kConvMR;
-  const int64_t tiles = row_tiles ? M / std::max<int64_t>(inner, 1) * tiles_per_row : (M + kConvMR - 1) / kConvMR;
+  const int64_t tiles =
+      row_tiles ? M / std::max<int64_t>(inner, 1) * tiles_per_row : (M + kConvMR - 1) / kConvMR;
   std::vector<int64_t> toff;  // row tiles: pair (q, c) -> offset from the window start
   if (row_tiles) {
     toff.resize(size_t(kvol * Cg));
@@ -139,7 +141,8 @@ void conv_forward_group(const ConvGeometry& g, const float* x, const float* w, f
       if (row_tiles && mr == kConvMR) {
         const OutPos first(g, row0), last(g, row0 + kConvMR - 1);
         if (taps.interior(first.o) && taps.interior(last.o)) {
-          const float* xs = x + first.n * g.in_spatial() * g.C + grp * Cg + window_offset(g, first.o);
+          const float* xs =
+              x + first.n * g.in_spatial() * g.C + grp * Cg + window_offset(g, first.o);
           for (int64_t p = 0; p < panels; ++p) {
             const float* wpp = wp + p * kvol * Cg * kConvNR;
             float* out = y + row0 * g.F + grp * Fg + p * kConvNR;
@@ -154,9 +157,12 @@ void conv_forward_group(const ConvGeometry& g, const float* x, const float* w, f
               default: conv_tile_row<6>(xs, toff.data(), kvol * Cg, wpp, dst, ld); break;
             }
             if (nr != kConvNR) {
-              for (int r = 0; r < kConvMR; ++r) std::memcpy(out + r * g.F, edge + r * kConvNR, size_t(nr) * sizeof(float));
+              for (int r = 0; r < kConvMR; ++r)
+                std::memcpy(out + r * g.F, edge + r * kConvNR, size_t(nr) * sizeof(float));
             }
-            if (bias || relu) tile_epilogue(out, g.F, kConvMR, nr, bias ? bias + grp * Fg + p * kConvNR : nullptr, relu);
+            if (bias || relu)
+              tile_epilogue(out, g.F, kConvMR, nr, bias ? bias + grp * Fg + p * kConvNR : nullptr,
+                            relu);
           }
           continue;
         }
@@ -194,9 +200,11 @@ void conv_forward_group(const ConvGeometry& g, const float* x, const float* w, f
           conv_tile(rows + q0 * kConvMR, q1 - q0, Cg, wpp + q0 * Cg * kConvNR, dst, ld, u > 0);
         }
         if (!full) {
-          for (int r = 0; r < mr; ++r) std::memcpy(out + r * g.F, edge + r * kConvNR, size_t(nr) * sizeof(float));
+          for (int r = 0; r < mr; ++r)
+            std::memcpy(out + r * g.F, edge + r * kConvNR, size_t(nr) * sizeof(float));
         }
-        if (bias || relu) tile_epilogue(out, g.F, mr, nr, bias ? bias + grp * Fg + p * kConvNR : nullptr, relu);
+        if (bias || relu)
+          tile_epilogue(out, g.F, mr, nr, bias ? bias + grp * Fg + p * kConvNR : nullptr, relu);
       }
     }
     delete[] rows;
@@ -207,15 +215,17 @@ void conv_forward_group(const ConvGeometry& g, const float* x, const float* w, f
 
 namespace {
 
-void conv_forward_f32(const ConvGeometry& g, const float* x, const float* w, float* y, const float* bias = nullptr,
-                      bool relu = false) {
+void conv_forward_f32(const ConvGeometry& g, const float* x, const float* w, float* y,
+                      const float* bias = nullptr, bool relu = false) {
   const int64_t Cg = g.C / g.G, Fg = g.F / g.G;
   for (int64_t grp = 0; grp < g.G; ++grp) {
     if (is_pointwise(g)) {
+      // clang-format off: one row per matrix (dims; A, strides; B, strides; C)
       GemmArgs<float> a{g.N * g.out_spatial(), Fg, Cg,
                         x + grp * Cg, g.C, 1,
                         w + grp * Fg, g.F, 1,
                         y + grp * Fg, g.F};
+      // clang-format on
       a.bias = bias ? bias + grp * Fg : nullptr;
       a.activation = relu ? FusedActivation::Relu : FusedActivation::Linear;
       sgemm(a);
@@ -242,9 +252,11 @@ void conv_forward_f64(const ConvGeometry& g, const double* x, const double* w, d
 
 void conv_kernel(const ConvGeometry& g, const void* x, const void* w, void* y, DType dt) {
   if (dt == DType::float64) {
-    conv_forward_f64(g, static_cast<const double*>(x), static_cast<const double*>(w), static_cast<double*>(y));
+    conv_forward_f64(g, static_cast<const double*>(x), static_cast<const double*>(w),
+                     static_cast<double*>(y));
   } else {
-    conv_forward_f32(g, static_cast<const float*>(x), static_cast<const float*>(w), static_cast<float*>(y));
+    conv_forward_f32(g, static_cast<const float*>(x), static_cast<const float*>(w),
+                     static_cast<float*>(y));
   }
 }
 
@@ -263,8 +275,8 @@ void conv_bias_act_kernel(const ConvGeometry& g, const void* x, const void* w, c
       }
     }
   } else {
-    conv_forward_f32(g, static_cast<const float*>(x), static_cast<const float*>(w), static_cast<float*>(y),
-                     static_cast<const float*>(bias), relu);
+    conv_forward_f32(g, static_cast<const float*>(x), static_cast<const float*>(w),
+                     static_cast<float*>(y), static_cast<const float*>(bias), relu);
   }
 }
 

@@ -110,8 +110,9 @@ inline void tap_pointers(const ConvGeometry& g, const Taps& taps, const float* x
 
 // Offset (in floats, within one image) of the first cell of output position o's window.
 inline int64_t window_offset(const ConvGeometry& g, const int64_t* o) {
-  return (((o[0] * g.stride[0] - g.pad[0]) * g.in[1] + o[1] * g.stride[1] - g.pad[1]) * g.in[2] + o[2] * g.stride[2] -
-          g.pad[2]) * g.C;
+  return (((o[0] * g.stride[0] - g.pad[0]) * g.in[1] + o[1] * g.stride[1] - g.pad[1]) * g.in[2] +
+          o[2] * g.stride[2] - g.pad[2]) *
+         g.C;
 }
 
 // Output position odometer: row index -> (n, o0, o1, o2), advanced without divisions.
@@ -154,8 +155,8 @@ inline void for_each_tap(const ConvGeometry& g, F&& f) {
 
 // Forward convolution of one group (float32, conv_cpu.cpp): y[:, grp's filters] = conv(x, w), then
 // + bias[F] (nullptr: none) and ReLU per output tile.
-void conv_forward_group(const ConvGeometry& g, const float* x, const float* w, float* y, int64_t grp,
-                        const float* bias = nullptr, bool relu = false);
+void conv_forward_group(const ConvGeometry& g, const float* x, const float* w, float* y,
+                        int64_t grp, const float* bias = nullptr, bool relu = false);
 
 }  // namespace KN_ISA_NS
 }  // namespace kn

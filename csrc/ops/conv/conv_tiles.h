@@ -31,8 +31,8 @@ constexpr int kConvNR = 32;
 #define KN_R12(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
 
 // Full tile; `out` has leading dimension ldo. add: out += tile.
-inline void conv_tile(const float* const* rows, int64_t kvol, int64_t cg, const float* wp, float* out, int64_t ldo,
-                      bool add) {
+inline void conv_tile(const float* const* rows, int64_t kvol, int64_t cg, const float* wp,
+                      float* out, int64_t ldo, bool add) {
 #define KN_DECL(r) __m512 c##r##0 = _mm512_setzero_ps(), c##r##1 = _mm512_setzero_ps();
   KN_R12(KN_DECL)
 #undef KN_DECL
@@ -44,25 +44,25 @@ inline void conv_tile(const float* const* rows, int64_t kvol, int64_t cg, const 
     const float* w = wp + q * cg * kConvNR;
     for (int64_t c = 0; c < cg; ++c, w += kConvNR) {
       const __m512 b0 = _mm512_loadu_ps(w), b1 = _mm512_loadu_ps(w + 16);
-#define KN_FMA(r)                                   \
-  {                                                 \
-    const __m512 a = _mm512_set1_ps(p##r[c]);       \
-    c##r##0 = _mm512_fmadd_ps(a, b0, c##r##0);      \
-    c##r##1 = _mm512_fmadd_ps(a, b1, c##r##1);      \
+#define KN_FMA(r)                              \
+  {                                            \
+    const __m512 a = _mm512_set1_ps(p##r[c]);  \
+    c##r##0 = _mm512_fmadd_ps(a, b0, c##r##0); \
+    c##r##1 = _mm512_fmadd_ps(a, b1, c##r##1); \
   }
       KN_R12(KN_FMA)
 #undef KN_FMA
     }
   }
-#define KN_ST(r)                                                              \
-  {                                                                           \
-    float* o = out + r * ldo;                                                 \
-    if (add) {                                                                \
-      c##r##0 = _mm512_add_ps(c##r##0, _mm512_loadu_ps(o));                   \
-      c##r##1 = _mm512_add_ps(c##r##1, _mm512_loadu_ps(o + 16));              \
-    }                                                                         \
-    _mm512_storeu_ps(o, c##r##0);                                             \
-    _mm512_storeu_ps(o + 16, c##r##1);                                        \
+#define KN_ST(r)                                                 \
+  {                                                              \
+    float* o = out + r * ldo;                                    \
+    if (add) {                                                   \
+      c##r##0 = _mm512_add_ps(c##r##0, _mm512_loadu_ps(o));      \
+      c##r##1 = _mm512_add_ps(c##r##1, _mm512_loadu_ps(o + 16)); \
+    }                                                            \
+    _mm512_storeu_ps(o, c##r##0);                                \
+    _mm512_storeu_ps(o + 16, c##r##1);                           \
   }
   KN_R12(KN_ST)
 #undef KN_ST
@@ -72,23 +72,26 @@ inline void conv_tile(const float* const* rows, int64_t kvol, int64_t cg, const 
 // (tap, channel) at xs[toff[t] + r * STEP] (STEP = stride * C floats between the windows of
 // neighbouring positions), so no per-position pointers are loaded; wp is [T][NR].
 template <int STEP>
-inline void conv_tile_row(const float* xs, const int64_t* toff, int64_t T, const float* wp, float* out, int64_t ldo) {
+inline void conv_tile_row(const float* xs, const int64_t* toff, int64_t T, const float* wp,
+                          float* out, int64_t ldo) {
 #define KN_DECL(r) __m512 c##r##0 = _mm512_setzero_ps(), c##r##1 = _mm512_setzero_ps();
   KN_R12(KN_DECL)
 #undef KN_DECL
   for (int64_t t = 0; t < T; ++t, wp += kConvNR) {
     const float* p = xs + toff[t];
     const __m512 b0 = _mm512_loadu_ps(wp), b1 = _mm512_loadu_ps(wp + 16);
-#define KN_FMA(r)                                   \
-  {                                                 \
-    const __m512 a = _mm512_set1_ps(p[r * STEP]);   \
-    c##r##0 = _mm512_fmadd_ps(a, b0, c##r##0);      \
-    c##r##1 = _mm512_fmadd_ps(a, b1, c##r##1);      \
+#define KN_FMA(r)                                 \
+  {                                               \
+    const __m512 a = _mm512_set1_ps(p[r * STEP]); \
+    c##r##0 = _mm512_fmadd_ps(a, b0, c##r##0);    \
+    c##r##1 = _mm512_fmadd_ps(a, b1, c##r##1);    \
   }
     KN_R12(KN_FMA)
 #undef KN_FMA
   }
-#define KN_ST(r) _mm512_storeu_ps(out + r * ldo, c##r##0); _mm512_storeu_ps(out + r * ldo + 16, c##r##1);
+#define KN_ST(r)                            \
+  _mm512_storeu_ps(out + r * ldo, c##r##0); \
+  _mm512_storeu_ps(out + r * ldo + 16, c##r##1);
   KN_R12(KN_ST)
 #undef KN_ST
 }
@@ -97,26 +100,29 @@ constexpr bool kHasConvTileRow = true;
 // dw tile: MR consecutive channels x NR filters, accumulated over `nk` output positions.
 // dw_tile8 is the same with 8 channels: for channel counts that are a multiple of 8 but not of
 // 12 (32, 64, 128), where a 12-row tiling wastes part of its last tile.
-#define KN_DW_TILE(NAME, ROWS)                                                                           \
-  inline void NAME(const float* const* xrows, int64_t xs, int64_t nk, int64_t c0, const float* dy,    \
-                   int64_t ldy, float* out, int64_t ldo) {                                               \
-    ROWS(KN_DW_DECL)                                                                                     \
-    for (int64_t k = 0; k < nk; ++k) {                                                                   \
-      const float* x = xrows[k * xs] + c0;                                                               \
-      const float* d = dy + k * ldy;                                                                     \
-      const __m512 b0 = _mm512_loadu_ps(d), b1 = _mm512_loadu_ps(d + 16);                               \
-      ROWS(KN_DW_FMA)                                                                                    \
-    }                                                                                                    \
-    ROWS(KN_DW_ST)                                                                                       \
+#define KN_DW_TILE(NAME, ROWS)                                                                     \
+  inline void NAME(const float* const* xrows, int64_t xs, int64_t nk, int64_t c0, const float* dy, \
+                   int64_t ldy, float* out, int64_t ldo) {                                         \
+    ROWS(KN_DW_DECL)                                                                               \
+    for (int64_t k = 0; k < nk; ++k) {                                                             \
+      const float* x = xrows[k * xs] + c0;                                                         \
+      const float* d = dy + k * ldy;                                                               \
+      const __m512 b0 = _mm512_loadu_ps(d), b1 = _mm512_loadu_ps(d + 16);                          \
+      ROWS(KN_DW_FMA)                                                                              \
+    }                                                                                              \
+    ROWS(KN_DW_ST)                                                                                 \
   }
-#define KN_DW_DECL(r) __m512 c##r##0 = _mm512_loadu_ps(out + r * ldo), c##r##1 = _mm512_loadu_ps(out + r * ldo + 16);
-#define KN_DW_FMA(r)                                \
-  {                                                 \
-    const __m512 a = _mm512_set1_ps(x[r]);          \
-    c##r##0 = _mm512_fmadd_ps(a, b0, c##r##0);      \
-    c##r##1 = _mm512_fmadd_ps(a, b1, c##r##1);      \
+#define KN_DW_DECL(r) \
+  __m512 c##r##0 = _mm512_loadu_ps(out + r * ldo), c##r##1 = _mm512_loadu_ps(out + r * ldo + 16);
+#define KN_DW_FMA(r)                           \
+  {                                            \
+    const __m512 a = _mm512_set1_ps(x[r]);     \
+    c##r##0 = _mm512_fmadd_ps(a, b0, c##r##0); \
+    c##r##1 = _mm512_fmadd_ps(a, b1, c##r##1); \
   }
-#define KN_DW_ST(r) _mm512_storeu_ps(out + r * ldo, c##r##0); _mm512_storeu_ps(out + r * ldo + 16, c##r##1);
+#define KN_DW_ST(r)                         \
+  _mm512_storeu_ps(out + r * ldo, c##r##0); \
+  _mm512_storeu_ps(out + r * ldo + 16, c##r##1);
 #define KN_R8(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
 KN_DW_TILE(dw_tile, KN_R12)
 KN_DW_TILE(dw_tile8, KN_R8)
@@ -129,9 +135,10 @@ constexpr bool kHasDwTile8 = true;
 
 // dw tile whose row r reads base[r][k * step] at position k: rows are (tap, channel) pairs along
 // one output row, for inputs with fewer channels than MR.
-inline void dw_tile_rows(const float* const* base, int64_t step, int64_t nk, const float* dy, int64_t ldy,
-                         float* out, int64_t ldo) {
-#define KN_DECL(r) __m512 c##r##0 = _mm512_loadu_ps(out + r * ldo), c##r##1 = _mm512_loadu_ps(out + r * ldo + 16);
+inline void dw_tile_rows(const float* const* base, int64_t step, int64_t nk, const float* dy,
+                         int64_t ldy, float* out, int64_t ldo) {
+#define KN_DECL(r) \
+  __m512 c##r##0 = _mm512_loadu_ps(out + r * ldo), c##r##1 = _mm512_loadu_ps(out + r * ldo + 16);
   KN_R12(KN_DECL)
 #undef KN_DECL
 #define KN_PTR(r) const float* p##r = base[r];
@@ -140,16 +147,18 @@ inline void dw_tile_rows(const float* const* base, int64_t step, int64_t nk, con
   for (int64_t k = 0, off = 0; k < nk; ++k, off += step) {
     const float* d = dy + k * ldy;
     const __m512 b0 = _mm512_loadu_ps(d), b1 = _mm512_loadu_ps(d + 16);
-#define KN_FMA(r)                                   \
-  {                                                 \
-    const __m512 a = _mm512_set1_ps(p##r[off]);     \
-    c##r##0 = _mm512_fmadd_ps(a, b0, c##r##0);      \
-    c##r##1 = _mm512_fmadd_ps(a, b1, c##r##1);      \
+#define KN_FMA(r)                               \
+  {                                             \
+    const __m512 a = _mm512_set1_ps(p##r[off]); \
+    c##r##0 = _mm512_fmadd_ps(a, b0, c##r##0);  \
+    c##r##1 = _mm512_fmadd_ps(a, b1, c##r##1);  \
   }
     KN_R12(KN_FMA)
 #undef KN_FMA
   }
-#define KN_ST(r) _mm512_storeu_ps(out + r * ldo, c##r##0); _mm512_storeu_ps(out + r * ldo + 16, c##r##1);
+#define KN_ST(r)                            \
+  _mm512_storeu_ps(out + r * ldo, c##r##0); \
+  _mm512_storeu_ps(out + r * ldo + 16, c##r##1);
   KN_R12(KN_ST)
 #undef KN_ST
 }
@@ -162,8 +171,8 @@ constexpr bool kHasConvTileRow = false;
 constexpr int kConvNR = 16;
 #define KN_R6(X) X(0) X(1) X(2) X(3) X(4) X(5)
 
-inline void conv_tile(const float* const* rows, int64_t kvol, int64_t cg, const float* wp, float* out, int64_t ldo,
-                      bool add) {
+inline void conv_tile(const float* const* rows, int64_t kvol, int64_t cg, const float* wp,
+                      float* out, int64_t ldo, bool add) {
 #define KN_DECL(r) __m256 c##r##0 = _mm256_setzero_ps(), c##r##1 = _mm256_setzero_ps();
   KN_R6(KN_DECL)
 #undef KN_DECL
@@ -185,46 +194,50 @@ inline void conv_tile(const float* const* rows, int64_t kvol, int64_t cg, const 
 #undef KN_FMA
     }
   }
-#define KN_ST(r)                                                              \
-  {                                                                           \
-    float* o = out + r * ldo;                                                 \
-    if (add) {                                                                \
-      c##r##0 = _mm256_add_ps(c##r##0, _mm256_loadu_ps(o));                   \
-      c##r##1 = _mm256_add_ps(c##r##1, _mm256_loadu_ps(o + 8));               \
-    }                                                                         \
-    _mm256_storeu_ps(o, c##r##0);                                             \
-    _mm256_storeu_ps(o + 8, c##r##1);                                         \
+#define KN_ST(r)                                                \
+  {                                                             \
+    float* o = out + r * ldo;                                   \
+    if (add) {                                                  \
+      c##r##0 = _mm256_add_ps(c##r##0, _mm256_loadu_ps(o));     \
+      c##r##1 = _mm256_add_ps(c##r##1, _mm256_loadu_ps(o + 8)); \
+    }                                                           \
+    _mm256_storeu_ps(o, c##r##0);                               \
+    _mm256_storeu_ps(o + 8, c##r##1);                           \
   }
   KN_R6(KN_ST)
 #undef KN_ST
 }
 
-inline void dw_tile(const float* const* xrows, int64_t xs, int64_t nk, int64_t c0, const float* dy, int64_t ldy, float* out,
-                    int64_t ldo) {
-#define KN_DECL(r) __m256 c##r##0 = _mm256_loadu_ps(out + r * ldo), c##r##1 = _mm256_loadu_ps(out + r * ldo + 8);
+inline void dw_tile(const float* const* xrows, int64_t xs, int64_t nk, int64_t c0, const float* dy,
+                    int64_t ldy, float* out, int64_t ldo) {
+#define KN_DECL(r) \
+  __m256 c##r##0 = _mm256_loadu_ps(out + r * ldo), c##r##1 = _mm256_loadu_ps(out + r * ldo + 8);
   KN_R6(KN_DECL)
 #undef KN_DECL
   for (int64_t k = 0; k < nk; ++k) {
     const float* x = xrows[k * xs] + c0;
     const float* d = dy + k * ldy;
     const __m256 b0 = _mm256_loadu_ps(d), b1 = _mm256_loadu_ps(d + 8);
-#define KN_FMA(r)                                   \
-  {                                                 \
-    const __m256 a = _mm256_broadcast_ss(x + r);    \
-    c##r##0 = _mm256_fmadd_ps(a, b0, c##r##0);      \
-    c##r##1 = _mm256_fmadd_ps(a, b1, c##r##1);      \
+#define KN_FMA(r)                                \
+  {                                              \
+    const __m256 a = _mm256_broadcast_ss(x + r); \
+    c##r##0 = _mm256_fmadd_ps(a, b0, c##r##0);   \
+    c##r##1 = _mm256_fmadd_ps(a, b1, c##r##1);   \
   }
     KN_R6(KN_FMA)
 #undef KN_FMA
   }
-#define KN_ST(r) _mm256_storeu_ps(out + r * ldo, c##r##0); _mm256_storeu_ps(out + r * ldo + 8, c##r##1);
+#define KN_ST(r)                            \
+  _mm256_storeu_ps(out + r * ldo, c##r##0); \
+  _mm256_storeu_ps(out + r * ldo + 8, c##r##1);
   KN_R6(KN_ST)
 #undef KN_ST
 }
 
-inline void dw_tile_rows(const float* const* base, int64_t step, int64_t nk, const float* dy, int64_t ldy,
-                         float* out, int64_t ldo) {
-#define KN_DECL(r) __m256 c##r##0 = _mm256_loadu_ps(out + r * ldo), c##r##1 = _mm256_loadu_ps(out + r * ldo + 8);
+inline void dw_tile_rows(const float* const* base, int64_t step, int64_t nk, const float* dy,
+                         int64_t ldy, float* out, int64_t ldo) {
+#define KN_DECL(r) \
+  __m256 c##r##0 = _mm256_loadu_ps(out + r * ldo), c##r##1 = _mm256_loadu_ps(out + r * ldo + 8);
   KN_R6(KN_DECL)
 #undef KN_DECL
 #define KN_PTR(r) const float* p##r = base[r];
@@ -233,16 +246,18 @@ inline void dw_tile_rows(const float* const* base, int64_t step, int64_t nk, con
   for (int64_t k = 0, off = 0; k < nk; ++k, off += step) {
     const float* d = dy + k * ldy;
     const __m256 b0 = _mm256_loadu_ps(d), b1 = _mm256_loadu_ps(d + 8);
-#define KN_FMA(r)                                   \
-  {                                                 \
+#define KN_FMA(r)                                     \
+  {                                                   \
     const __m256 a = _mm256_broadcast_ss(p##r + off); \
-    c##r##0 = _mm256_fmadd_ps(a, b0, c##r##0);      \
-    c##r##1 = _mm256_fmadd_ps(a, b1, c##r##1);      \
+    c##r##0 = _mm256_fmadd_ps(a, b0, c##r##0);        \
+    c##r##1 = _mm256_fmadd_ps(a, b1, c##r##1);        \
   }
     KN_R6(KN_FMA)
 #undef KN_FMA
   }
-#define KN_ST(r) _mm256_storeu_ps(out + r * ldo, c##r##0); _mm256_storeu_ps(out + r * ldo + 8, c##r##1);
+#define KN_ST(r)                            \
+  _mm256_storeu_ps(out + r * ldo, c##r##0); \
+  _mm256_storeu_ps(out + r * ldo + 8, c##r##1);
   KN_R6(KN_ST)
 #undef KN_ST
 }
@@ -254,8 +269,8 @@ constexpr bool kHasDwTile8 = false;
 constexpr bool kHasConvTileRow = false;
 constexpr int kConvNR = 4;
 
-inline void conv_tile(const float* const* rows, int64_t kvol, int64_t cg, const float* wp, float* out, int64_t ldo,
-                      bool add) {
+inline void conv_tile(const float* const* rows, int64_t kvol, int64_t cg, const float* wp,
+                      float* out, int64_t ldo, bool add) {
   float acc[kConvMR][kConvNR] = {};
   for (int64_t q = 0; q < kvol; ++q) {
     for (int64_t c = 0; c < cg; ++c) {
@@ -267,12 +282,13 @@ inline void conv_tile(const float* const* rows, int64_t kvol, int64_t cg, const 
     }
   }
   for (int r = 0; r < kConvMR; ++r) {
-    for (int j = 0; j < kConvNR; ++j) out[r * ldo + j] = add ? out[r * ldo + j] + acc[r][j] : acc[r][j];
+    for (int j = 0; j < kConvNR; ++j)
+      out[r * ldo + j] = add ? out[r * ldo + j] + acc[r][j] : acc[r][j];
   }
 }
 
-inline void dw_tile(const float* const* xrows, int64_t xs, int64_t nk, int64_t c0, const float* dy, int64_t ldy, float* out,
-                    int64_t ldo) {
+inline void dw_tile(const float* const* xrows, int64_t xs, int64_t nk, int64_t c0, const float* dy,
+                    int64_t ldy, float* out, int64_t ldo) {
   float acc[kConvMR][kConvNR];
   for (int r = 0; r < kConvMR; ++r) {
     for (int j = 0; j < kConvNR; ++j) acc[r][j] = out[r * ldo + j];
@@ -288,8 +304,8 @@ inline void dw_tile(const float* const* xrows, int64_t xs, int64_t nk, int64_t c
   }
 }
 
-inline void dw_tile_rows(const float* const* base, int64_t step, int64_t nk, const float* dy, int64_t ldy,
-                         float* out, int64_t ldo) {
+inline void dw_tile_rows(const float* const* base, int64_t step, int64_t nk, const float* dy,
+                         int64_t ldy, float* out, int64_t ldo) {
   for (int64_t k = 0; k < nk; ++k) {
     for (int r = 0; r < kConvMR; ++r) {
       const float a = base[r][k * step];

@@ -111,13 +111,16 @@ template <class F>
 void for_window_positions(const ConvGeometry& g, int64_t channels, F&& f) {
   const int64_t OS = g.out_spatial(), IS = g.in_spatial(), O2 = g.out[2];
   const int64_t rows = g.N * g.out[0] * g.out[1];
-  parallel_for(0, rows, std::max<int64_t>(1, 4096 / std::max<int64_t>(1, channels * O2)), [&](int64_t r0, int64_t r1) {
-    RowWalker walk(g);
-    for (int64_t r = r0; r < r1; ++r) {
-      const int64_t image = (r * O2 / OS) * IS * g.C;
-      walk.row(r, [&](int64_t o2, const TapList& taps, int64_t shift) { f(r * O2 + o2, image, taps, shift); });
-    }
-  });
+  parallel_for(0, rows, std::max<int64_t>(1, 4096 / std::max<int64_t>(1, channels * O2)),
+               [&](int64_t r0, int64_t r1) {
+                 RowWalker walk(g);
+                 for (int64_t r = r0; r < r1; ++r) {
+                   const int64_t image = (r * O2 / OS) * IS * g.C;
+                   walk.row(r, [&](int64_t o2, const TapList& taps, int64_t shift) {
+                     f(r * O2 + o2, image, taps, shift);
+                   });
+                 }
+               });
 }
 
 }  // namespace KN_ISA_NS

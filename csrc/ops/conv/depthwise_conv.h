@@ -9,8 +9,8 @@
 
 namespace kn {
 
-using DepthwiseKernelFn = void (*)(const ConvGeometry& g, int64_t multiplier, const void* a, const void* b, void* out,
-                                   DType dtype);
+using DepthwiseKernelFn = void (*)(const ConvGeometry& g, int64_t multiplier, const void* a,
+                                   const void* b, void* out, DType dtype);
 
 // The tape attributes of the three depthwise ops: per spatial axis strides, dilation and
 // (before, after) pads.
@@ -20,11 +20,12 @@ struct DepthwiseConvAttrs {
 
 namespace ops {
 
-Tensor depthwise_conv(const Tensor& x, const Tensor& w, const Dims& strides, const Dims& pads, const Dims& dilation);
-Tensor depthwise_conv_backprop_input(const Tensor& dy, const Tensor& w, const Shape& x_shape, const Dims& strides,
-                                     const Dims& pads, const Dims& dilation);
-Tensor depthwise_conv_backprop_filter(const Tensor& x, const Tensor& dy, const Shape& w_shape, const Dims& strides,
-                                      const Dims& pads, const Dims& dilation);
+Tensor depthwise_conv(const Tensor& x, const Tensor& w, const Dims& strides, const Dims& pads,
+                      const Dims& dilation);
+Tensor depthwise_conv_backprop_input(const Tensor& dy, const Tensor& w, const Shape& x_shape,
+                                     const Dims& strides, const Dims& pads, const Dims& dilation);
+Tensor depthwise_conv_backprop_filter(const Tensor& x, const Tensor& dy, const Shape& w_shape,
+                                      const Dims& strides, const Dims& pads, const Dims& dilation);
 
 }  // namespace ops
 }  // namespace kn

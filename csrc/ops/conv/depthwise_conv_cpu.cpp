@@ -18,27 +18,28 @@ namespace {
 template <class T>
 void forward(const ConvGeometry& g, int64_t M, const T* x, const T* w, T* y) {
   const int64_t OS = g.out_spatial(), IS = g.in_spatial(), C = g.C, F = g.F;
-  parallel_for(0, g.N * OS, std::max<int64_t>(1, 2048 / std::max<int64_t>(1, F)), [&](int64_t r0, int64_t r1) {
-    for (int64_t r = r0; r < r1; ++r) {
-      const int64_t n = r / OS;
-      int64_t o[3];
-      decode(g, r % OS, o);
-      T* out = y + r * F;
-      for (int64_t f = 0; f < F; ++f) out[f] = T(0);
-      const T* xn = x + n * IS * C;
-      for_taps(g, o, [&](int64_t q, int64_t off) {
-        const T* src = xn + off;
-        const T* wq = w + q * F;
-        if (M == 1) {
-          for (int64_t c = 0; c < C; ++c) out[c] += src[c] * wq[c];
-        } else {
-          for (int64_t c = 0; c < C; ++c) {
-            for (int64_t m = 0; m < M; ++m) out[c * M + m] += src[c] * wq[c * M + m];
-          }
-        }
-      });
-    }
-  });
+  parallel_for(0, g.N * OS, std::max<int64_t>(1, 2048 / std::max<int64_t>(1, F)),
+               [&](int64_t r0, int64_t r1) {
+                 for (int64_t r = r0; r < r1; ++r) {
+                   const int64_t n = r / OS;
+                   int64_t o[3];
+                   decode(g, r % OS, o);
+                   T* out = y + r * F;
+                   for (int64_t f = 0; f < F; ++f) out[f] = T(0);
+                   const T* xn = x + n * IS * C;
+                   for_taps(g, o, [&](int64_t q, int64_t off) {
+                     const T* src = xn + off;
+                     const T* wq = w + q * F;
+                     if (M == 1) {
+                       for (int64_t c = 0; c < C; ++c) out[c] += src[c] * wq[c];
+                     } else {
+                       for (int64_t c = 0; c < C; ++c) {
+                         for (int64_t m = 0; m < M; ++m) out[c * M + m] += src[c] * wq[c * M + m];
+                       }
+                     }
+                   });
+                 }
+               });
 }
 
 template <class T>
@@ -142,7 +143,8 @@ void forward_f32(const ConvGeometry& geometry, const float* x, const float* w, f
       const int m = int(std::min<int64_t>(S, C - c));
       V a = V::broadcast(0.0f);
       for (int64_t t = 0; t < taps.n; ++t) {
-        a = V::fmadd(V::load_partial(xs + taps.off[t] + c, m), V::load_partial(w + taps.q[t] * C + c, m), a);
+        a = V::fmadd(V::load_partial(xs + taps.off[t] + c, m),
+                     V::load_partial(w + taps.q[t] * C + c, m), a);
       }
       a.store_partial(out + c, m);
     }
@@ -205,7 +207,8 @@ void backprop_filter_f32(const ConvGeometry& geometry, const float* x, const flo
   parallel_for_dynamic(0, parts, 1, [&](int64_t p0, int64_t p1) {
     for (int64_t p = p0; p < p1; ++p) {
       float* __restrict acc = partial + p * W;
-      const int64_t rb = rows_per_image * (g.N * p / parts), re = rows_per_image * (g.N * (p + 1) / parts);
+      const int64_t rb = rows_per_image * (g.N * p / parts),
+                    re = rows_per_image * (g.N * (p + 1) / parts);
       for (int64_t r = rb; r < re; ++r) {
         const int64_t n = r / rows_per_image, o0 = (r / g.out[1]) % g.out[0], o1 = r % g.out[1];
         const float* __restrict dyrow = dy + r * O2 * C;
@@ -282,25 +285,47 @@ void backprop_input_f32_stride1(const ConvGeometry& g, const float* dy, const fl
   forward_f32(t, dy, flipped.data(), dx);
 }
 
-void fwd_kernel(const ConvGeometry& g, int64_t M, const void* a, const void* b, void* out, DType dt) {
-  if (dt == DType::float64) forward(g, M, static_cast<const double*>(a), static_cast<const double*>(b), static_cast<double*>(out));
-  else if (M == 1) forward_f32(g, static_cast<const float*>(a), static_cast<const float*>(b), static_cast<float*>(out));
-  else forward(g, M, static_cast<const float*>(a), static_cast<const float*>(b), static_cast<float*>(out));
+void fwd_kernel(const ConvGeometry& g, int64_t M, const void* a, const void* b, void* out,
+                DType dt) {
+  if (dt == DType::float64)
+    forward(g, M, static_cast<const double*>(a), static_cast<const double*>(b),
+            static_cast<double*>(out));
+  else if (M == 1)
+    forward_f32(g, static_cast<const float*>(a), static_cast<const float*>(b),
+                static_cast<float*>(out));
+  else
+    forward(g, M, static_cast<const float*>(a), static_cast<const float*>(b),
+            static_cast<float*>(out));
 }
-void input_kernel(const ConvGeometry& g, int64_t M, const void* a, const void* b, void* out, DType dt) {
-  if (dt == DType::float64) backprop_input(g, M, static_cast<const double*>(a), static_cast<const double*>(b), static_cast<double*>(out));
-  else if (M == 1 && g.stride[0] == 1 && g.stride[1] == 1 && g.stride[2] == 1 && g.pad[0] <= (g.k[0] - 1) * g.dil[0] &&
-           g.pad[1] <= (g.k[1] - 1) * g.dil[1] && g.pad[2] <= (g.k[2] - 1) * g.dil[2] &&
-           g.pad_after[0] <= (g.k[0] - 1) * g.dil[0] && g.pad_after[1] <= (g.k[1] - 1) * g.dil[1] &&
-           g.pad_after[2] <= (g.k[2] - 1) * g.dil[2])
-    backprop_input_f32_stride1(g, static_cast<const float*>(a), static_cast<const float*>(b), static_cast<float*>(out));
-  else if (M == 1) backprop_input_f32(g, static_cast<const float*>(a), static_cast<const float*>(b), static_cast<float*>(out));
-  else backprop_input(g, M, static_cast<const float*>(a), static_cast<const float*>(b), static_cast<float*>(out));
+void input_kernel(const ConvGeometry& g, int64_t M, const void* a, const void* b, void* out,
+                  DType dt) {
+  if (dt == DType::float64)
+    backprop_input(g, M, static_cast<const double*>(a), static_cast<const double*>(b),
+                   static_cast<double*>(out));
+  else if (M == 1 && g.stride[0] == 1 && g.stride[1] == 1 && g.stride[2] == 1 &&
+           g.pad[0] <= (g.k[0] - 1) * g.dil[0] && g.pad[1] <= (g.k[1] - 1) * g.dil[1] &&
+           g.pad[2] <= (g.k[2] - 1) * g.dil[2] && g.pad_after[0] <= (g.k[0] - 1) * g.dil[0] &&
+           g.pad_after[1] <= (g.k[1] - 1) * g.dil[1] && g.pad_after[2] <= (g.k[2] - 1) * g.dil[2])
+    backprop_input_f32_stride1(g, static_cast<const float*>(a), static_cast<const float*>(b),
+                               static_cast<float*>(out));
+  else if (M == 1)
+    backprop_input_f32(g, static_cast<const float*>(a), static_cast<const float*>(b),
+                       static_cast<float*>(out));
+  else
+    backprop_input(g, M, static_cast<const float*>(a), static_cast<const float*>(b),
+                   static_cast<float*>(out));
 }
-void filter_kernel(const ConvGeometry& g, int64_t M, const void* a, const void* b, void* out, DType dt) {
-  if (dt == DType::float64) backprop_filter(g, M, static_cast<const double*>(a), static_cast<const double*>(b), static_cast<double*>(out));
-  else if (M == 1) backprop_filter_f32(g, static_cast<const float*>(a), static_cast<const float*>(b), static_cast<float*>(out));
-  else backprop_filter(g, M, static_cast<const float*>(a), static_cast<const float*>(b), static_cast<float*>(out));
+void filter_kernel(const ConvGeometry& g, int64_t M, const void* a, const void* b, void* out,
+                   DType dt) {
+  if (dt == DType::float64)
+    backprop_filter(g, M, static_cast<const double*>(a), static_cast<const double*>(b),
+                    static_cast<double*>(out));
+  else if (M == 1)
+    backprop_filter_f32(g, static_cast<const float*>(a), static_cast<const float*>(b),
+                        static_cast<float*>(out));
+  else
+    backprop_filter(g, M, static_cast<const float*>(a), static_cast<const float*>(b),
+                    static_cast<float*>(out));
 }
 
 KN_REGISTER_CPU_KERNEL(depthwise_conv, fwd_kernel);

@@ -16,7 +16,8 @@ Tensor arange(double start, double stop, double step, DType dtype, Device device
   const int64_t n = count > 0 ? static_cast<int64_t>(count) : 0;
   Tensor out = Tensor::empty(Shape{n}, dtype, device);
   if (n > 0) {
-    run_kernel<SequenceKernelFn>(OpId::arange, device, out.raw_data(), n, dtype, start, step, false, 0.0);
+    run_kernel<SequenceKernelFn>(OpId::arange, device, out.raw_data(), n, dtype, start, step, false,
+                                 0.0);
   }
   return out;
 }

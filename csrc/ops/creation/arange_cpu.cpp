@@ -18,12 +18,24 @@ void sequence_run(T* p, int64_t n, double start, double step, bool set_last, dou
 void sequence_kernel(void* data, int64_t n, DType dtype, double start, double step, bool set_last,
                      double last) {
   switch (dtype) {
-    case DType::float32: sequence_run(static_cast<float*>(data), n, start, step, set_last, last); break;
-    case DType::float64: sequence_run(static_cast<double*>(data), n, start, step, set_last, last); break;
-    case DType::int32: sequence_run(static_cast<int32_t*>(data), n, start, step, set_last, last); break;
-    case DType::int64: sequence_run(static_cast<int64_t*>(data), n, start, step, set_last, last); break;
-    case DType::uint8: sequence_run(static_cast<uint8_t*>(data), n, start, step, set_last, last); break;
-    case DType::bool_: sequence_run(static_cast<bool*>(data), n, start, step, set_last, last); break;
+    case DType::float32:
+      sequence_run(static_cast<float*>(data), n, start, step, set_last, last);
+      break;
+    case DType::float64:
+      sequence_run(static_cast<double*>(data), n, start, step, set_last, last);
+      break;
+    case DType::int32:
+      sequence_run(static_cast<int32_t*>(data), n, start, step, set_last, last);
+      break;
+    case DType::int64:
+      sequence_run(static_cast<int64_t*>(data), n, start, step, set_last, last);
+      break;
+    case DType::uint8:
+      sequence_run(static_cast<uint8_t*>(data), n, start, step, set_last, last);
+      break;
+    case DType::bool_:
+      sequence_run(static_cast<bool*>(data), n, start, step, set_last, last);
+      break;
   }
 }
 

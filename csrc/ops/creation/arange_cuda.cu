@@ -17,12 +17,14 @@ namespace {
 template <class T>
 __device__ __forceinline__ T from_double(double v) {
   if constexpr (std::is_same<T, bool>::value) return v != 0;
-  else if constexpr (std::is_same<T, uint8_t>::value) return static_cast<uint8_t>(static_cast<int64_t>(v));
+  else if constexpr (std::is_same<T, uint8_t>::value)
+    return static_cast<uint8_t>(static_cast<int64_t>(v));
   else return static_cast<T>(v);
 }
 
 template <class T>
-__global__ void sequence_run(T* p, int64_t n, double start, double step, bool set_last, double last) {
+__global__ void sequence_run(T* p, int64_t n, double start, double step, bool set_last,
+                             double last) {
   const int64_t stride = int64_t(gridDim.x) * blockDim.x;
   for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride) {
     const double v = (set_last && i == n - 1) ? last : __dadd_rn(start, __dmul_rn(double(i), step));
@@ -33,7 +35,8 @@ __global__ void sequence_run(T* p, int64_t n, double start, double step, bool se
 template <class T>
 void launch(void* data, int64_t n, double start, double step, bool set_last, double last) {
   set_device_for(data);
-  sequence_run<T><<<grid_size(n, 256), 256>>>(static_cast<T*>(data), n, start, step, set_last, last);
+  sequence_run<T>
+      <<<grid_size(n, 256), 256>>>(static_cast<T*>(data), n, start, step, set_last, last);
   KN_CUDA_CHECK_LAUNCH();
 }
 

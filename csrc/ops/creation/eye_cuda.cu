@@ -36,7 +36,8 @@ void eye_kernel(void* data, int64_t rows, int64_t cols, int64_t k, DType dtype) 
     case DType::float64: launch<uint64_t>(data, rows, cols, k, 1.0); break;
     case DType::int32: launch<uint32_t>(data, rows, cols, k, int32_t(1)); break;
     case DType::int64: launch<uint64_t>(data, rows, cols, k, int64_t(1)); break;
-    case DType::uint8: case DType::bool_: launch<uint8_t>(data, rows, cols, k, uint8_t(1)); break;
+    case DType::uint8:
+    case DType::bool_: launch<uint8_t>(data, rows, cols, k, uint8_t(1)); break;
   }
 }
 

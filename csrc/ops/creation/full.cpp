@@ -21,18 +21,28 @@ bool fits(double value, DType dtype) {
 }  // namespace
 
 Tensor full(const Shape& shape, double value, DType dtype, Device device) {
-  KN_CHECK(fits(value, dtype), "full: the fill value ", value, " does not fit dtype ", dtype_name(dtype));
+  KN_CHECK(fits(value, dtype), "full: the fill value ", value, " does not fit dtype ",
+           dtype_name(dtype));
   Tensor out = Tensor::empty(shape, dtype, device);
-  if (out.numel() > 0) run_kernel<FillKernelFn>(OpId::full, device, out.raw_data(), out.numel(), dtype, value);
+  if (out.numel() > 0)
+    run_kernel<FillKernelFn>(OpId::full, device, out.raw_data(), out.numel(), dtype, value);
   return out;
 }
 
-Tensor zeros(const Shape& shape, DType dtype, Device device) { return full(shape, 0.0, dtype, device); }
-Tensor ones(const Shape& shape, DType dtype, Device device) { return full(shape, 1.0, dtype, device); }
+Tensor zeros(const Shape& shape, DType dtype, Device device) {
+  return full(shape, 0.0, dtype, device);
+}
+Tensor ones(const Shape& shape, DType dtype, Device device) {
+  return full(shape, 1.0, dtype, device);
+}
 Tensor zeros_like(const Tensor& x) { return full(x.shape(), 0.0, x.dtype(), x.device()); }
 Tensor ones_like(const Tensor& x) { return full(x.shape(), 1.0, x.dtype(), x.device()); }
-Tensor full_like(const Tensor& x, double value) { return full(x.shape(), value, x.dtype(), x.device()); }
-Tensor scalar_like(double value, const Tensor& x) { return full(Shape{}, value, x.dtype(), x.device()); }
+Tensor full_like(const Tensor& x, double value) {
+  return full(x.shape(), value, x.dtype(), x.device());
+}
+Tensor scalar_like(double value, const Tensor& x) {
+  return full(Shape{}, value, x.dtype(), x.device());
+}
 
 }  // namespace ops
 }  // namespace kn

@@ -4,10 +4,10 @@
 // Gradients are returned in the broadcast output shape: the engine sums them back to each input.
 #include <cmath>
 
-#include "ops/record.h"
 #include "ops/creation/creation.h"
 #include "ops/dispatch.h"
 #include "ops/elementwise/elementwise.h"
+#include "ops/record.h"
 
 namespace kn {
 namespace ops {
@@ -18,13 +18,16 @@ enum class Kind { Arithmetic, Divide, Compare, Logical };
 Kind kind_of(OpId op) {
   switch (op) {
     case OpId::divide: return Kind::Divide;
-    case OpId::equal: case OpId::not_equal: case OpId::less: case OpId::less_equal:
-    case OpId::greater: case OpId::greater_equal:
-      return Kind::Compare;
-    case OpId::logical_and: case OpId::logical_or: case OpId::logical_xor:
-      return Kind::Logical;
-    default:
-      return Kind::Arithmetic;
+    case OpId::equal:
+    case OpId::not_equal:
+    case OpId::less:
+    case OpId::less_equal:
+    case OpId::greater:
+    case OpId::greater_equal: return Kind::Compare;
+    case OpId::logical_and:
+    case OpId::logical_or:
+    case OpId::logical_xor: return Kind::Logical;
+    default: return Kind::Arithmetic;
   }
 }
 
@@ -49,8 +52,9 @@ TensorList divide_backward(const Node& n, const GradContext& ctx) {
 // d(a mod b)/da = 1, d/db = -floor(a / b) (TF's FloorMod gradient).
 TensorList mod_backward(const Node& n, const GradContext& ctx) {
   const Tensor& g = ctx.grad();
-  return {g, ctx.needs(1) ? negative(multiply(g, floor_divide(n.saved_tensor(0), n.saved_tensor(1))))
-                          : Tensor()};
+  return {g, ctx.needs(1)
+                 ? negative(multiply(g, floor_divide(n.saved_tensor(0), n.saved_tensor(1))))
+                 : Tensor()};
 }
 // d(a^b)/da = b a^(b-1); d/db = a^b log(a), taken as 0 where a <= 0 (as TF does).
 TensorList power_backward(const Node& n, const GradContext& ctx) {
@@ -73,7 +77,8 @@ TensorList extremum_backward(const Node& n, const GradContext& ctx) {
   const Tensor& b = n.saved_tensor(1);
   Tensor first = n.op == OpId::maximum ? greater_equal(a, b) : less_equal(a, b);
   Tensor z = zero_of(g);
-  return {ctx.needs(0) ? where(first, g, z) : Tensor(), ctx.needs(1) ? where(first, z, g) : Tensor()};
+  return {ctx.needs(0) ? where(first, g, z) : Tensor(),
+          ctx.needs(1) ? where(first, z, g) : Tensor()};
 }
 
 }  // namespace
@@ -87,15 +92,9 @@ Tensor binary(OpId op, const Tensor& a, const Tensor& b) {
     case Kind::Arithmetic:
       if (compute == DType::bool_) compute = out_dtype = DType::int32;
       break;
-    case Kind::Divide:
-      compute = out_dtype = to_floating(compute);
-      break;
-    case Kind::Compare:
-      out_dtype = DType::bool_;
-      break;
-    case Kind::Logical:
-      compute = out_dtype = DType::bool_;
-      break;
+    case Kind::Divide: compute = out_dtype = to_floating(compute); break;
+    case Kind::Compare: out_dtype = DType::bool_; break;
+    case Kind::Logical: compute = out_dtype = DType::bool_; break;
   }
   const Tensor ac = cast(a, compute), bc = cast(b, compute);
   const Shape shape = broadcast_shapes(a.shape(), b.shape(), op_name(op));
@@ -104,10 +103,12 @@ Tensor binary(OpId op, const Tensor& a, const Tensor& b) {
     const TensorIter it = TensorIter::make(shape, {&out, &ac, &bc});
     run_kernel<BinaryKernelFn>(op, dev, it, compute);
   }
-  if (autograd::any_tape_recording() && is_floating(out_dtype) && op_info(op).kind == OpKind::KERNEL) {
+  if (autograd::any_tape_recording() && is_floating(out_dtype) &&
+      op_info(op).kind == OpKind::KERNEL) {
     const bool save_inputs = op != OpId::add && op != OpId::subtract;
-    autograd::record(op, {ac, bc}, {out},
-                     save_inputs ? TensorList{ac, bc, op == OpId::power ? out : Tensor()} : TensorList{});
+    autograd::record(
+        op, {ac, bc}, {out},
+        save_inputs ? TensorList{ac, bc, op == OpId::power ? out : Tensor()} : TensorList{});
   }
   return out;
 }

@@ -48,15 +48,22 @@ template <class Op, bool kFloatOnly = false>
 void binary_kernel(const TensorIter& it, DType dtype) {
   auto run = [&](auto tag) {
     using T = decltype(tag);
-    for_each_inner(it, kElementwiseGrain,
-                   [&](char* const* p, const int64_t* s, int64_t n) { binary_run<Op, T>(p, s, n); });
+    for_each_inner(it, kElementwiseGrain, [&](char* const* p, const int64_t* s, int64_t n) {
+      binary_run<Op, T>(p, s, n);
+    });
   };
   switch (dtype) {
     case DType::float32: run(float{}); break;
     case DType::float64: run(double{}); break;
-    case DType::int32: if constexpr (!kFloatOnly) run(int32_t{}); break;
-    case DType::int64: if constexpr (!kFloatOnly) run(int64_t{}); break;
-    case DType::uint8: if constexpr (!kFloatOnly) run(uint8_t{}); break;
+    case DType::int32:
+      if constexpr (!kFloatOnly) run(int32_t{});
+      break;
+    case DType::int64:
+      if constexpr (!kFloatOnly) run(int64_t{});
+      break;
+    case DType::uint8:
+      if constexpr (!kFloatOnly) run(uint8_t{});
+      break;
     default: break;
   }
 }
@@ -83,7 +90,8 @@ void compare_run(char* const* p, const int64_t* s, int64_t n) {
   const char* pa = p[1];
   const char* pb = p[2];
   for (int64_t i = 0; i < n; ++i, po += s[0], pa += s[1], pb += s[2]) {
-    *reinterpret_cast<bool*>(po) = Op::scalar(*reinterpret_cast<const T*>(pa), *reinterpret_cast<const T*>(pb));
+    *reinterpret_cast<bool*>(po) =
+        Op::scalar(*reinterpret_cast<const T*>(pa), *reinterpret_cast<const T*>(pb));
   }
 }
 
@@ -91,8 +99,9 @@ template <class Op>
 void compare_kernel(const TensorIter& it, DType dtype) {
   auto run = [&](auto tag) {
     using T = decltype(tag);
-    for_each_inner(it, kElementwiseGrain,
-                   [&](char* const* p, const int64_t* s, int64_t n) { compare_run<Op, T>(p, s, n); });
+    for_each_inner(it, kElementwiseGrain, [&](char* const* p, const int64_t* s, int64_t n) {
+      compare_run<Op, T>(p, s, n);
+    });
   };
   switch (dtype) {
     case DType::float32: run(float{}); break;

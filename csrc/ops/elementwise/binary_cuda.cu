@@ -19,10 +19,12 @@ namespace cuda {
 namespace {
 
 // ---- arithmetic -----------------------------------------------------------------------------
-#define KN_BINARY_OP(Name, ...)                                                   \
-  struct Name {                                                                   \
-    template <class T>                                                            \
-    __device__ __forceinline__ static T f(T a, T b) { __VA_ARGS__; }              \
+#define KN_BINARY_OP(Name, ...)                       \
+  struct Name {                                       \
+    template <class T>                                \
+    __device__ __forceinline__ static T f(T a, T b) { \
+      __VA_ARGS__;                                    \
+    }                                                 \
   };
 
 KN_BINARY_OP(AddOp, return T(a + b))
@@ -105,9 +107,15 @@ void binary_kernel(const TensorIter& it, DType dtype) {
   switch (dtype) {
     case DType::float32: launch_elementwise<3>(it, ArithmeticFn<Op, float>{}); break;
     case DType::float64: launch_elementwise<3>(it, ArithmeticFn<Op, double>{}); break;
-    case DType::int32: if constexpr (!kFloatOnly) launch_elementwise<3>(it, ArithmeticFn<Op, int32_t>{}); break;
-    case DType::int64: if constexpr (!kFloatOnly) launch_elementwise<3>(it, ArithmeticFn<Op, int64_t>{}); break;
-    case DType::uint8: if constexpr (!kFloatOnly) launch_elementwise<3>(it, ArithmeticFn<Op, uint8_t>{}); break;
+    case DType::int32:
+      if constexpr (!kFloatOnly) launch_elementwise<3>(it, ArithmeticFn<Op, int32_t>{});
+      break;
+    case DType::int64:
+      if constexpr (!kFloatOnly) launch_elementwise<3>(it, ArithmeticFn<Op, int64_t>{});
+      break;
+    case DType::uint8:
+      if constexpr (!kFloatOnly) launch_elementwise<3>(it, ArithmeticFn<Op, uint8_t>{});
+      break;
     default: break;  // the definition file never sends bool
   }
 }
@@ -141,7 +149,8 @@ void compare_kernel(const TensorIter& it, DType dtype) {
     case DType::int32: launch_elementwise<3>(it, CompareFn<C, int32_t>{}); break;
     case DType::int64: launch_elementwise<3>(it, CompareFn<C, int64_t>{}); break;
     // bool is compared as its byte (always 0 or 1 in an engine tensor), like uint8.
-    case DType::uint8: case DType::bool_: launch_elementwise<3>(it, CompareFn<C, uint8_t>{}); break;
+    case DType::uint8:
+    case DType::bool_: launch_elementwise<3>(it, CompareFn<C, uint8_t>{}); break;
   }
 }
 

@@ -18,27 +18,52 @@ using is_float_t = std::is_floating_point<T>;
 
 struct AddOp {
   static constexpr bool kVec = true;
-  template <class T> static T scalar(T a, T b) { return T(a + b); }
-  template <class V> static V vec(V a, V b) { return a + b; }
+  template <class T>
+  static T scalar(T a, T b) {
+    return T(a + b);
+  }
+  template <class V>
+  static V vec(V a, V b) {
+    return a + b;
+  }
 };
 struct SubtractOp {
   static constexpr bool kVec = true;
-  template <class T> static T scalar(T a, T b) { return T(a - b); }
-  template <class V> static V vec(V a, V b) { return a - b; }
+  template <class T>
+  static T scalar(T a, T b) {
+    return T(a - b);
+  }
+  template <class V>
+  static V vec(V a, V b) {
+    return a - b;
+  }
 };
 struct MultiplyOp {
   static constexpr bool kVec = true;
-  template <class T> static T scalar(T a, T b) { return T(a * b); }
-  template <class V> static V vec(V a, V b) { return a * b; }
+  template <class T>
+  static T scalar(T a, T b) {
+    return T(a * b);
+  }
+  template <class V>
+  static V vec(V a, V b) {
+    return a * b;
+  }
 };
 struct DivideOp {  // the definition sends only float dtypes
   static constexpr bool kVec = true;
-  template <class T> static T scalar(T a, T b) { return a / b; }
-  template <class V> static V vec(V a, V b) { return a / b; }
+  template <class T>
+  static T scalar(T a, T b) {
+    return a / b;
+  }
+  template <class V>
+  static V vec(V a, V b) {
+    return a / b;
+  }
 };
 struct FloorDivideOp {
   static constexpr bool kVec = false;
-  template <class T> static T scalar(T a, T b) {
+  template <class T>
+  static T scalar(T a, T b) {
     if constexpr (is_float_t<T>::value) {
       return std::floor(a / b);
     } else {
@@ -57,7 +82,8 @@ struct FloorDivideOp {
 // Python/numpy modulo: the result has the sign of the divisor.
 struct ModOp {
   static constexpr bool kVec = false;
-  template <class T> static T scalar(T a, T b) {
+  template <class T>
+  static T scalar(T a, T b) {
     if constexpr (is_float_t<T>::value) {
       T r = std::fmod(a, b);
       if (r != 0 && ((r < 0) != (b < 0))) r += b;
@@ -77,7 +103,8 @@ struct ModOp {
 };
 struct PowerOp {
   static constexpr bool kVec = false;
-  template <class T> static T scalar(T a, T b) {
+  template <class T>
+  static T scalar(T a, T b) {
     if constexpr (is_float_t<T>::value) {
       return std::pow(a, b);
     } else {
@@ -96,37 +123,90 @@ struct PowerOp {
 // maximum/minimum propagate NaN from either side (numpy semantics).
 struct MaximumOp {
   static constexpr bool kVec = true;
-  template <class T> static T scalar(T a, T b) {
+  template <class T>
+  static T scalar(T a, T b) {
     if constexpr (is_float_t<T>::value) {
       if (a != a) return a;
       if (b != b) return b;
     }
     return a > b ? a : b;
   }
-  template <class V> static V vec(V a, V b) { return V::select(V::isnan(a), a, V::max(a, b)); }
+  template <class V>
+  static V vec(V a, V b) {
+    return V::select(V::isnan(a), a, V::max(a, b));
+  }
 };
 struct MinimumOp {
   static constexpr bool kVec = true;
-  template <class T> static T scalar(T a, T b) {
+  template <class T>
+  static T scalar(T a, T b) {
     if constexpr (is_float_t<T>::value) {
       if (a != a) return a;
       if (b != b) return b;
     }
     return a < b ? a : b;
   }
-  template <class V> static V vec(V a, V b) { return V::select(V::isnan(a), a, V::min(a, b)); }
+  template <class V>
+  static V vec(V a, V b) {
+    return V::select(V::isnan(a), a, V::min(a, b));
+  }
 };
 
 // Comparisons and logical ops: bool results.
-struct EqualOp { template <class T> static bool scalar(T a, T b) { return a == b; } };
-struct NotEqualOp { template <class T> static bool scalar(T a, T b) { return a != b; } };
-struct LessOp { template <class T> static bool scalar(T a, T b) { return a < b; } };
-struct LessEqualOp { template <class T> static bool scalar(T a, T b) { return a <= b; } };
-struct GreaterOp { template <class T> static bool scalar(T a, T b) { return a > b; } };
-struct GreaterEqualOp { template <class T> static bool scalar(T a, T b) { return a >= b; } };
-struct LogicalAndOp { template <class T> static bool scalar(T a, T b) { return bool(a) && bool(b); } };
-struct LogicalOrOp { template <class T> static bool scalar(T a, T b) { return bool(a) || bool(b); } };
-struct LogicalXorOp { template <class T> static bool scalar(T a, T b) { return bool(a) != bool(b); } };
+struct EqualOp {
+  template <class T>
+  static bool scalar(T a, T b) {
+    return a == b;
+  }
+};
+struct NotEqualOp {
+  template <class T>
+  static bool scalar(T a, T b) {
+    return a != b;
+  }
+};
+struct LessOp {
+  template <class T>
+  static bool scalar(T a, T b) {
+    return a < b;
+  }
+};
+struct LessEqualOp {
+  template <class T>
+  static bool scalar(T a, T b) {
+    return a <= b;
+  }
+};
+struct GreaterOp {
+  template <class T>
+  static bool scalar(T a, T b) {
+    return a > b;
+  }
+};
+struct GreaterEqualOp {
+  template <class T>
+  static bool scalar(T a, T b) {
+    return a >= b;
+  }
+};
+struct LogicalAndOp {
+  template <class T>
+  static bool scalar(T a, T b) {
+    return bool(a) && bool(b);
+  }
+};
+struct LogicalOrOp {
+  template <class T>
+  static bool scalar(T a, T b) {
+    return bool(a) || bool(b);
+  }
+};
+struct LogicalXorOp {
+  template <class T>
+  static bool scalar(T a, T b) {
+    return bool(a) != bool(b);
+  }
+};
 
 }  // namespace KN_ISA_NS
 }  // namespace kn

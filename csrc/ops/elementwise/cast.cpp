@@ -1,8 +1,8 @@
 // cast: dtype conversion. Differentiable between float dtypes (the gradient is cast back);
 // casting to or from an integer type stops the gradient, as in TensorFlow.
-#include "ops/record.h"
 #include "ops/dispatch.h"
 #include "ops/elementwise/elementwise.h"
+#include "ops/record.h"
 
 namespace kn {
 namespace ops {

@@ -24,7 +24,8 @@ inline To convert(From x) {
       return static_cast<To>(static_cast<int64_t>(d));
     } else {
       const double d = static_cast<double>(x);
-      if (!(d >= double(std::numeric_limits<To>::min()) && d < -double(std::numeric_limits<To>::min())))
+      if (!(d >= double(std::numeric_limits<To>::min()) &&
+            d < -double(std::numeric_limits<To>::min())))
         return std::numeric_limits<To>::min();
       return static_cast<To>(x);
     }

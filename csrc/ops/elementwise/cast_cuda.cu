@@ -14,7 +14,9 @@ namespace {
 
 template <class To, class From>
 struct CastFn {
-  __device__ void operator()(char* const* p) const { store<To>(p[0], convert<To>(load<From>(p[1]))); }
+  __device__ void operator()(char* const* p) const {
+    store<To>(p[0], convert<To>(load<From>(p[1])));
+  }
 };
 
 template <class To>

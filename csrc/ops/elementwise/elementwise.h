@@ -3,8 +3,8 @@
 #pragma once
 
 #include "core/tensor.h"
-#include "ops/op_table.h"
 #include "core/tensor_iter.h"
+#include "ops/op_table.h"
 
 namespace kn {
 

@@ -24,19 +24,17 @@ Domain domain_of(OpId op) {
   switch (op) {
 #define KN_OP(...)
 #define KN_UNARY(name, functor, domain) \
-  case OpId::name:                      \
-    return Domain::domain;
+  case OpId::name: return Domain::domain;
 #define KN_UNARY_P(name, functor, domain) KN_UNARY(name, functor, domain)
 #include "ops/ops.def"
 #undef KN_UNARY_P
 #undef KN_UNARY
 #undef KN_OP
-    case OpId::isnan: case OpId::isinf: case OpId::isfinite:
-      return Domain::Predicate;
-    case OpId::logical_not:
-      return Domain::Logical;
-    default:
-      KN_FAIL_RUNTIME(op_name(op), ": not a unary op");
+    case OpId::isnan:
+    case OpId::isinf:
+    case OpId::isfinite: return Domain::Predicate;
+    case OpId::logical_not: return Domain::Logical;
+    default: KN_FAIL_RUNTIME(op_name(op), ": not a unary op");
   }
 }
 
@@ -52,7 +50,9 @@ struct UnaryGrad {
 };
 
 Tensor c(double v, const Tensor& like) { return scalar_like(v, like); }
-Tensor zero_grad(const Tensor& g, const Tensor&, const Tensor&, const UnaryAttrs&) { return zeros_like(g); }
+Tensor zero_grad(const Tensor& g, const Tensor&, const Tensor&, const UnaryAttrs&) {
+  return zeros_like(g);
+}
 Tensor mask_grad(const Tensor& g, const Tensor& mask) { return where(mask, g, c(0, g)); }
 
 Tensor gelu_deriv(const Tensor& x, bool approximate) {
@@ -77,22 +77,27 @@ const UnaryGrad kUnaryGrads[] = {
     {OpId::log, kInput, [](auto& g, auto& x, auto&, auto&) { return divide(g, x); }},
     {OpId::log1p, kInput, [](auto& g, auto& x, auto&, auto&) { return divide(g, add(x, 1.0)); }},
     {OpId::expm1, kOutput, [](auto& g, auto&, auto& y, auto&) { return multiply(g, add(y, 1.0)); }},
-    {OpId::sqrt, kOutput, [](auto& g, auto&, auto& y, auto&) { return divide(multiply(g, 0.5), y); }},
+    {OpId::sqrt, kOutput,
+     [](auto& g, auto&, auto& y, auto&) { return divide(multiply(g, 0.5), y); }},
     {OpId::rsqrt, kBoth,
      [](auto& g, auto& x, auto& y, auto&) { return multiply(g, multiply(divide(y, x), -0.5)); }},
-    {OpId::square, kInput, [](auto& g, auto& x, auto&, auto&) { return multiply(g, multiply(x, 2.0)); }},
+    {OpId::square, kInput,
+     [](auto& g, auto& x, auto&, auto&) { return multiply(g, multiply(x, 2.0)); }},
     {OpId::reciprocal, kOutput,
      [](auto& g, auto&, auto& y, auto&) { return multiply(g, negative(square(y))); }},
     {OpId::sin, kInput, [](auto& g, auto& x, auto&, auto&) { return multiply(g, cos(x)); }},
     {OpId::arcsinh, kInput,
      [](auto& g, auto& x, auto&, auto&) { return divide(g, sqrt(add(square(x), 1.0))); }},
-    {OpId::cos, kInput, [](auto& g, auto& x, auto&, auto&) { return multiply(g, negative(sin(x))); }},
-    {OpId::tan, kOutput, [](auto& g, auto&, auto& y, auto&) { return multiply(g, add(square(y), 1.0)); }},
+    {OpId::cos, kInput,
+     [](auto& g, auto& x, auto&, auto&) { return multiply(g, negative(sin(x))); }},
+    {OpId::tan, kOutput,
+     [](auto& g, auto&, auto& y, auto&) { return multiply(g, add(square(y), 1.0)); }},
     {OpId::tanh, kOutput,
      [](auto& g, auto&, auto& y, auto&) { return multiply(g, subtract(1.0, square(y))); }},
     {OpId::sigmoid, kOutput,
      [](auto& g, auto&, auto& y, auto&) { return multiply(g, multiply(y, subtract(1.0, y))); }},
-    {OpId::relu, kInput, [](auto& g, auto& x, auto&, auto&) { return mask_grad(g, greater(x, c(0, x))); }},
+    {OpId::relu, kInput,
+     [](auto& g, auto& x, auto&, auto&) { return mask_grad(g, greater(x, c(0, x))); }},
     {OpId::relu6, kInput,
      [](auto& g, auto& x, auto&, auto&) {
        return mask_grad(g, logical_and(greater(x, c(0, x)), less(x, c(6, x))));
@@ -105,10 +110,12 @@ const UnaryGrad kUnaryGrads[] = {
      }},
     {OpId::selu, kBoth,
      [](auto& g, auto& x, auto& y, auto&) {
-       const double alpha = 1.6732632423543772848170429916717, scale = 1.0507009873554804934193349852946;
+       const double alpha = 1.6732632423543772848170429916717,
+                    scale = 1.0507009873554804934193349852946;
        return multiply(g, where(greater(x, c(0, x)), c(scale, x), add(y, scale * alpha)));
      }},
-    {OpId::softplus, kInput, [](auto& g, auto& x, auto&, auto&) { return multiply(g, sigmoid(x)); }},
+    {OpId::softplus, kInput,
+     [](auto& g, auto& x, auto&, auto&) { return multiply(g, sigmoid(x)); }},
     {OpId::softsign, kInput,
      [](auto& g, auto& x, auto&, auto&) { return divide(g, square(add(abs(x), 1.0))); }},
     {OpId::silu, kInput,
@@ -122,7 +129,8 @@ const UnaryGrad kUnaryGrads[] = {
      }},
     {OpId::hard_sigmoid, kInput,
      [](auto& g, auto& x, auto&, auto&) {
-       return mask_grad(multiply(g, 1.0 / 6.0), logical_and(greater(x, c(-3, x)), less(x, c(3, x))));
+       return mask_grad(multiply(g, 1.0 / 6.0),
+                        logical_and(greater(x, c(-3, x)), less(x, c(3, x))));
      }},
     {OpId::hard_silu, kInput,
      [](auto& g, auto& x, auto&, auto&) {
@@ -175,16 +183,12 @@ Tensor unary(OpId op, const Tensor& x, const UnaryAttrs& attrs) {
       if (compute == DType::bool_) compute = DType::int32;
       out_dtype = compute;
       break;
-    case Domain::Float:
-      compute = out_dtype = to_floating(x.dtype());
-      break;
+    case Domain::Float: compute = out_dtype = to_floating(x.dtype()); break;
     case Domain::Predicate:
       compute = to_floating(x.dtype());
       out_dtype = DType::bool_;
       break;
-    case Domain::Logical:
-      compute = out_dtype = DType::bool_;
-      break;
+    case Domain::Logical: compute = out_dtype = DType::bool_; break;
   }
   src = cast(x, compute);
   Tensor out = Tensor::empty(src.shape(), out_dtype, dev);
@@ -194,9 +198,9 @@ Tensor unary(OpId op, const Tensor& x, const UnaryAttrs& attrs) {
   }
   if (autograd::any_tape_recording() && is_floating(out_dtype)) {
     if (const UnaryGrad* row = find_grad(op)) {
-      autograd::record(op, {src}, {out},
-                       {(row->saves & kInput) ? src : Tensor(), (row->saves & kOutput) ? out : Tensor()},
-                       attrs);
+      autograd::record(
+          op, {src}, {out},
+          {(row->saves & kInput) ? src : Tensor(), (row->saves & kOutput) ? out : Tensor()}, attrs);
     }
   }
   return out;
@@ -242,6 +246,5 @@ Tensor isfinite(const Tensor& x) { return unary(OpId::isfinite, x); }
 Tensor logical_not(const Tensor& x) { return unary(OpId::logical_not, x); }
 
 }  // namespace ops
-
 
 }  // namespace kn

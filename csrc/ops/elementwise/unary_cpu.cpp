@@ -22,7 +22,8 @@ void unary_run(char* const* p, const int64_t* s, int64_t n, const UnaryAttrs& pr
       using V = Vec<T>;
       int64_t i = 0;
       for (; i + V::size <= n; i += V::size) Op::vec(V::loadu(in + i), prm).storeu(out + i);
-      if (i < n) Op::vec(V::load_partial(in + i, int(n - i)), prm).store_partial(out + i, int(n - i));
+      if (i < n)
+        Op::vec(V::load_partial(in + i, int(n - i)), prm).store_partial(out + i, int(n - i));
     } else {
       for (int64_t i = 0; i < n; ++i) out[i] = Op::scalar(in[i], prm);
     }
@@ -46,9 +47,15 @@ void unary_kernel(const TensorIter& it, DType dtype, const UnaryAttrs& prm) {
   switch (dtype) {
     case DType::float32: run(float{}); break;
     case DType::float64: run(double{}); break;
-    case DType::int32: if constexpr (Op::kInt) run(int32_t{}); break;
-    case DType::int64: if constexpr (Op::kInt) run(int64_t{}); break;
-    case DType::uint8: if constexpr (Op::kInt) run(uint8_t{}); break;
+    case DType::int32:
+      if constexpr (Op::kInt) run(int32_t{});
+      break;
+    case DType::int64:
+      if constexpr (Op::kInt) run(int64_t{});
+      break;
+    case DType::uint8:
+      if constexpr (Op::kInt) run(uint8_t{});
+      break;
     default: break;  // the definition file never sends other dtypes
   }
 }

@@ -22,23 +22,37 @@ inline T sigmoid_scalar(T x) {
 struct NegativeOp {
   static constexpr int kVec = 2;
   static constexpr bool kInt = true;
-  template <class T> static T scalar(T x, const UnaryAttrs&) { return T(-x); }
-  template <class V> static V vec(V x, const UnaryAttrs&) { return -x; }
+  template <class T>
+  static T scalar(T x, const UnaryAttrs&) {
+    return T(-x);
+  }
+  template <class V>
+  static V vec(V x, const UnaryAttrs&) {
+    return -x;
+  }
 };
 struct AbsOp {
   static constexpr int kVec = 2;
   static constexpr bool kInt = true;
-  template <class T> static T scalar(T x, const UnaryAttrs&) { return x < T(0) ? T(-x) : x; }
-  template <class V> static V vec(V x, const UnaryAttrs&) { return V::abs(x); }
+  template <class T>
+  static T scalar(T x, const UnaryAttrs&) {
+    return x < T(0) ? T(-x) : x;
+  }
+  template <class V>
+  static V vec(V x, const UnaryAttrs&) {
+    return V::abs(x);
+  }
 };
 struct SignOp {
   static constexpr int kVec = 2;
   static constexpr bool kInt = true;
-  template <class T> static T scalar(T x, const UnaryAttrs&) {
+  template <class T>
+  static T scalar(T x, const UnaryAttrs&) {
     if (x != x) return x;
     return T((T(0) < x) - (x < T(0)));
   }
-  template <class V> static V vec(V x, const UnaryAttrs&) {
+  template <class V>
+  static V vec(V x, const UnaryAttrs&) {
     const V zero(0), one(1);
     V s = V::select(V::gt(x, zero), one, V::select(V::lt(x, zero), -one, zero));
     return V::select(V::isnan(x), x, s);
@@ -47,105 +61,186 @@ struct SignOp {
 struct ExpOp {
   static constexpr int kVec = 1;
   static constexpr bool kInt = false;
-  template <class T> static T scalar(T x, const UnaryAttrs&) { return std::exp(x); }
-  template <class V> static V vec(V x, const UnaryAttrs&) { return vexp(x); }
+  template <class T>
+  static T scalar(T x, const UnaryAttrs&) {
+    return std::exp(x);
+  }
+  template <class V>
+  static V vec(V x, const UnaryAttrs&) {
+    return vexp(x);
+  }
 };
 struct LogOp {
   static constexpr int kVec = 1;
   static constexpr bool kInt = false;
-  template <class T> static T scalar(T x, const UnaryAttrs&) { return std::log(x); }
-  template <class V> static V vec(V x, const UnaryAttrs&) { return vlog(x); }
+  template <class T>
+  static T scalar(T x, const UnaryAttrs&) {
+    return std::log(x);
+  }
+  template <class V>
+  static V vec(V x, const UnaryAttrs&) {
+    return vlog(x);
+  }
 };
 struct Log1pOp {
   static constexpr int kVec = 1;
   static constexpr bool kInt = false;
-  template <class T> static T scalar(T x, const UnaryAttrs&) { return std::log1p(x); }
-  template <class V> static V vec(V x, const UnaryAttrs&) { return vlog1p(x); }
+  template <class T>
+  static T scalar(T x, const UnaryAttrs&) {
+    return std::log1p(x);
+  }
+  template <class V>
+  static V vec(V x, const UnaryAttrs&) {
+    return vlog1p(x);
+  }
 };
 struct Expm1Op {
   static constexpr int kVec = 1;
   static constexpr bool kInt = false;
-  template <class T> static T scalar(T x, const UnaryAttrs&) { return std::expm1(x); }
-  template <class V> static V vec(V x, const UnaryAttrs&) { return vexpm1(x); }
+  template <class T>
+  static T scalar(T x, const UnaryAttrs&) {
+    return std::expm1(x);
+  }
+  template <class V>
+  static V vec(V x, const UnaryAttrs&) {
+    return vexpm1(x);
+  }
 };
 struct SqrtOp {
   static constexpr int kVec = 2;
   static constexpr bool kInt = false;
-  template <class T> static T scalar(T x, const UnaryAttrs&) { return std::sqrt(x); }
-  template <class V> static V vec(V x, const UnaryAttrs&) { return V::sqrt(x); }
+  template <class T>
+  static T scalar(T x, const UnaryAttrs&) {
+    return std::sqrt(x);
+  }
+  template <class V>
+  static V vec(V x, const UnaryAttrs&) {
+    return V::sqrt(x);
+  }
 };
 struct RsqrtOp {
   static constexpr int kVec = 2;
   static constexpr bool kInt = false;
-  template <class T> static T scalar(T x, const UnaryAttrs&) { return T(1) / std::sqrt(x); }
-  template <class V> static V vec(V x, const UnaryAttrs&) { return V(1) / V::sqrt(x); }
+  template <class T>
+  static T scalar(T x, const UnaryAttrs&) {
+    return T(1) / std::sqrt(x);
+  }
+  template <class V>
+  static V vec(V x, const UnaryAttrs&) {
+    return V(1) / V::sqrt(x);
+  }
 };
 struct SquareOp {
   static constexpr int kVec = 2;
   static constexpr bool kInt = true;
-  template <class T> static T scalar(T x, const UnaryAttrs&) { return T(x * x); }
-  template <class V> static V vec(V x, const UnaryAttrs&) { return x * x; }
+  template <class T>
+  static T scalar(T x, const UnaryAttrs&) {
+    return T(x * x);
+  }
+  template <class V>
+  static V vec(V x, const UnaryAttrs&) {
+    return x * x;
+  }
 };
 struct ReciprocalOp {
   static constexpr int kVec = 2;
   static constexpr bool kInt = false;
-  template <class T> static T scalar(T x, const UnaryAttrs&) { return T(1) / x; }
-  template <class V> static V vec(V x, const UnaryAttrs&) { return V(1) / x; }
+  template <class T>
+  static T scalar(T x, const UnaryAttrs&) {
+    return T(1) / x;
+  }
+  template <class V>
+  static V vec(V x, const UnaryAttrs&) {
+    return V(1) / x;
+  }
 };
 struct SinOp {
   static constexpr int kVec = 0;
   static constexpr bool kInt = false;
-  template <class T> static T scalar(T x, const UnaryAttrs&) { return std::sin(x); }
+  template <class T>
+  static T scalar(T x, const UnaryAttrs&) {
+    return std::sin(x);
+  }
 };
 struct CosOp {
   static constexpr int kVec = 0;
   static constexpr bool kInt = false;
-  template <class T> static T scalar(T x, const UnaryAttrs&) { return std::cos(x); }
+  template <class T>
+  static T scalar(T x, const UnaryAttrs&) {
+    return std::cos(x);
+  }
 };
 struct TanOp {
   static constexpr int kVec = 0;
   static constexpr bool kInt = false;
-  template <class T> static T scalar(T x, const UnaryAttrs&) { return std::tan(x); }
+  template <class T>
+  static T scalar(T x, const UnaryAttrs&) {
+    return std::tan(x);
+  }
 };
 struct TanhOp {
   static constexpr int kVec = 1;
   static constexpr bool kInt = false;
-  template <class T> static T scalar(T x, const UnaryAttrs&) { return std::tanh(x); }
-  template <class V> static V vec(V x, const UnaryAttrs&) { return vtanh(x); }
+  template <class T>
+  static T scalar(T x, const UnaryAttrs&) {
+    return std::tanh(x);
+  }
+  template <class V>
+  static V vec(V x, const UnaryAttrs&) {
+    return vtanh(x);
+  }
 };
 struct SigmoidOp {
   static constexpr int kVec = 1;
   static constexpr bool kInt = false;
-  template <class T> static T scalar(T x, const UnaryAttrs&) { return sigmoid_scalar(x); }
-  template <class V> static V vec(V x, const UnaryAttrs&) { return vsigmoid(x); }
+  template <class T>
+  static T scalar(T x, const UnaryAttrs&) {
+    return sigmoid_scalar(x);
+  }
+  template <class V>
+  static V vec(V x, const UnaryAttrs&) {
+    return vsigmoid(x);
+  }
 };
 // max(0, x) with 0 first: propagates NaN (the Vec max returns its second operand on NaN).
 struct ReluOp {
   static constexpr int kVec = 2;
   static constexpr bool kInt = true;
-  template <class T> static T scalar(T x, const UnaryAttrs&) { return x > T(0) || x != x ? x : T(0); }
-  template <class V> static V vec(V x, const UnaryAttrs&) { return V::max(V(0), x); }
+  template <class T>
+  static T scalar(T x, const UnaryAttrs&) {
+    return x > T(0) || x != x ? x : T(0);
+  }
+  template <class V>
+  static V vec(V x, const UnaryAttrs&) {
+    return V::max(V(0), x);
+  }
 };
 struct Relu6Op {
   static constexpr int kVec = 2;
   static constexpr bool kInt = true;
-  template <class T> static T scalar(T x, const UnaryAttrs&) {
+  template <class T>
+  static T scalar(T x, const UnaryAttrs&) {
     if (x != x) return x;
     return x < T(0) ? T(0) : (x > T(6) ? T(6) : x);
   }
-  template <class V> static V vec(V x, const UnaryAttrs&) { return V::min(V(6), V::max(V(0), x)); }
+  template <class V>
+  static V vec(V x, const UnaryAttrs&) {
+    return V::min(V(6), V::max(V(0), x));
+  }
 };
 struct GeluOp {  // p.approximate: tanh approximation
   static constexpr int kVec = 1;
   static constexpr bool kInt = false;
-  template <class T> static T scalar(T x, const UnaryAttrs& p) {
+  template <class T>
+  static T scalar(T x, const UnaryAttrs& p) {
     if (p.approximate) {
       const T c = T(0.7978845608028654);  // sqrt(2 / pi)
       return T(0.5) * x * (T(1) + std::tanh(c * (x + T(0.044715) * x * x * x)));
     }
     return T(0.5) * x * (T(1) + std::erf(x * T(0.7071067811865476)));
   }
-  template <class V> static V vec(V x, const UnaryAttrs& p) {
+  template <class V>
+  static V vec(V x, const UnaryAttrs& p) {
     if (p.approximate) {
       const V inner = V(0.7978845608028654f) * V::fmadd(V(0.044715f) * x * x, x, x);
       return V(0.5f) * x * (V(1.0f) + vtanh(inner));
@@ -156,10 +251,12 @@ struct GeluOp {  // p.approximate: tanh approximation
 struct EluOp {  // p.alpha = alpha
   static constexpr int kVec = 1;
   static constexpr bool kInt = false;
-  template <class T> static T scalar(T x, const UnaryAttrs& p) {
+  template <class T>
+  static T scalar(T x, const UnaryAttrs& p) {
     return x > T(0) ? x : T(p.alpha) * std::expm1(x);
   }
-  template <class V> static V vec(V x, const UnaryAttrs& p) {
+  template <class V>
+  static V vec(V x, const UnaryAttrs& p) {
     return V::select(V::gt(x, V(0.0f)), x, V(float(p.alpha)) * vexpm1(x));
   }
 };
@@ -168,42 +265,61 @@ constexpr double kSeluScale = 1.0507009873554804934193349852946;
 struct SeluOp {
   static constexpr int kVec = 1;
   static constexpr bool kInt = false;
-  template <class T> static T scalar(T x, const UnaryAttrs&) {
+  template <class T>
+  static T scalar(T x, const UnaryAttrs&) {
     return T(kSeluScale) * (x > T(0) ? x : T(kSeluAlpha) * std::expm1(x));
   }
-  template <class V> static V vec(V x, const UnaryAttrs&) {
-    return V(float(kSeluScale)) *
-           V::select(V::gt(x, V(0.0f)), x, V(float(kSeluAlpha)) * vexpm1(x));
+  template <class V>
+  static V vec(V x, const UnaryAttrs&) {
+    return V(float(kSeluScale)) * V::select(V::gt(x, V(0.0f)), x, V(float(kSeluAlpha)) * vexpm1(x));
   }
 };
 // softplus(x) = max(x, 0) + log1p(exp(-|x|)): no overflow for large |x|.
 struct SoftplusOp {
   static constexpr int kVec = 1;
   static constexpr bool kInt = false;
-  template <class T> static T scalar(T x, const UnaryAttrs&) {
+  template <class T>
+  static T scalar(T x, const UnaryAttrs&) {
     return (x > T(0) ? x : T(0)) + std::log1p(std::exp(-std::fabs(x)));
   }
-  template <class V> static V vec(V x, const UnaryAttrs&) {
+  template <class V>
+  static V vec(V x, const UnaryAttrs&) {
     return V::max(V(0.0f), x) + vlog1p(vexp(-V::abs(x)));
   }
 };
 struct SoftsignOp {
   static constexpr int kVec = 2;
   static constexpr bool kInt = false;
-  template <class T> static T scalar(T x, const UnaryAttrs&) { return x / (T(1) + std::fabs(x)); }
-  template <class V> static V vec(V x, const UnaryAttrs&) { return x / (V(1) + V::abs(x)); }
+  template <class T>
+  static T scalar(T x, const UnaryAttrs&) {
+    return x / (T(1) + std::fabs(x));
+  }
+  template <class V>
+  static V vec(V x, const UnaryAttrs&) {
+    return x / (V(1) + V::abs(x));
+  }
 };
 struct SiluOp {
   static constexpr int kVec = 1;
   static constexpr bool kInt = false;
-  template <class T> static T scalar(T x, const UnaryAttrs&) { return x * sigmoid_scalar(x); }
-  template <class V> static V vec(V x, const UnaryAttrs&) { return x * vsigmoid(x); }
+  template <class T>
+  static T scalar(T x, const UnaryAttrs&) {
+    return x * sigmoid_scalar(x);
+  }
+  template <class V>
+  static V vec(V x, const UnaryAttrs&) {
+    return x * vsigmoid(x);
+  }
 };
 struct LeakyReluOp {  // p.negative_slope = negative_slope
   static constexpr int kVec = 2;
   static constexpr bool kInt = false;
-  template <class T> static T scalar(T x, const UnaryAttrs& p) { return x > T(0) ? x : T(p.negative_slope) * x; }
-  template <class V> static V vec(V x, const UnaryAttrs& p) {
+  template <class T>
+  static T scalar(T x, const UnaryAttrs& p) {
+    return x > T(0) ? x : T(p.negative_slope) * x;
+  }
+  template <class V>
+  static V vec(V x, const UnaryAttrs& p) {
     return V::select(V::gt(x, V(0)), x, V(p.negative_slope) * x);
   }
 };
@@ -211,42 +327,71 @@ struct LeakyReluOp {  // p.negative_slope = negative_slope
 struct HardSigmoidOp {
   static constexpr int kVec = 2;
   static constexpr bool kInt = false;
-  template <class T> static T scalar(T x, const UnaryAttrs&) {
+  template <class T>
+  static T scalar(T x, const UnaryAttrs&) {
     const T y = x / T(6) + T(0.5);
     return y < T(0) ? T(0) : (y > T(1) ? T(1) : y);
   }
-  template <class V> static V vec(V x, const UnaryAttrs&) {
+  template <class V>
+  static V vec(V x, const UnaryAttrs&) {
     return V::min(V(1), V::max(V(0), V::fmadd(x, V(1.0 / 6.0), V(0.5))));
   }
 };
 struct HardSiluOp {
   static constexpr int kVec = 2;
   static constexpr bool kInt = false;
-  template <class T> static T scalar(T x, const UnaryAttrs& p) { return x * HardSigmoidOp::scalar(x, p); }
-  template <class V> static V vec(V x, const UnaryAttrs& p) { return x * HardSigmoidOp::vec(x, p); }
+  template <class T>
+  static T scalar(T x, const UnaryAttrs& p) {
+    return x * HardSigmoidOp::scalar(x, p);
+  }
+  template <class V>
+  static V vec(V x, const UnaryAttrs& p) {
+    return x * HardSigmoidOp::vec(x, p);
+  }
 };
 struct ArcsinhOp {
   static constexpr int kVec = 0;
   static constexpr bool kInt = false;
-  template <class T> static T scalar(T x, const UnaryAttrs&) { return std::asinh(x); }
+  template <class T>
+  static T scalar(T x, const UnaryAttrs&) {
+    return std::asinh(x);
+  }
 };
 struct ErfOp {
   static constexpr int kVec = 1;
   static constexpr bool kInt = false;
-  template <class T> static T scalar(T x, const UnaryAttrs&) { return std::erf(x); }
-  template <class V> static V vec(V x, const UnaryAttrs&) { return verf(x); }
+  template <class T>
+  static T scalar(T x, const UnaryAttrs&) {
+    return std::erf(x);
+  }
+  template <class V>
+  static V vec(V x, const UnaryAttrs&) {
+    return verf(x);
+  }
 };
 struct FloorOp {
   static constexpr int kVec = 2;
   static constexpr bool kInt = false;
-  template <class T> static T scalar(T x, const UnaryAttrs&) { return std::floor(x); }
-  template <class V> static V vec(V x, const UnaryAttrs&) { return V::floor(x); }
+  template <class T>
+  static T scalar(T x, const UnaryAttrs&) {
+    return std::floor(x);
+  }
+  template <class V>
+  static V vec(V x, const UnaryAttrs&) {
+    return V::floor(x);
+  }
 };
 struct CeilOp {
   static constexpr int kVec = 2;
   static constexpr bool kInt = false;
-  template <class T> static T scalar(T x, const UnaryAttrs&) { return std::ceil(x); }
-  template <class V> static V vec(V x, const UnaryAttrs&) { return V::ceil(x); }
+  template <class T>
+  static T scalar(T x, const UnaryAttrs&) {
+    return std::ceil(x);
+  }
+  template <class V>
+  static V vec(V x, const UnaryAttrs&) {
+    return V::ceil(x);
+  }
 };
 // Half to even, like numpy; p.a = decimals.
 // Half to even, like numpy. Integers keep their dtype (Keras): only negative decimals change
@@ -254,7 +399,8 @@ struct CeilOp {
 struct RoundOp {
   static constexpr int kVec = 0;
   static constexpr bool kInt = true;
-  template <class T> static T scalar(T x, const UnaryAttrs& p) {
+  template <class T>
+  static T scalar(T x, const UnaryAttrs& p) {
     if constexpr (std::is_integral<T>::value) {
       if (p.decimals >= 0) return x;
       const double s = std::pow(10.0, -p.decimals);
@@ -270,7 +416,8 @@ struct RoundOp {
 struct ClipOp {
   static constexpr int kVec = 2;
   static constexpr bool kInt = true;
-  template <class T> static T scalar(T x, const UnaryAttrs& p) {
+  template <class T>
+  static T scalar(T x, const UnaryAttrs& p) {
     if (x != x) return x;
     if constexpr (std::is_integral<T>::value) {
       const double v = double(x) < p.min ? p.min : double(x);
@@ -280,7 +427,8 @@ struct ClipOp {
       return y > T(p.max) ? T(p.max) : y;
     }
   }
-  template <class V> static V vec(V x, const UnaryAttrs& p) {
+  template <class V>
+  static V vec(V x, const UnaryAttrs& p) {
     return V::min(V(p.max), V::max(V(p.min), x));
   }
 };

@@ -10,8 +10,8 @@ namespace {
 // The select as arithmetic on a 0/1 condition, with the strides (0 or 1 elements) known at
 // compile time: no branch to mispredict on a random mask, and the compiler vectorises it.
 template <class T, int SC, int SX, int SY>
-void where_dense(T* __restrict out, const uint8_t* __restrict c, const T* __restrict x, const T* __restrict y,
-                 int64_t n) {
+void where_dense(T* __restrict out, const uint8_t* __restrict c, const T* __restrict x,
+                 const T* __restrict y, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     const T xv = x[i * SX], yv = y[i * SY];  // both loaded: a blend, not a branch
     out[i] = c[i * SC] ? xv : yv;

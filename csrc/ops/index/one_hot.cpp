@@ -24,7 +24,8 @@ Tensor one_hot(const Tensor& indices, int64_t num_classes, int64_t axis_arg, DTy
   for (int i = 0; i < idx.ndim(); ++i) (i < axis ? outer : inner) *= idx.shape()[i];
   Tensor out = Tensor::empty(shape, dtype, dev);
   if (out.numel() > 0) {
-    run_kernel<OneHotKernelFn>(OpId::one_hot, dev, idx.data<int64_t>(), out.raw_data(), outer, num_classes, inner, dtype);
+    run_kernel<OneHotKernelFn>(OpId::one_hot, dev, idx.data<int64_t>(), out.raw_data(), outer,
+                               num_classes, inner, dtype);
   }
   return out;
 }
@@ -32,9 +33,12 @@ Tensor one_hot(const Tensor& indices, int64_t num_classes, int64_t axis_arg, DTy
 Tensor nonzero(const Tensor& x_in) {
   const Device dev = common_device(OpId::nonzero, {&x_in});
   const Tensor x = contiguous(x_in);
-  const int64_t count = run_kernel<NonzeroKernelFn>(OpId::nonzero, dev, x.raw_data(), x.shape(), x.dtype(), nullptr);
+  const int64_t count =
+      run_kernel<NonzeroKernelFn>(OpId::nonzero, dev, x.raw_data(), x.shape(), x.dtype(), nullptr);
   Tensor out = Tensor::empty(Shape{count, int64_t(x.ndim())}, DType::int64, dev);
-  if (out.numel() > 0) run_kernel<NonzeroKernelFn>(OpId::nonzero, dev, x.raw_data(), x.shape(), x.dtype(), out.data<int64_t>());
+  if (out.numel() > 0)
+    run_kernel<NonzeroKernelFn>(OpId::nonzero, dev, x.raw_data(), x.shape(), x.dtype(),
+                                out.data<int64_t>());
   return out;
 }
 

@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <vector>
 
-#include "ops/record.h"
 #include "core/errors.h"
 #include "ops/dispatch.h"
 #include "ops/elementwise/elementwise.h"
 #include "ops/matmul/matmul.h"
+#include "ops/record.h"
 #include "ops/shape/shape.h"
 
 namespace kn {
@@ -41,13 +41,14 @@ std::vector<int64_t> batch_offsets(const Tensor& x, const Shape& batch) {
 Tensor matmul_nd(const Tensor& a, const Tensor& b) {
   const Device dev = common_device(OpId::matmul, {&a, &b});
   const int64_t M = a.dim(-2), K = a.dim(-1), K2 = b.dim(-2), N = b.dim(-1);
-  KN_CHECK(K == K2, "matmul: incompatible shapes ", a.shape(), " and ", b.shape(), ": the last axis of the first (",
-           K, ") must equal the second-to-last axis of the second (", K2, ")");
+  KN_CHECK(K == K2, "matmul: incompatible shapes ", a.shape(), " and ", b.shape(),
+           ": the last axis of the first (", K,
+           ") must equal the second-to-last axis of the second (", K2, ")");
   Shape ab(a.shape().begin(), size_t(a.ndim() - 2)), bb(b.shape().begin(), size_t(b.ndim() - 2));
   for (size_t i = 1; i <= std::min(ab.size(), bb.size()); ++i) {
     const int64_t da = ab[ab.size() - i], db = bb[bb.size() - i];
-    KN_CHECK(da == db || da == 1 || db == 1, "matmul: the batch axes of shapes ", a.shape(), " and ", b.shape(),
-             " do not broadcast");
+    KN_CHECK(da == db || da == 1 || db == 1, "matmul: the batch axes of shapes ", a.shape(),
+             " and ", b.shape(), " do not broadcast");
   }
   const Shape batch = broadcast_shapes(ab, bb, "matmul");
   Shape out_shape = batch;
@@ -56,10 +57,12 @@ Tensor matmul_nd(const Tensor& a, const Tensor& b) {
   Tensor out = Tensor::empty(out_shape, a.dtype(), dev);
   if (out.numel() > 0) {
     const std::vector<int64_t> ao = batch_offsets(a, batch), bo = batch_offsets(b, batch);
+    // clang-format off: one row per matrix (dims; A, strides; B, strides; C)
     MatmulArgs args{shape_numel(batch), M, N, K,
                     a.raw_data(), ao.data(), a.strides()[a.ndim() - 2], a.strides()[a.ndim() - 1],
                     b.raw_data(), bo.data(), b.strides()[b.ndim() - 2], b.strides()[b.ndim() - 1],
                     out.raw_data(), a.dtype()};
+    // clang-format on
     run_kernel<MatmulKernelFn>(OpId::matmul, dev, args);
   }
   if (autograd::any_tape_recording() && is_floating(a.dtype())) {
@@ -71,7 +74,8 @@ Tensor matmul_nd(const Tensor& a, const Tensor& b) {
 }  // namespace
 
 Tensor matrix_transpose(const Tensor& x) {
-  KN_CHECK(x.ndim() >= 2, "matrix_transpose: expected a tensor of rank >= 2, got shape ", x.shape());
+  KN_CHECK(x.ndim() >= 2, "matrix_transpose: expected a tensor of rank >= 2, got shape ",
+           x.shape());
   Dims perm;
   for (int i = 0; i < x.ndim(); ++i) perm.push_back(i);
   std::swap(perm[x.ndim() - 1], perm[x.ndim() - 2]);
@@ -79,8 +83,9 @@ Tensor matrix_transpose(const Tensor& x) {
 }
 
 Tensor matmul(const Tensor& a_in, const Tensor& b_in) {
-  KN_CHECK(a_in.ndim() >= 1 && b_in.ndim() >= 1, "matmul: operands must have rank >= 1, got shapes ",
-           a_in.shape(), " and ", b_in.shape());
+  KN_CHECK(a_in.ndim() >= 1 && b_in.ndim() >= 1,
+           "matmul: operands must have rank >= 1, got shapes ", a_in.shape(), " and ",
+           b_in.shape());
   DType dtype = promote_types(a_in.dtype(), b_in.dtype());
   if (dtype == DType::bool_ || dtype == DType::uint8) dtype = DType::int32;
   Tensor a = cast(a_in, dtype), b = cast(b_in, dtype);

@@ -35,7 +35,8 @@ namespace ops {
 Tensor matmul(const Tensor& a, const Tensor& b);
 // activation(x @ w + b) with the bias and activation fused into the GEMM
 // (csrc/ops/matmul/matmul_bias_act.cpp): x [..., K], w [K, N], b [N] or undefined -> [..., N].
-Tensor matmul_bias_act(const Tensor& x, const Tensor& w, const Tensor& b, FusedActivation activation);
+Tensor matmul_bias_act(const Tensor& x, const Tensor& w, const Tensor& b,
+                       FusedActivation activation);
 // Swaps the last two axes (a view).
 Tensor matrix_transpose(const Tensor& x);
 

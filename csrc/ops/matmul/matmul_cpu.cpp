@@ -52,21 +52,23 @@ void matmul_float(const MatmulArgs& p) {
 
 template <class T>
 void matmul_int(const MatmulArgs& p) {
-  parallel_for(0, p.batch * p.M, std::max<int64_t>(1, 8192 / std::max<int64_t>(1, p.N * p.K)), [&](int64_t r0, int64_t r1) {
-    const T* A = static_cast<const T*>(p.a);
-    const T* B = static_cast<const T*>(p.b);
-    T* C = static_cast<T*>(p.c);
-    for (int64_t row = r0; row < r1; ++row) {
-      const int64_t b = row / p.M, i = row % p.M;
-      for (int64_t j = 0; j < p.N; ++j) {
-        T acc = 0;
-        for (int64_t k = 0; k < p.K; ++k) {
-          acc = T(acc + A[p.a_offsets[b] + i * p.a_rs + k * p.a_cs] * B[p.b_offsets[b] + k * p.b_rs + j * p.b_cs]);
-        }
-        C[row * p.N + j] = acc;
-      }
-    }
-  });
+  parallel_for(0, p.batch * p.M, std::max<int64_t>(1, 8192 / std::max<int64_t>(1, p.N * p.K)),
+               [&](int64_t r0, int64_t r1) {
+                 const T* A = static_cast<const T*>(p.a);
+                 const T* B = static_cast<const T*>(p.b);
+                 T* C = static_cast<T*>(p.c);
+                 for (int64_t row = r0; row < r1; ++row) {
+                   const int64_t b = row / p.M, i = row % p.M;
+                   for (int64_t j = 0; j < p.N; ++j) {
+                     T acc = 0;
+                     for (int64_t k = 0; k < p.K; ++k) {
+                       acc = T(acc + A[p.a_offsets[b] + i * p.a_rs + k * p.a_cs] *
+                                         B[p.b_offsets[b] + k * p.b_rs + j * p.b_cs]);
+                     }
+                     C[row * p.N + j] = acc;
+                   }
+                 }
+               });
 }
 
 void matmul_kernel(const MatmulArgs& p) {

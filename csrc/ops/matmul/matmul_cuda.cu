@@ -18,9 +18,9 @@ namespace {
 constexpr int kTile = 64, kStepK = 16, kThreads = 16;  // kTile = kThreads * 4
 
 template <class T>
-__global__ void gemm_tiled(int64_t M, int64_t N, int64_t K, const T* A, const int64_t* a_off, int64_t a_rs,
-                           int64_t a_cs, const T* B, const int64_t* b_off, int64_t b_rs, int64_t b_cs, T* C,
-                           int64_t batch0) {
+__global__ void gemm_tiled(int64_t M, int64_t N, int64_t K, const T* A, const int64_t* a_off,
+                           int64_t a_rs, int64_t a_cs, const T* B, const int64_t* b_off,
+                           int64_t b_rs, int64_t b_cs, T* C, int64_t batch0) {
   __shared__ T As[kStepK][kTile + 1];
   __shared__ T Bs[kStepK][kTile + 1];
   const int64_t bt = batch0 + blockIdx.z;
@@ -79,13 +79,14 @@ void launch(const MatmulArgs& p) {
   KN_CUDA_CHECK(cudaMemcpy(offsets, p.a_offsets, bytes, cudaMemcpyHostToDevice));
   KN_CUDA_CHECK(cudaMemcpy(offsets + p.batch, p.b_offsets, bytes, cudaMemcpyHostToDevice));
   const int64_t gy = (p.M + kTile - 1) / kTile, gx = (p.N + kTile - 1) / kTile;
-  KN_CHECK(gy <= 65535, "matmul: ", p.M, " rows exceed the CUDA kernel's grid (at most ", 65535LL * kTile, ")");
+  KN_CHECK(gy <= 65535, "matmul: ", p.M, " rows exceed the CUDA kernel's grid (at most ",
+           65535LL * kTile, ")");
   const dim3 block(kThreads, kThreads);
   for (int64_t b0 = 0; b0 < p.batch; b0 += 65535) {
     const dim3 grid(unsigned(gx), unsigned(gy), unsigned(std::min<int64_t>(65535, p.batch - b0)));
-    gemm_tiled<T><<<grid, block>>>(p.M, p.N, p.K, static_cast<const T*>(p.a), offsets, p.a_rs, p.a_cs,
-                                   static_cast<const T*>(p.b), offsets + p.batch, p.b_rs, p.b_cs,
-                                   static_cast<T*>(p.c), b0);
+    gemm_tiled<T><<<grid, block>>>(p.M, p.N, p.K, static_cast<const T*>(p.a), offsets, p.a_rs,
+                                   p.a_cs, static_cast<const T*>(p.b), offsets + p.batch, p.b_rs,
+                                   p.b_cs, static_cast<T*>(p.c), b0);
     KN_CUDA_CHECK_LAUNCH();
   }
   // Freed into the stream-ordered cache: a later allocation of this block is used after the

@@ -1,10 +1,10 @@
 // softmax / log_softmax along any axis. The kernel runs on the last axis; other axes are moved
 // last and back (a copy in, a view out).
 // Gradients: softmax y (g - sum(g y)); log_softmax g - exp(y) sum(g).
-#include "ops/record.h"
 #include "ops/dispatch.h"
 #include "ops/elementwise/elementwise.h"
 #include "ops/norm/norm.h"
+#include "ops/record.h"
 #include "ops/reduce/reduce.h"
 #include "ops/shape/shape.h"
 
@@ -44,7 +44,8 @@ Tensor softmax_like(OpId op, const Tensor& x_in, int64_t axis_arg) {
   Tensor dense = Tensor::empty(src.shape(), x.dtype(), dev);
   if (dense.numel() > 0) {
     const int64_t n = src.dim(-1);
-    run_kernel<SoftmaxKernelFn>(op, dev, src.raw_data(), dense.raw_data(), src.numel() / n, n, x.dtype());
+    run_kernel<SoftmaxKernelFn>(op, dev, src.raw_data(), dense.raw_data(), src.numel() / n, n,
+                                x.dtype());
   }
   Tensor out;
   {
@@ -60,7 +61,9 @@ Tensor softmax_like(OpId op, const Tensor& x_in, int64_t axis_arg) {
 }  // namespace
 
 Tensor softmax(const Tensor& x, int64_t axis) { return softmax_like(OpId::softmax, x, axis); }
-Tensor log_softmax(const Tensor& x, int64_t axis) { return softmax_like(OpId::log_softmax, x, axis); }
+Tensor log_softmax(const Tensor& x, int64_t axis) {
+  return softmax_like(OpId::log_softmax, x, axis);
+}
 
 }  // namespace ops
 

@@ -60,15 +60,18 @@ void softmax_row(const double* x, double* y, int64_t n) {
 
 template <bool kLog>
 void softmax_kernel(const void* x, void* out, int64_t rows, int64_t n, DType dtype) {
-  parallel_for(0, rows, std::max<int64_t>(1, 16384 / std::max<int64_t>(n, 1)), [&](int64_t b, int64_t e) {
-    for (int64_t r = b; r < e; ++r) {
-      if (dtype == DType::float64) {
-        softmax_row<kLog>(static_cast<const double*>(x) + r * n, static_cast<double*>(out) + r * n, n);
-      } else {
-        softmax_row<kLog>(static_cast<const float*>(x) + r * n, static_cast<float*>(out) + r * n, n);
-      }
-    }
-  });
+  parallel_for(0, rows, std::max<int64_t>(1, 16384 / std::max<int64_t>(n, 1)),
+               [&](int64_t b, int64_t e) {
+                 for (int64_t r = b; r < e; ++r) {
+                   if (dtype == DType::float64) {
+                     softmax_row<kLog>(static_cast<const double*>(x) + r * n,
+                                       static_cast<double*>(out) + r * n, n);
+                   } else {
+                     softmax_row<kLog>(static_cast<const float*>(x) + r * n,
+                                       static_cast<float*>(out) + r * n, n);
+                   }
+                 }
+               });
 }
 
 KN_REGISTER_CPU_KERNEL(softmax, softmax_kernel<false>);

@@ -16,10 +16,16 @@ namespace {
 constexpr int kMaxBlock = 256;
 
 struct MaxSkipNan {  // the CPU's `x > m ? x : m`
-  template <class T> __device__ T operator()(T m, T x) const { return x > m ? x : m; }
+  template <class T>
+  __device__ T operator()(T m, T x) const {
+    return x > m ? x : m;
+  }
 };
 struct Add {
-  template <class T> __device__ T operator()(T a, T b) const { return a + b; }
+  template <class T>
+  __device__ T operator()(T a, T b) const {
+    return a + b;
+  }
 };
 
 template <bool kLog, class T>

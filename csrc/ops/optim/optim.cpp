@@ -11,10 +11,11 @@ namespace kn {
 namespace ops {
 
 void optimizer_update(OpId op, const std::vector<Tensor>& vars, const std::vector<Tensor>& grads,
-                      const std::vector<std::vector<Tensor>>& slots, const std::vector<double>& hyper,
-                      int64_t step) {
+                      const std::vector<std::vector<Tensor>>& slots,
+                      const std::vector<double>& hyper, int64_t step) {
   const char* name = op_name(op);
-  KN_CHECK(vars.size() == grads.size(), name, ": got ", vars.size(), " variables and ", grads.size(), " gradients");
+  KN_CHECK(vars.size() == grads.size(), name, ": got ", vars.size(), " variables and ",
+           grads.size(), " gradients");
   KN_CHECK(slots.size() <= 3, name, ": at most 3 slots per variable");
   KN_CHECK(hyper.size() <= 8, name, ": at most 8 hyperparameters");
   for (const auto& s : slots) {
@@ -28,7 +29,8 @@ void optimizer_update(OpId op, const std::vector<Tensor>& vars, const std::vecto
   std::vector<Tensor> keep;  // converted gradients stay alive until the kernel returns
   for (size_t i = 0; i < vars.size(); ++i) {
     const Tensor& v = vars[i];
-    KN_CHECK_TYPE(v.dtype() == dtype && is_floating(dtype), name, ": variables must all be float32 or all float64");
+    KN_CHECK_TYPE(v.dtype() == dtype && is_floating(dtype), name,
+                  ": variables must all be float32 or all float64");
     KN_CHECK(v.is_contiguous(), name, ": variable ", i, " is not dense");
     KN_CHECK(v.device() == dev, name, ": variables on different devices");
     KN_CHECK(grads[i].shape() == v.shape(), name, ": gradient ", i, " has shape ", grads[i].shape(),
@@ -46,7 +48,8 @@ void optimizer_update(OpId op, const std::vector<Tensor>& vars, const std::vecto
       if (dtype == DType::float32) c.var32 = reinterpret_cast<float*>(base);
       else c.var64 = reinterpret_cast<double*>(base);
       c.grad = static_cast<const char*>(g.raw_data()) + start * isz;
-      for (size_t k = 0; k < slots.size(); ++k) c.slots[k] = static_cast<char*>(slots[k][i].raw_data()) + start * isz;
+      for (size_t k = 0; k < slots.size(); ++k)
+        c.slots[k] = static_cast<char*>(slots[k][i].raw_data()) + start * isz;
       c.n = std::min(kChunk, v.numel() - start);
       chunks.push_back(c);
     }
@@ -55,7 +58,8 @@ void optimizer_update(OpId op, const std::vector<Tensor>& vars, const std::vecto
   for (size_t k = 0; k < hyper.size(); ++k) args.h[k] = hyper[k];
   run_kernel<OptimKernelFn>(op, dev, args);
   for (const Tensor& v : vars) v.bump_version();
-  for (const auto& s : slots) for (const Tensor& t : s) t.bump_version();
+  for (const auto& s : slots)
+    for (const Tensor& t : s) t.bump_version();
 }
 
 }  // namespace ops

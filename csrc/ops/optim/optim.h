@@ -6,8 +6,8 @@
 //   adagrad   s = [accumulator]             h = {lr, eps}
 //   adadelta  s = [acc_grad, acc_delta]     h = {lr, rho, eps}
 //   adamax    s = [m, u]                    h = {lr, beta1, beta2, eps}, step
-//   nadam     s = [m, v]                    h = {lr, beta1, beta2, eps, u_t, u_t1, u_prod_t, u_prod_t1}, step
-//   lion      s = [m]                       h = {lr, beta1, beta2}
+//   nadam     s = [m, v]                    h = {lr, beta1, beta2, eps, u_t, u_t1, u_prod_t,
+//   u_prod_t1}, step lion      s = [m]                       h = {lr, beta1, beta2}
 // Weight decay (AdamW and the `weight_decay` argument) is applied by the caller, before.
 #pragma once
 
@@ -41,8 +41,8 @@ namespace ops {
 // Updates `vars` in place from `grads` and the per-variable `slots` (slots[k][i] is slot k of
 // variable i). Versions of the variables and slots are bumped.
 void optimizer_update(OpId op, const std::vector<Tensor>& vars, const std::vector<Tensor>& grads,
-                      const std::vector<std::vector<Tensor>>& slots, const std::vector<double>& hyper,
-                      int64_t step);
+                      const std::vector<std::vector<Tensor>>& slots,
+                      const std::vector<double>& hyper, int64_t step);
 
 }  // namespace ops
 }  // namespace kn

@@ -20,9 +20,10 @@ void for_chunks(const OptimArgs& a, const F& f) {
   parallel_for_dynamic(0, a.nchunks, chunk, [&](int64_t b, int64_t e) {
     for (int64_t c = b; c < e; ++c) {
       const OptimChunk& ch = a.chunks[c];
-      T* var = std::is_same<T, float>::value ? reinterpret_cast<T*>(ch.var32) : reinterpret_cast<T*>(ch.var64);
-      f(var, static_cast<const T*>(ch.grad), static_cast<T*>(ch.slots[0]), static_cast<T*>(ch.slots[1]),
-        static_cast<T*>(ch.slots[2]), ch.n);
+      T* var = std::is_same<T, float>::value ? reinterpret_cast<T*>(ch.var32)
+                                             : reinterpret_cast<T*>(ch.var64);
+      f(var, static_cast<const T*>(ch.grad), static_cast<T*>(ch.slots[0]),
+        static_cast<T*>(ch.slots[1]), static_cast<T*>(ch.slots[2]), ch.n);
     }
   });
 }
@@ -158,9 +159,10 @@ void lion(const OptimArgs& a) {
   });
 }
 
-#define KN_OPTIM_KERNEL(fn)                                        \
-  void fn##_kernel(const OptimArgs& a) {                           \
-    if (a.dtype == DType::float64) fn<double>(a); else fn<float>(a); \
+#define KN_OPTIM_KERNEL(fn)                       \
+  void fn##_kernel(const OptimArgs& a) {          \
+    if (a.dtype == DType::float64) fn<double>(a); \
+    else fn<float>(a);                            \
   }
 KN_OPTIM_KERNEL(sgd)
 KN_OPTIM_KERNEL(adam)

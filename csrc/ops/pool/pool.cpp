@@ -1,21 +1,24 @@
 // Pooling ops: checks, geometry, dispatch, gradient rules (see pool.h).
 #include "ops/pool/pool.h"
 
-#include "ops/record.h"
 #include "core/errors.h"
 #include "ops/dispatch.h"
 #include "ops/elementwise/elementwise.h"
 #include "ops/index/index.h"
+#include "ops/record.h"
 #include "ops/shape/shape.h"
 
 namespace kn {
 namespace {
 
-ConvGeometry pool_geometry(const char* op, const Shape& x, const Dims& pool, const Dims& strides, const Dims& pads) {
+ConvGeometry pool_geometry(const char* op, const Shape& x, const Dims& pool, const Dims& strides,
+                           const Dims& pads) {
   const int nd = int(x.size()) - 2;
-  KN_CHECK(nd >= 1 && nd <= 3, op, ": expected an input of rank 3, 4 or 5 (N, spatial..., C), got shape ", x);
+  KN_CHECK(nd >= 1 && nd <= 3, op,
+           ": expected an input of rank 3, 4 or 5 (N, spatial..., C), got shape ", x);
   KN_CHECK(int(pool.size()) == nd && int(strides.size()) == nd && int(pads.size()) == 2 * nd, op,
-           ": expected ", nd, " pool sizes and strides and ", nd, " (before, after) pads for input shape ", x);
+           ": expected ", nd, " pool sizes and strides and ", nd,
+           " (before, after) pads for input shape ", x);
   ConvGeometry g;
   g.nd = nd;
   g.N = x[0];
@@ -29,8 +32,8 @@ ConvGeometry pool_geometry(const char* op, const Shape& x, const Dims& pool, con
     g.pad[d] = pads[2 * d];
     g.pad_after[d] = pads[2 * d + 1];
     const int64_t padded = g.in[d] + pads[2 * d] + pads[2 * d + 1];
-    KN_CHECK(padded >= pool[d], op, ": pool size ", pool[d], " is larger than the (padded) input ", padded,
-             " on spatial axis ", d, " (input shape ", x, ")");
+    KN_CHECK(padded >= pool[d], op, ": pool size ", pool[d], " is larger than the (padded) input ",
+             padded, " on spatial axis ", d, " (input shape ", x, ")");
     KN_CHECK(pads[2 * d] < pool[d] && pads[2 * d + 1] < pool[d], op,
              ": padding must be smaller than the pool size on every axis");
     g.out[d] = (padded - pool[d]) / strides[d] + 1;
@@ -50,7 +53,8 @@ PoolAttrs pool_attrs(const Dims& pool, const Dims& strides, const Dims& pads) {
 }
 
 DType float_dtype(const char* op, const Tensor& x) {
-  KN_CHECK_TYPE(is_floating(x.dtype()), op, ": expected a float tensor, got ", dtype_name(x.dtype()));
+  KN_CHECK_TYPE(is_floating(x.dtype()), op, ": expected a float tensor, got ",
+                dtype_name(x.dtype()));
   return x.dtype();
 }
 
@@ -83,8 +87,10 @@ Tensor max_pool(const Tensor& x_in, const Dims& pool, const Dims& strides, const
   const Tensor x = contiguous(x_in);
   const ConvGeometry g = pool_geometry("max_pool", x.shape(), pool, strides, pads);
   Tensor y = Tensor::empty(pool_out_shape(g), dt, dev);
-  if (y.numel() > 0) run_kernel<PoolKernelFn>(OpId::max_pool, dev, g, x.raw_data(), y.raw_data(), dt);
-  if (autograd::any_tape_recording()) autograd::record(OpId::max_pool, {x}, {y}, {x}, pool_attrs(pool, strides, pads));
+  if (y.numel() > 0)
+    run_kernel<PoolKernelFn>(OpId::max_pool, dev, g, x.raw_data(), y.raw_data(), dt);
+  if (autograd::any_tape_recording())
+    autograd::record(OpId::max_pool, {x}, {y}, {x}, pool_attrs(pool, strides, pads));
   return y;
 }
 
@@ -94,13 +100,15 @@ Tensor avg_pool(const Tensor& x_in, const Dims& pool, const Dims& strides, const
   const Tensor x = contiguous(x_in);
   const ConvGeometry g = pool_geometry("avg_pool", x.shape(), pool, strides, pads);
   Tensor y = Tensor::empty(pool_out_shape(g), dt, dev);
-  if (y.numel() > 0) run_kernel<PoolKernelFn>(OpId::avg_pool, dev, g, x.raw_data(), y.raw_data(), dt);
-  if (autograd::any_tape_recording()) autograd::record(OpId::avg_pool, {x}, {y}, {}, pool_attrs(pool, strides, pads));
+  if (y.numel() > 0)
+    run_kernel<PoolKernelFn>(OpId::avg_pool, dev, g, x.raw_data(), y.raw_data(), dt);
+  if (autograd::any_tape_recording())
+    autograd::record(OpId::avg_pool, {x}, {y}, {}, pool_attrs(pool, strides, pads));
   return y;
 }
 
-Tensor max_pool_backward(const Tensor& x_in, const Tensor& dy_in, const Dims& pool, const Dims& strides,
-                         const Dims& pads) {
+Tensor max_pool_backward(const Tensor& x_in, const Tensor& dy_in, const Dims& pool,
+                         const Dims& strides, const Dims& pads) {
   const Device dev = common_device(OpId::max_pool_backward, {&x_in, &dy_in});
   const DType dt = float_dtype("max_pool_backward", x_in);
   const Tensor x = contiguous(x_in), dy = contiguous(cast(dy_in, dt));
@@ -109,7 +117,8 @@ Tensor max_pool_backward(const Tensor& x_in, const Tensor& dy_in, const Dims& po
            " does not match the pooled shape ", pool_out_shape(g));
   Tensor dx = Tensor::empty(x.shape(), dt, dev);
   if (dx.numel() > 0) {
-    run_kernel<PoolBackwardKernelFn>(OpId::max_pool_backward, dev, g, x.raw_data(), dy.raw_data(), dx.raw_data(), dt);
+    run_kernel<PoolBackwardKernelFn>(OpId::max_pool_backward, dev, g, x.raw_data(), dy.raw_data(),
+                                     dx.raw_data(), dt);
   }
   if (autograd::any_tape_recording()) {
     autograd::record(OpId::max_pool_backward, {x, dy}, {dx}, {x}, pool_attrs(pool, strides, pads));
@@ -117,8 +126,8 @@ Tensor max_pool_backward(const Tensor& x_in, const Tensor& dy_in, const Dims& po
   return dx;
 }
 
-Tensor avg_pool_backward(const Tensor& dy_in, const Shape& x_shape, const Dims& pool, const Dims& strides,
-                         const Dims& pads) {
+Tensor avg_pool_backward(const Tensor& dy_in, const Shape& x_shape, const Dims& pool,
+                         const Dims& strides, const Dims& pads) {
   const Device dev = common_device(OpId::avg_pool_backward, {&dy_in});
   const DType dt = float_dtype("avg_pool_backward", dy_in);
   const Tensor dy = contiguous(dy_in);
@@ -127,7 +136,8 @@ Tensor avg_pool_backward(const Tensor& dy_in, const Shape& x_shape, const Dims& 
            " does not match the pooled shape ", pool_out_shape(g));
   Tensor dx = Tensor::empty(x_shape, dt, dev);
   if (dx.numel() > 0) {
-    run_kernel<PoolBackwardKernelFn>(OpId::avg_pool_backward, dev, g, nullptr, dy.raw_data(), dx.raw_data(), dt);
+    run_kernel<PoolBackwardKernelFn>(OpId::avg_pool_backward, dev, g, nullptr, dy.raw_data(),
+                                     dx.raw_data(), dt);
   }
   if (autograd::any_tape_recording()) {
     autograd::record(OpId::avg_pool_backward, {dy}, {dx}, {}, pool_attrs(pool, strides, pads));
@@ -135,14 +145,16 @@ Tensor avg_pool_backward(const Tensor& dy_in, const Shape& x_shape, const Dims& 
   return dx;
 }
 
-Tensor max_pool_argmax(const Tensor& x_in, const Dims& pool, const Dims& strides, const Dims& pads) {
+Tensor max_pool_argmax(const Tensor& x_in, const Dims& pool, const Dims& strides,
+                       const Dims& pads) {
   const Device dev = common_device(OpId::max_pool_argmax, {&x_in});
   float_dtype("max_pool_argmax", x_in);
   const Tensor x = contiguous(x_in);
   const ConvGeometry g = pool_geometry("max_pool_argmax", x.shape(), pool, strides, pads);
   Tensor idx = Tensor::empty(pool_out_shape(g), DType::int64, dev);
   if (idx.numel() > 0) {
-    run_kernel<PoolArgmaxKernelFn>(OpId::max_pool_argmax, dev, g, x.raw_data(), idx.data<int64_t>(), x.dtype());
+    run_kernel<PoolArgmaxKernelFn>(OpId::max_pool_argmax, dev, g, x.raw_data(), idx.data<int64_t>(),
+                                   x.dtype());
   }
   return idx;
 }

@@ -12,10 +12,13 @@ namespace kn {
 
 using PoolKernelFn = void (*)(const ConvGeometry& g, const void* x, void* y, DType dtype);
 // max: (x, dy) -> dx; avg: (dy) -> dx (x unused).
-using PoolBackwardKernelFn = void (*)(const ConvGeometry& g, const void* x, const void* dy, void* dx, DType dtype);
-using PoolArgmaxKernelFn = void (*)(const ConvGeometry& g, const void* x, int64_t* idx, DType dtype);
+using PoolBackwardKernelFn = void (*)(const ConvGeometry& g, const void* x, const void* dy,
+                                      void* dx, DType dtype);
+using PoolArgmaxKernelFn = void (*)(const ConvGeometry& g, const void* x, int64_t* idx,
+                                    DType dtype);
 
-// The tape attributes of the pooling ops: window, strides and (before, after) pads per spatial axis.
+// The tape attributes of the pooling ops: window, strides and (before, after) pads per spatial
+// axis.
 struct PoolAttrs {
   Dims pool, strides, pads;
 };
@@ -24,9 +27,10 @@ namespace ops {
 
 Tensor max_pool(const Tensor& x, const Dims& pool, const Dims& strides, const Dims& pads);
 Tensor avg_pool(const Tensor& x, const Dims& pool, const Dims& strides, const Dims& pads);
-Tensor max_pool_backward(const Tensor& x, const Tensor& dy, const Dims& pool, const Dims& strides, const Dims& pads);
-Tensor avg_pool_backward(const Tensor& dy, const Shape& x_shape, const Dims& pool, const Dims& strides,
+Tensor max_pool_backward(const Tensor& x, const Tensor& dy, const Dims& pool, const Dims& strides,
                          const Dims& pads);
+Tensor avg_pool_backward(const Tensor& dy, const Shape& x_shape, const Dims& pool,
+                         const Dims& strides, const Dims& pads);
 // int64 [N, O..., C]: flat index into x of each window's first maximum.
 Tensor max_pool_argmax(const Tensor& x, const Dims& pool, const Dims& strides, const Dims& pads);
 

@@ -49,33 +49,36 @@ inline void decode_out(const ConvGeometry& g, int64_t os, int64_t* o) {
 template <class T, bool kMax>
 void pool_forward(const ConvGeometry& g, const T* x, T* y) {
   const int64_t OS = g.out_spatial(), IS = g.in_spatial(), C = g.C;
-  parallel_for(0, g.N * OS, std::max<int64_t>(1, 4096 / std::max<int64_t>(1, C * g.kvol())), [&](int64_t r0, int64_t r1) {
-    for (int64_t r = r0; r < r1; ++r) {
-      const int64_t n = r / OS;
-      int64_t o[3];
-      decode_out(g, r % OS, o);
-      T* out = y + r * C;
-      const T* xn = x + n * IS * C;
-      for (int64_t c = 0; c < C; ++c) out[c] = kMax ? -std::numeric_limits<T>::infinity() : T(0);
-      const int64_t count = for_window(g, o, [&](int64_t off) {
-        const T* src = xn + off;
-        if (kMax) {
-          for (int64_t c = 0; c < C; ++c) out[c] = src[c] > out[c] ? src[c] : out[c];
-        } else {
-          for (int64_t c = 0; c < C; ++c) out[c] += src[c];
-        }
-      });
-      if (!kMax && count > 0) {
-        const T inv = T(1) / T(count);
-        for (int64_t c = 0; c < C; ++c) out[c] *= inv;
-      }
-    }
-  });
+  parallel_for(0, g.N * OS, std::max<int64_t>(1, 4096 / std::max<int64_t>(1, C * g.kvol())),
+               [&](int64_t r0, int64_t r1) {
+                 for (int64_t r = r0; r < r1; ++r) {
+                   const int64_t n = r / OS;
+                   int64_t o[3];
+                   decode_out(g, r % OS, o);
+                   T* out = y + r * C;
+                   const T* xn = x + n * IS * C;
+                   for (int64_t c = 0; c < C; ++c)
+                     out[c] = kMax ? -std::numeric_limits<T>::infinity() : T(0);
+                   const int64_t count = for_window(g, o, [&](int64_t off) {
+                     const T* src = xn + off;
+                     if (kMax) {
+                       for (int64_t c = 0; c < C; ++c) out[c] = src[c] > out[c] ? src[c] : out[c];
+                     } else {
+                       for (int64_t c = 0; c < C; ++c) out[c] += src[c];
+                     }
+                   });
+                   if (!kMax && count > 0) {
+                     const T inv = T(1) / T(count);
+                     for (int64_t c = 0; c < C; ++c) out[c] *= inv;
+                   }
+                 }
+               });
 }
 
 // First maximum of window o, channel by channel: writes the flat spatial offsets into best_off.
 template <class T>
-inline void window_argmax(const ConvGeometry& g, const T* xn, const int64_t* o, T* best, int64_t* best_off) {
+inline void window_argmax(const ConvGeometry& g, const T* xn, const int64_t* o, T* best,
+                          int64_t* best_off) {
   const int64_t C = g.C;
   for (int64_t c = 0; c < C; ++c) {
     best[c] = -std::numeric_limits<T>::infinity();
@@ -95,7 +98,8 @@ inline void window_argmax(const ConvGeometry& g, const T* xn, const int64_t* o, 
 // Max-pool backward when windows do not overlap (stride >= pool size, MaxPooling2D's default):
 // each input cell gets its window's gradient or zero, written once, with two vectorisable
 // passes per window (the maximum, then the first cell equal to it) instead of a scatter.
-void max_backward_disjoint_f32(const ConvGeometry& geometry, const float* x, const float* dy, float* dx);
+void max_backward_disjoint_f32(const ConvGeometry& geometry, const float* x, const float* dy,
+                               float* dx);
 
 template <class T>
 void max_backward_disjoint(const ConvGeometry& g, const T* x, const T* dy, T* dx) {
@@ -106,42 +110,45 @@ void max_backward_disjoint(const ConvGeometry& g, const T* x, const T* dy, T* dx
   }
   if constexpr (std::is_same<T, float>::value) {
     max_backward_disjoint_f32(g, x, dy, dx);
-  } else parallel_for(0, g.N * OS, std::max<int64_t>(1, 8192 / std::max<int64_t>(1, C * g.kvol())), [&](int64_t r0,
-                                                                                                int64_t r1) {
-    T* best = new T[size_t(C)];
-    uint8_t* taken = new uint8_t[size_t(C)];
-    for (int64_t r = r0; r < r1; ++r) {
-      const int64_t n = r / OS;
-      int64_t o[3];
-      decode_out(g, r % OS, o);
-      const T* xn = x + n * IS * C;
-      T* dxn = dx + n * IS * C;
-      const T* gr = dy + r * C;
-      bool first = true;
-      for_window(g, o, [&](int64_t off) {
-        const T* src = xn + off;
-        if (first) {
-          for (int64_t c = 0; c < C; ++c) best[c] = src[c];
-          first = false;
-          return;
-        }
-        for (int64_t c = 0; c < C; ++c) best[c] = src[c] > best[c] ? src[c] : best[c];
-      });
-      // The first cell holding the maximum wins (a NaN maximum can only be the first cell).
-      for (int64_t c = 0; c < C; ++c) taken[c] = 0;
-      for_window(g, o, [&](int64_t off) {
-        const T* src = xn + off;
-        T* dst = dxn + off;
-        for (int64_t c = 0; c < C; ++c) {
-          const bool hit = !taken[c] && (src[c] == best[c] || best[c] != best[c]);
-          dst[c] = hit ? gr[c] : T(0);
-          taken[c] |= uint8_t(hit);
-        }
-      });
-    }
-    delete[] best;
-    delete[] taken;
-  });
+  } else
+    parallel_for(0, g.N * OS, std::max<int64_t>(1, 8192 / std::max<int64_t>(1, C * g.kvol())),
+                 [&](int64_t r0, int64_t r1) {
+                   T* best = new T[size_t(C)];
+                   uint8_t* taken = new uint8_t[size_t(C)];
+                   for (int64_t r = r0; r < r1; ++r) {
+                     const int64_t n = r / OS;
+                     int64_t o[3];
+                     decode_out(g, r % OS, o);
+                     const T* xn = x + n * IS * C;
+                     T* dxn = dx + n * IS * C;
+                     const T* gr = dy + r * C;
+                     bool first = true;
+                     for_window(g, o, [&](int64_t off) {
+                       const T* src = xn + off;
+                       if (first) {
+                         for (int64_t c = 0; c < C; ++c) best[c] = src[c];
+                         first = false;
+                         return;
+                       }
+                       for (int64_t c = 0; c < C; ++c)
+                         best[c] = src[c] > best[c] ? src[c] : best[c];
+                     });
+                     // The first cell holding the maximum wins (a NaN maximum can only be the first
+                     // cell).
+                     for (int64_t c = 0; c < C; ++c) taken[c] = 0;
+                     for_window(g, o, [&](int64_t off) {
+                       const T* src = xn + off;
+                       T* dst = dxn + off;
+                       for (int64_t c = 0; c < C; ++c) {
+                         const bool hit = !taken[c] && (src[c] == best[c] || best[c] != best[c]);
+                         dst[c] = hit ? gr[c] : T(0);
+                         taken[c] |= uint8_t(hit);
+                       }
+                     });
+                   }
+                   delete[] best;
+                   delete[] taken;
+                 });
   if (!covers) {
     // Cells no window reaches: zero. Marked by a pass over the windows' extents per axis.
     parallel_for(0, g.N, 1, [&](int64_t n0, int64_t n1) {
@@ -171,7 +178,8 @@ void max_backward_disjoint(const ConvGeometry& g, const T* x, const T* dy, T* dx
 // float32 form of the disjoint-window backward pass: windows walked row by row, channel vectors
 // in registers. `avail` holds the window's gradient until the first cell equal to the maximum
 // takes it (a NaN maximum: the first cell), so later equal cells get zero.
-void max_backward_disjoint_f32(const ConvGeometry& geometry, const float* x, const float* dy, float* dx) {
+void max_backward_disjoint_f32(const ConvGeometry& geometry, const float* x, const float* dy,
+                               float* dx) {
   using V = Vec<float>;
   constexpr int64_t S = V::size;
   const ConvGeometry g = right_aligned(geometry);
@@ -183,7 +191,9 @@ void max_backward_disjoint_f32(const ConvGeometry& geometry, const float* x, con
     const float* gr = dy + pos * C;
     for (int64_t c = 0; c < C; c += S) {
       const int m = int(std::min<int64_t>(S, C - c));
-      auto load = [m](const float* p) { return m == V::size ? V::loadu(p) : V::load_partial(p, m); };
+      auto load = [m](const float* p) {
+        return m == V::size ? V::loadu(p) : V::load_partial(p, m);
+      };
       V best = load(xs + cells.off[0] + c);
       for (int64_t t = 1; t < cells.n; ++t) best = V::max(load(xs + cells.off[t] + c), best);
       const auto best_nan = V::isnan(best);
@@ -287,7 +297,8 @@ void pool_rows_f32(const ConvGeometry& geometry, const float* x, float* y) {
   for_window_positions(g, C, [&](int64_t pos, int64_t image, const TapList& cells, int64_t shift) {
     float* __restrict out = y + pos * C;
     const float* xs = x + image + shift;
-    const V scale = V::broadcast(kMode == PoolMode::Mean && cells.n > 0 ? 1.0f / float(cells.n) : 1.0f);
+    const V scale =
+        V::broadcast(kMode == PoolMode::Mean && cells.n > 0 ? 1.0f / float(cells.n) : 1.0f);
     auto reduce = [](V acc, V v) { return kMode == PoolMode::Max ? V::max(v, acc) : acc + v; };
     int64_t c = 0;
     for (; c + 4 * S <= C; c += 4 * S) {
@@ -313,7 +324,8 @@ void pool_rows_f32(const ConvGeometry& geometry, const float* x, float* y) {
     for (; c < C; c += S) {
       const int m = int(std::min<int64_t>(S, C - c));
       V a = V::broadcast(init);
-      for (int64_t t = 0; t < cells.n; ++t) a = reduce(a, V::load_partial(xs + cells.off[t] + c, m));
+      for (int64_t t = 0; t < cells.n; ++t)
+        a = reduce(a, V::load_partial(xs + cells.off[t] + c, m));
       if (kMode == PoolMode::Mean) a = a * scale;
       a.store_partial(out + c, m);
     }
@@ -357,21 +369,26 @@ void avg_backward_stride1_f32(const ConvGeometry& g, const float* dy, float* dx)
 
 template <bool kMax>
 void forward_kernel(const ConvGeometry& g, const void* x, void* y, DType dt) {
-  if (dt == DType::float64) pool_forward<double, kMax>(g, static_cast<const double*>(x), static_cast<double*>(y));
-  else if (kMax) pool_rows_f32<PoolMode::Max>(g, static_cast<const float*>(x), static_cast<float*>(y));
+  if (dt == DType::float64)
+    pool_forward<double, kMax>(g, static_cast<const double*>(x), static_cast<double*>(y));
+  else if (kMax)
+    pool_rows_f32<PoolMode::Max>(g, static_cast<const float*>(x), static_cast<float*>(y));
   else pool_rows_f32<PoolMode::Mean>(g, static_cast<const float*>(x), static_cast<float*>(y));
 }
 
 void max_backward_kernel(const ConvGeometry& g, const void* x, const void* dy, void* dx, DType dt) {
   if (dt == DType::float64) {
-    max_backward(g, static_cast<const double*>(x), static_cast<const double*>(dy), static_cast<double*>(dx));
+    max_backward(g, static_cast<const double*>(x), static_cast<const double*>(dy),
+                 static_cast<double*>(dx));
   } else {
-    max_backward(g, static_cast<const float*>(x), static_cast<const float*>(dy), static_cast<float*>(dx));
+    max_backward(g, static_cast<const float*>(x), static_cast<const float*>(dy),
+                 static_cast<float*>(dx));
   }
 }
 
 void avg_backward_kernel(const ConvGeometry& g, const void*, const void* dy, void* dx, DType dt) {
-  if (dt == DType::float64) avg_backward(g, static_cast<const double*>(dy), static_cast<double*>(dx));
+  if (dt == DType::float64)
+    avg_backward(g, static_cast<const double*>(dy), static_cast<double*>(dx));
   else if (g.stride[0] == 1 && g.stride[1] == 1 && g.stride[2] == 1)
     avg_backward_stride1_f32(g, static_cast<const float*>(dy), static_cast<float*>(dx));
   else avg_backward(g, static_cast<const float*>(dy), static_cast<float*>(dx));

@@ -32,7 +32,10 @@ static inline KN_HOSTDEV Philox4 philox4x32(uint64_t ctr, uint64_t seed) {
     philox_mulhilo(0xD2511F53u, c0, hi0, lo0);
     philox_mulhilo(0xCD9E8D57u, c2, hi1, lo1);
     const uint32_t n0 = hi1 ^ c1 ^ k0, n1 = lo1, n2 = hi0 ^ c3 ^ k1, n3 = lo0;
-    c0 = n0; c1 = n1; c2 = n2; c3 = n3;
+    c0 = n0;
+    c1 = n1;
+    c2 = n2;
+    c3 = n3;
     k0 += 0x9E3779B9u;
     k1 += 0xBB67AE85u;
   }
@@ -40,7 +43,9 @@ static inline KN_HOSTDEV Philox4 philox4x32(uint64_t ctr, uint64_t seed) {
 }
 
 // Uniform in [0, 1) with 24 (float) or 53 (double) random bits.
-static inline KN_HOSTDEV float philox_unit_float(uint32_t w) { return float(w >> 8) * (1.0f / 16777216.0f); }
+static inline KN_HOSTDEV float philox_unit_float(uint32_t w) {
+  return float(w >> 8) * (1.0f / 16777216.0f);
+}
 static inline KN_HOSTDEV double philox_unit_double(uint32_t hi, uint32_t lo) {
   return double((uint64_t(hi) << 21) ^ (lo >> 11)) * (1.0 / 9007199254740992.0);
 }

@@ -26,16 +26,26 @@ double erfinv(double y) {
   if (w0 < 5.0) {
     const double w = w0 - 2.5;
     double p = 2.81022636e-08;
-    p = 3.43273939e-07 + p * w; p = -3.5233877e-06 + p * w; p = -4.39150654e-06 + p * w;
-    p = 0.00021858087 + p * w; p = -0.00125372503 + p * w; p = -0.00417768164 + p * w;
-    p = 0.246640727 + p * w; p = 1.50140941 + p * w;
+    p = 3.43273939e-07 + p * w;
+    p = -3.5233877e-06 + p * w;
+    p = -4.39150654e-06 + p * w;
+    p = 0.00021858087 + p * w;
+    p = -0.00125372503 + p * w;
+    p = -0.00417768164 + p * w;
+    p = 0.246640727 + p * w;
+    p = 1.50140941 + p * w;
     x = p * y;
   } else {
     const double w = std::sqrt(w0) - 3.0;
     double p = -0.000200214257;
-    p = 0.000100950558 + p * w; p = 0.00134934322 + p * w; p = -0.00367342844 + p * w;
-    p = 0.00573950773 + p * w; p = -0.0076224613 + p * w; p = 0.00943887047 + p * w;
-    p = 1.00167406 + p * w; p = 2.83297682 + p * w;
+    p = 0.000100950558 + p * w;
+    p = 0.00134934322 + p * w;
+    p = -0.00367342844 + p * w;
+    p = 0.00573950773 + p * w;
+    p = -0.0076224613 + p * w;
+    p = 0.00943887047 + p * w;
+    p = 1.00167406 + p * w;
+    p = 2.83297682 + p * w;
     x = p * y;
   }
   for (int it = 0; it < 2; ++it) {
@@ -47,8 +57,7 @@ double erfinv(double y) {
 
 double sample(RandomKind kind, const Philox4& r, double a, double b) {
   switch (kind) {
-    case RandomKind::Uniform:
-      return a + (b - a) * philox_unit_double(r.v[0], r.v[1]);
+    case RandomKind::Uniform: return a + (b - a) * philox_unit_double(r.v[0], r.v[1]);
     case RandomKind::Normal: {
       const double u1 = 1.0 - philox_unit_double(r.v[0], r.v[1]);  // (0, 1]
       const double u2 = philox_unit_double(r.v[2], r.v[3]);
@@ -99,8 +108,12 @@ static inline VU vxor(VU a, VU b) { return _mm256_xor_si256(a, b); }
 static inline VU vand(VU a, VU b) { return _mm256_and_si256(a, b); }
 static inline VU vhi(VU a) { return _mm256_srli_epi64(a, 32); }
 static inline VU vadd(VU a, VU b) { return _mm256_add_epi64(a, b); }
-static inline VU vload(const uint64_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
-static inline void vstore(uint64_t* p, VU v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
+static inline VU vload(const uint64_t* p) {
+  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+}
+static inline void vstore(uint64_t* p, VU v) {
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v);
+}
 #endif
 
 void philox_batch(uint64_t ctr, uint64_t seed, uint64_t (&w)[4][kBatch]) {
@@ -160,7 +173,8 @@ void uniform_run(T* out, int64_t n, double a, double b, uint64_t seed, uint64_t 
 }
 
 template <class T>
-void random_run(T* out, int64_t n, RandomKind kind, double a, double b, uint64_t seed, uint64_t offset) {
+void random_run(T* out, int64_t n, RandomKind kind, double a, double b, uint64_t seed,
+                uint64_t offset) {
   if constexpr (std::is_floating_point<T>::value) {
     if (kind == RandomKind::Uniform) return uniform_run(out, n, a, b, seed, offset);
   }
@@ -179,8 +193,8 @@ void random_run(T* out, int64_t n, RandomKind kind, double a, double b, uint64_t
   });
 }
 
-void random_kernel(void* out, int64_t n, DType dtype, RandomKind kind, double a, double b, uint64_t seed,
-                   uint64_t offset) {
+void random_kernel(void* out, int64_t n, DType dtype, RandomKind kind, double a, double b,
+                   uint64_t seed, uint64_t offset) {
   switch (dtype) {
     case DType::float32: random_run(static_cast<float*>(out), n, kind, a, b, seed, offset); break;
     case DType::float64: random_run(static_cast<double*>(out), n, kind, a, b, seed, offset); break;

@@ -28,18 +28,26 @@ __device__ double erfinv(double y) {
   if (w0 < 5.0) {
     const double w = w0 - 2.5;
     double p = 2.81022636e-08;
-    p = fma_free(p, w, 3.43273939e-07); p = fma_free(p, w, -3.5233877e-06);
-    p = fma_free(p, w, -4.39150654e-06); p = fma_free(p, w, 0.00021858087);
-    p = fma_free(p, w, -0.00125372503); p = fma_free(p, w, -0.00417768164);
-    p = fma_free(p, w, 0.246640727); p = fma_free(p, w, 1.50140941);
+    p = fma_free(p, w, 3.43273939e-07);
+    p = fma_free(p, w, -3.5233877e-06);
+    p = fma_free(p, w, -4.39150654e-06);
+    p = fma_free(p, w, 0.00021858087);
+    p = fma_free(p, w, -0.00125372503);
+    p = fma_free(p, w, -0.00417768164);
+    p = fma_free(p, w, 0.246640727);
+    p = fma_free(p, w, 1.50140941);
     x = p * y;
   } else {
     const double w = ::sqrt(w0) - 3.0;
     double p = -0.000200214257;
-    p = fma_free(p, w, 0.000100950558); p = fma_free(p, w, 0.00134934322);
-    p = fma_free(p, w, -0.00367342844); p = fma_free(p, w, 0.00573950773);
-    p = fma_free(p, w, -0.0076224613); p = fma_free(p, w, 0.00943887047);
-    p = fma_free(p, w, 1.00167406); p = fma_free(p, w, 2.83297682);
+    p = fma_free(p, w, 0.000100950558);
+    p = fma_free(p, w, 0.00134934322);
+    p = fma_free(p, w, -0.00367342844);
+    p = fma_free(p, w, 0.00573950773);
+    p = fma_free(p, w, -0.0076224613);
+    p = fma_free(p, w, 0.00943887047);
+    p = fma_free(p, w, 1.00167406);
+    p = fma_free(p, w, 2.83297682);
     x = p * y;
   }
   for (int it = 0; it < 2; ++it) {
@@ -51,8 +59,7 @@ __device__ double erfinv(double y) {
 
 __device__ double sample(RandomKind kind, const Philox4& r, double a, double b) {
   switch (kind) {
-    case RandomKind::Uniform:
-      return fma_free(b - a, philox_unit_double(r.v[0], r.v[1]), a);
+    case RandomKind::Uniform: return fma_free(b - a, philox_unit_double(r.v[0], r.v[1]), a);
     case RandomKind::Normal: {
       const double u1 = 1.0 - philox_unit_double(r.v[0], r.v[1]);  // (0, 1]
       const double u2 = philox_unit_double(r.v[2], r.v[3]);
@@ -63,7 +70,8 @@ __device__ double sample(RandomKind kind, const Philox4& r, double a, double b) 
       const double lo = 0.022750131948179195, hi = 0.9772498680518208;
       double u = fma_free(hi - lo, philox_unit_double(r.v[0], r.v[1]), lo);
       if (u <= lo) u = lo + 1e-16;
-      return fma_free(__dmul_rn(b, 1.4142135623730951), erfinv(__dadd_rn(__dmul_rn(2.0, u), -1.0)), a);
+      return fma_free(__dmul_rn(b, 1.4142135623730951), erfinv(__dadd_rn(__dmul_rn(2.0, u), -1.0)),
+                      a);
     }
     case RandomKind::Randint: {
       const uint64_t bits = (uint64_t(r.v[0]) << 32) | r.v[1];
@@ -98,14 +106,15 @@ __global__ void random_run(T* out, int64_t n, RandomKind kind, double a, double 
 }
 
 template <class T>
-void launch(void* out, int64_t n, RandomKind kind, double a, double b, uint64_t seed, uint64_t offset) {
+void launch(void* out, int64_t n, RandomKind kind, double a, double b, uint64_t seed,
+            uint64_t offset) {
   set_device_for(out);
   random_run<T><<<grid_size(n, 256), 256>>>(static_cast<T*>(out), n, kind, a, b, seed, offset);
   KN_CUDA_CHECK_LAUNCH();
 }
 
-void random_kernel(void* out, int64_t n, DType dtype, RandomKind kind, double a, double b, uint64_t seed,
-                   uint64_t offset) {
+void random_kernel(void* out, int64_t n, DType dtype, RandomKind kind, double a, double b,
+                   uint64_t seed, uint64_t offset) {
   switch (dtype) {
     case DType::float32: launch<float>(out, n, kind, a, b, seed, offset); break;
     case DType::float64: launch<double>(out, n, kind, a, b, seed, offset); break;

@@ -35,7 +35,8 @@ Tensor arg_reduce(OpId op, const Tensor& x_in, std::optional<int64_t> axis_arg, 
   const Tensor src = contiguous(x);
   Tensor out = Tensor::empty(keepdims ? keep_shape : out_shape, DType::int32, dev);
   if (out.numel() > 0) {
-    run_kernel<ArgReduceKernelFn>(op, dev, src.raw_data(), out.data<int32_t>(), outer, r, inner, src.dtype());
+    run_kernel<ArgReduceKernelFn>(op, dev, src.raw_data(), out.data<int32_t>(), outer, r, inner,
+                                  src.dtype());
   }
   return out;
 }

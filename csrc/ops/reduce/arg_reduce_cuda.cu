@@ -6,10 +6,10 @@
 //   otherwise:               one thread per output scans its r elements like the CPU loop.
 #include <cstdint>
 
-#include "cuda/math.cuh"
 #include "cuda/cuda_check.h"
-#include "ops/reduce/reduce.h"
+#include "cuda/math.cuh"
 #include "ops/op_registry.h"
+#include "ops/reduce/reduce.h"
 
 namespace kn {
 namespace cuda {
@@ -49,7 +49,10 @@ __global__ void arg_rows(const T* in, int32_t* out, int64_t rows, int64_t r) {
     Cand<T> c{T(0), INT64_MAX};
     for (int64_t j = threadIdx.x; j < r; j += blockDim.x) {
       const T v = p[j];
-      if (is_nan(v)) { c = Cand<T>{v, j}; break; }
+      if (is_nan(v)) {
+        c = Cand<T>{v, j};
+        break;
+      }
       if (c.j == INT64_MAX || (kMax ? v > c.v : v < c.v)) c = Cand<T>{v, j};
     }
     const unsigned tid = threadIdx.x;
@@ -58,7 +61,8 @@ __global__ void arg_rows(const T* in, int32_t* out, int64_t rows, int64_t r) {
     __syncthreads();
     for (unsigned s = blockDim.x / 2; s > 0; s >>= 1) {
       if (tid < s) {
-        const Cand<T> m = better<kMax>(Cand<T>{sv[tid], sj[tid]}, Cand<T>{sv[tid + s], sj[tid + s]});
+        const Cand<T> m =
+            better<kMax>(Cand<T>{sv[tid], sj[tid]}, Cand<T>{sv[tid + s], sj[tid + s]});
         sv[tid] = m.v;
         sj[tid] = m.j;
       }
@@ -80,8 +84,14 @@ __global__ void arg_cols(const T* in, int32_t* out, int64_t outer, int64_t r, in
     if (!is_nan(bv)) {
       for (int64_t j = 1; j < r; ++j) {
         const T v = p[j * inner];
-        if (is_nan(v)) { best = j; break; }
-        if (kMax ? v > bv : v < bv) { bv = v; best = j; }
+        if (is_nan(v)) {
+          best = j;
+          break;
+        }
+        if (kMax ? v > bv : v < bv) {
+          bv = v;
+          best = j;
+        }
       }
     }
     out[t] = static_cast<int32_t>(best);
@@ -93,7 +103,8 @@ void arg_run(const void* in_v, int32_t* out, int64_t outer, int64_t r, int64_t i
   const T* in = static_cast<const T*>(in_v);
   set_device_for(in);
   if (inner == 1 && r >= 1024) {
-    arg_rows<kMax, T><<<unsigned(outer < (1 << 20) ? outer : (1 << 20)), kBlock>>>(in, out, outer, r);
+    arg_rows<kMax, T>
+        <<<unsigned(outer < (1 << 20) ? outer : (1 << 20)), kBlock>>>(in, out, outer, r);
   } else {
     arg_cols<kMax, T><<<grid_size(outer * inner, 256), 256>>>(in, out, outer, r, inner);
   }
@@ -101,13 +112,15 @@ void arg_run(const void* in_v, int32_t* out, int64_t outer, int64_t r, int64_t i
 }
 
 template <bool kMax>
-void arg_kernel(const void* in, int32_t* out, int64_t outer, int64_t r, int64_t inner, DType dtype) {
+void arg_kernel(const void* in, int32_t* out, int64_t outer, int64_t r, int64_t inner,
+                DType dtype) {
   switch (dtype) {
     case DType::float32: arg_run<kMax, float>(in, out, outer, r, inner); break;
     case DType::float64: arg_run<kMax, double>(in, out, outer, r, inner); break;
     case DType::int32: arg_run<kMax, int32_t>(in, out, outer, r, inner); break;
     case DType::int64: arg_run<kMax, int64_t>(in, out, outer, r, inner); break;
-    case DType::uint8: case DType::bool_: arg_run<kMax, uint8_t>(in, out, outer, r, inner); break;
+    case DType::uint8:
+    case DType::bool_: arg_run<kMax, uint8_t>(in, out, outer, r, inner); break;
   }
 }
 

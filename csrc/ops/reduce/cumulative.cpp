@@ -1,10 +1,10 @@
 // cumsum / cumprod along one axis (or the flattened tensor when axis is None).
 // Gradients: cumsum -> reversed cumsum of g; cumprod -> reversed cumsum(g * y) / x, made exact
 // where x has zeros (see cumprod_backward).
-#include "ops/record.h"
 #include "ops/creation/creation.h"
 #include "ops/dispatch.h"
 #include "ops/elementwise/elementwise.h"
+#include "ops/record.h"
 #include "ops/reduce/reduce.h"
 #include "ops/shape/shape.h"
 
@@ -18,14 +18,17 @@ Tensor cumulative(OpId op, const Tensor& x_in, std::optional<int64_t> axis_arg) 
   if (dtype == DType::bool_ || dtype == DType::uint8) dtype = DType::int32;
   Tensor x = cast(x_in, dtype);
   if (!axis_arg) x = reshape(x, Shape{x.numel()});
-  const int64_t axis = x.ndim() == 0 ? 0 : normalize_axis(op_name(op), axis_arg ? *axis_arg : 0, x.shape());
+  const int64_t axis =
+      x.ndim() == 0 ? 0 : normalize_axis(op_name(op), axis_arg ? *axis_arg : 0, x.shape());
   int64_t outer = 1, r = 1, inner = 1;
   for (int i = 0; i < x.ndim(); ++i) (i < axis ? outer : (i == axis ? r : inner)) *= x.shape()[i];
   const Tensor src = contiguous(x);
   Tensor out = Tensor::empty(x.shape(), dtype, dev);
-  if (out.numel() > 0) run_kernel<CumulativeKernelFn>(op, dev, src.raw_data(), out.raw_data(), outer, r, inner, dtype);
+  if (out.numel() > 0)
+    run_kernel<CumulativeKernelFn>(op, dev, src.raw_data(), out.raw_data(), outer, r, inner, dtype);
   if (autograd::any_tape_recording() && is_floating(dtype)) {
-    autograd::record(op, {x}, {out}, op == OpId::cumprod ? TensorList{x, out} : TensorList{}, AxisAttrs{axis});
+    autograd::record(op, {x}, {out}, op == OpId::cumprod ? TensorList{x, out} : TensorList{},
+                     AxisAttrs{axis});
   }
   return out;
 }
@@ -55,14 +58,19 @@ TensorList cumprod_backward(const Node& n, const AxisAttrs& a, const GradContext
   const Tensor first_zero = logical_and(is_zero, equal(zeros_upto, one));
   const Tensor before_zero = equal(zeros_upto, zero);
   const Tensor plain = divide(reverse_cumsum(multiply(g, y), axis), where(is_zero, one, x));
-  const Tensor at_zero = reverse_cumsum(multiply(g, cumprod(where(first_zero, one, x), axis)), axis);
+  const Tensor at_zero =
+      reverse_cumsum(multiply(g, cumprod(where(first_zero, one, x), axis)), axis);
   return {where(first_zero, at_zero, where(before_zero, plain, zero))};
 }
 
 }  // namespace
 
-Tensor cumsum(const Tensor& x, std::optional<int64_t> axis) { return cumulative(OpId::cumsum, x, axis); }
-Tensor cumprod(const Tensor& x, std::optional<int64_t> axis) { return cumulative(OpId::cumprod, x, axis); }
+Tensor cumsum(const Tensor& x, std::optional<int64_t> axis) {
+  return cumulative(OpId::cumsum, x, axis);
+}
+Tensor cumprod(const Tensor& x, std::optional<int64_t> axis) {
+  return cumulative(OpId::cumprod, x, axis);
+}
 
 }  // namespace ops
 

@@ -2,8 +2,8 @@
 #include <algorithm>
 
 #include "core/parallel.h"
-#include "ops/reduce/reduce.h"
 #include "ops/op_registry.h"
+#include "ops/reduce/reduce.h"
 
 namespace kn {
 namespace KN_ISA_NS {
@@ -35,7 +35,8 @@ void scan_run(const T* in, T* out, int64_t outer, int64_t r, int64_t inner) {
         const T* prev = q + (j - 1) * inner;
         const T* cur = p + j * inner;
         T* dst = q + j * inner;
-        for (int64_t i = 0; i < inner; ++i) dst[i] = kProd ? T(prev[i] * cur[i]) : T(prev[i] + cur[i]);
+        for (int64_t i = 0; i < inner; ++i)
+          dst[i] = kProd ? T(prev[i] * cur[i]) : T(prev[i] + cur[i]);
       }
     }
   });
@@ -44,10 +45,18 @@ void scan_run(const T* in, T* out, int64_t outer, int64_t r, int64_t inner) {
 template <bool kProd>
 void scan_kernel(const void* in, void* out, int64_t outer, int64_t r, int64_t inner, DType dtype) {
   switch (dtype) {
-    case DType::float32: scan_run<kProd>(static_cast<const float*>(in), static_cast<float*>(out), outer, r, inner); break;
-    case DType::float64: scan_run<kProd>(static_cast<const double*>(in), static_cast<double*>(out), outer, r, inner); break;
-    case DType::int32: scan_run<kProd>(static_cast<const int32_t*>(in), static_cast<int32_t*>(out), outer, r, inner); break;
-    case DType::int64: scan_run<kProd>(static_cast<const int64_t*>(in), static_cast<int64_t*>(out), outer, r, inner); break;
+    case DType::float32:
+      scan_run<kProd>(static_cast<const float*>(in), static_cast<float*>(out), outer, r, inner);
+      break;
+    case DType::float64:
+      scan_run<kProd>(static_cast<const double*>(in), static_cast<double*>(out), outer, r, inner);
+      break;
+    case DType::int32:
+      scan_run<kProd>(static_cast<const int32_t*>(in), static_cast<int32_t*>(out), outer, r, inner);
+      break;
+    case DType::int64:
+      scan_run<kProd>(static_cast<const int64_t*>(in), static_cast<int64_t*>(out), outer, r, inner);
+      break;
     default: break;
   }
 }

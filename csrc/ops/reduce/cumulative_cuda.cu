@@ -9,8 +9,8 @@
 #include <cstdint>
 
 #include "cuda/reduce.cuh"
-#include "ops/reduce/reduce.h"
 #include "ops/op_registry.h"
+#include "ops/reduce/reduce.h"
 
 namespace kn {
 namespace cuda {
@@ -42,7 +42,8 @@ __global__ void scan_cols(const T* in, T* out, int64_t outer, int64_t r, int64_t
 
 // Block b scans chunk c = b % nchunks of row b / nchunks into out and writes its total.
 template <bool kProd, class T>
-__global__ void scan_chunks(const T* in, T* out, T* totals, int64_t rows, int64_t r, int64_t nchunks) {
+__global__ void scan_chunks(const T* in, T* out, T* totals, int64_t rows, int64_t r,
+                            int64_t nchunks) {
   __shared__ T s[kBlock];
   const unsigned tid = threadIdx.x;
   for (int64_t b = blockIdx.x; b < rows * nchunks; b += gridDim.x) {
@@ -113,7 +114,8 @@ void scan_run(const void* in_v, void* out_v, int64_t outer, int64_t r, int64_t i
   if (nchunks == 1) return;
   scan_carries<kProd, T><<<grid_size(outer, 128), 128>>>(totals.as<T>(), outer, nchunks);
   KN_CUDA_CHECK_LAUNCH();
-  apply_carries<kProd, T><<<grid_size(outer * r, 256), 256>>>(out, totals.as<T>(), outer, r, nchunks);
+  apply_carries<kProd, T>
+      <<<grid_size(outer * r, 256), 256>>>(out, totals.as<T>(), outer, r, nchunks);
   KN_CUDA_CHECK_LAUNCH();
 }
 

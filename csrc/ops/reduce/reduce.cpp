@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <cmath>
 
-#include "ops/record.h"
 #include "core/errors.h"
 #include "ops/creation/creation.h"
 #include "ops/dispatch.h"
 #include "ops/elementwise/elementwise.h"
+#include "ops/record.h"
 #include "ops/reduce/reduce.h"
 #include "ops/shape/shape.h"
 
@@ -73,7 +73,8 @@ ReducePlan plan_reduce(OpId op, const Tensor& x, const Axes& axes_arg) {
     }
   } else {
     Dims perm;
-    for (int i = 0; i < nd; ++i) if (!reduced[i]) perm.push_back(i);
+    for (int i = 0; i < nd; ++i)
+      if (!reduced[i]) perm.push_back(i);
     for (int64_t a : p.axes) perm.push_back(a);
     p.src = contiguous(transpose(x, perm));
     for (int i = 0; i < nd; ++i) (reduced[i] ? p.r : p.outer) *= shape[i];
@@ -83,8 +84,10 @@ ReducePlan plan_reduce(OpId op, const Tensor& x, const Axes& axes_arg) {
 
 DType reduce_out_dtype(OpId op, DType in) {
   switch (op) {
-    case OpId::any: case OpId::all: return DType::bool_;
-    case OpId::sum: case OpId::prod: return in == DType::bool_ || in == DType::uint8 ? DType::int32 : in;
+    case OpId::any:
+    case OpId::all: return DType::bool_;
+    case OpId::sum:
+    case OpId::prod: return in == DType::bool_ || in == DType::uint8 ? DType::int32 : in;
     default: return in;
   }
 }
@@ -99,17 +102,21 @@ Tensor reduce(OpId op, const Tensor& x_in, const Axes& axes, bool keepdims) {
   const Shape& shape = keepdims ? p.keep_shape : p.out_shape;
   if (p.r == 0) {
     KN_CHECK(op != OpId::max && op != OpId::min, op_name(op),
-             ": zero-size reduction has no identity (input shape ", x.shape(), ", axes ", p.axes, ")");
+             ": zero-size reduction has no identity (input shape ", x.shape(), ", axes ", p.axes,
+             ")");
     const double identity = (op == OpId::prod || op == OpId::all) ? 1.0 : 0.0;
     return full(shape, identity, out_dtype, dev);
   }
   Tensor out = Tensor::empty(shape, out_dtype, dev);
   if (out.numel() > 0) {
-    run_kernel<ReduceKernelFn>(op, dev, p.src.raw_data(), out.raw_data(), p.outer, p.r, p.inner, out_dtype);
+    run_kernel<ReduceKernelFn>(op, dev, p.src.raw_data(), out.raw_data(), p.outer, p.r, p.inner,
+                               out_dtype);
   }
-  if (autograd::any_tape_recording() && is_floating(out_dtype) && op != OpId::any && op != OpId::all) {
+  if (autograd::any_tape_recording() && is_floating(out_dtype) && op != OpId::any &&
+      op != OpId::all) {
     const bool saves = op != OpId::sum;
-    autograd::record(op, {x}, {out}, saves ? TensorList{x, out} : TensorList{}, ReduceAttrs{p.keep_shape});
+    autograd::record(op, {x}, {out}, saves ? TensorList{x, out} : TensorList{},
+                     ReduceAttrs{p.keep_shape});
   }
   return out;
 }
@@ -162,7 +169,8 @@ TensorList prod_backward(const Node& n, const ReduceAttrs& a, const GradContext&
     stops[last] = r - 1;
     Shape one_shape = kept_shape;
     one_shape.push_back(1);
-    return concatenate({ones(one_shape, x.dtype(), x.device()), slice(t, starts, stops, steps)}, last);
+    return concatenate({ones(one_shape, x.dtype(), x.device()), slice(t, starts, stops, steps)},
+                       last);
   };
   const Tensor left = cumprod(shift_right(xf), last);
   const Tensor right = flip(cumprod(shift_right(flip(xf, Dims{last})), last), Dims{last});
@@ -179,12 +187,24 @@ TensorList prod_backward(const Node& n, const ReduceAttrs& a, const GradContext&
 
 }  // namespace
 
-Tensor sum(const Tensor& x, const Axes& axes, bool keepdims) { return reduce(OpId::sum, x, axes, keepdims); }
-Tensor prod(const Tensor& x, const Axes& axes, bool keepdims) { return reduce(OpId::prod, x, axes, keepdims); }
-Tensor max(const Tensor& x, const Axes& axes, bool keepdims) { return reduce(OpId::max, x, axes, keepdims); }
-Tensor min(const Tensor& x, const Axes& axes, bool keepdims) { return reduce(OpId::min, x, axes, keepdims); }
-Tensor any(const Tensor& x, const Axes& axes, bool keepdims) { return reduce(OpId::any, x, axes, keepdims); }
-Tensor all(const Tensor& x, const Axes& axes, bool keepdims) { return reduce(OpId::all, x, axes, keepdims); }
+Tensor sum(const Tensor& x, const Axes& axes, bool keepdims) {
+  return reduce(OpId::sum, x, axes, keepdims);
+}
+Tensor prod(const Tensor& x, const Axes& axes, bool keepdims) {
+  return reduce(OpId::prod, x, axes, keepdims);
+}
+Tensor max(const Tensor& x, const Axes& axes, bool keepdims) {
+  return reduce(OpId::max, x, axes, keepdims);
+}
+Tensor min(const Tensor& x, const Axes& axes, bool keepdims) {
+  return reduce(OpId::min, x, axes, keepdims);
+}
+Tensor any(const Tensor& x, const Axes& axes, bool keepdims) {
+  return reduce(OpId::any, x, axes, keepdims);
+}
+Tensor all(const Tensor& x, const Axes& axes, bool keepdims) {
+  return reduce(OpId::all, x, axes, keepdims);
+}
 
 namespace {
 int64_t reduced_count(const Tensor& x, const Axes& axes) {
@@ -207,7 +227,9 @@ Tensor var(const Tensor& x, const Axes& axes, bool keepdims) {
   return mean(square(centered), axes, keepdims);
 }
 
-Tensor std_(const Tensor& x, const Axes& axes, bool keepdims) { return sqrt(var(x, axes, keepdims)); }
+Tensor std_(const Tensor& x, const Axes& axes, bool keepdims) {
+  return sqrt(var(x, axes, keepdims));
+}
 
 // log(sum(exp(x))) = m + log(sum(exp(x - m))) with m = max(x) held constant (finite rows only).
 Tensor logsumexp(const Tensor& x, const Axes& axes, bool keepdims) {

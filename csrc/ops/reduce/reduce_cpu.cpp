@@ -11,33 +11,57 @@
 
 #include "core/parallel.h"
 #include "cpu/vec/vec.h"
-#include "ops/reduce/reduce.h"
 #include "ops/op_registry.h"
+#include "ops/reduce/reduce.h"
 
 namespace kn {
 namespace KN_ISA_NS {
 namespace {
 
-template <class T> T lowest() {
+template <class T>
+T lowest() {
   if constexpr (std::is_floating_point<T>::value) return -std::numeric_limits<T>::infinity();
   else return std::numeric_limits<T>::lowest();
 }
-template <class T> T highest() {
+template <class T>
+T highest() {
   if constexpr (std::is_floating_point<T>::value) return std::numeric_limits<T>::infinity();
   else return std::numeric_limits<T>::max();
 }
 
 struct SumR {
-  template <class T> static T init() { return T(0); }
-  template <class T> static T scalar(T a, T b) { return T(a + b); }
-  template <class V> static V vec(V acc, V x) { return acc + x; }
-  template <class V> static auto horizontal(V v) { return v.reduce_add(); }
+  template <class T>
+  static T init() {
+    return T(0);
+  }
+  template <class T>
+  static T scalar(T a, T b) {
+    return T(a + b);
+  }
+  template <class V>
+  static V vec(V acc, V x) {
+    return acc + x;
+  }
+  template <class V>
+  static auto horizontal(V v) {
+    return v.reduce_add();
+  }
 };
 struct ProdR {
-  template <class T> static T init() { return T(1); }
-  template <class T> static T scalar(T a, T b) { return T(a * b); }
-  template <class V> static V vec(V acc, V x) { return acc * x; }
-  template <class V> static auto horizontal(V v) {
+  template <class T>
+  static T init() {
+    return T(1);
+  }
+  template <class T>
+  static T scalar(T a, T b) {
+    return T(a * b);
+  }
+  template <class V>
+  static V vec(V acc, V x) {
+    return acc * x;
+  }
+  template <class V>
+  static auto horizontal(V v) {
     using T = decltype(v.reduce_add());
     alignas(64) T lanes[V::size];
     v.storeu(lanes);
@@ -47,8 +71,12 @@ struct ProdR {
   }
 };
 struct MaxR {
-  template <class T> static T init() { return lowest<T>(); }
-  template <class T> static T scalar(T a, T b) {
+  template <class T>
+  static T init() {
+    return lowest<T>();
+  }
+  template <class T>
+  static T scalar(T a, T b) {
     if constexpr (std::is_floating_point<T>::value) {
       if (a != a) return a;
       if (b != b) return b;
@@ -56,8 +84,12 @@ struct MaxR {
     return a > b ? a : b;
   }
   // A NaN in x becomes the accumulator and then sticks (max returns its second operand on NaN).
-  template <class V> static V vec(V acc, V x) { return V::select(V::isnan(x), x, V::max(x, acc)); }
-  template <class V> static auto horizontal(V v) {
+  template <class V>
+  static V vec(V acc, V x) {
+    return V::select(V::isnan(x), x, V::max(x, acc));
+  }
+  template <class V>
+  static auto horizontal(V v) {
     using T = decltype(v.reduce_add());
     alignas(64) T lanes[V::size];
     v.storeu(lanes);
@@ -67,16 +99,24 @@ struct MaxR {
   }
 };
 struct MinR {
-  template <class T> static T init() { return highest<T>(); }
-  template <class T> static T scalar(T a, T b) {
+  template <class T>
+  static T init() {
+    return highest<T>();
+  }
+  template <class T>
+  static T scalar(T a, T b) {
     if constexpr (std::is_floating_point<T>::value) {
       if (a != a) return a;
       if (b != b) return b;
     }
     return a < b ? a : b;
   }
-  template <class V> static V vec(V acc, V x) { return V::select(V::isnan(x), x, V::min(x, acc)); }
-  template <class V> static auto horizontal(V v) {
+  template <class V>
+  static V vec(V acc, V x) {
+    return V::select(V::isnan(x), x, V::min(x, acc));
+  }
+  template <class V>
+  static auto horizontal(V v) {
     using T = decltype(v.reduce_add());
     alignas(64) T lanes[V::size];
     v.storeu(lanes);
@@ -118,12 +158,14 @@ void accumulate_row(T* acc, const T* row, int64_t n) {
   int64_t i = 0;
   if constexpr (std::is_floating_point<T>::value) {
     using V = Vec<T>;
-    for (; i + V::size <= n; i += V::size) Op::vec(V::loadu(acc + i), V::loadu(row + i)).storeu(acc + i);
+    for (; i + V::size <= n; i += V::size)
+      Op::vec(V::loadu(acc + i), V::loadu(row + i)).storeu(acc + i);
   }
   for (; i < n; ++i) acc[i] = Op::scalar(acc[i], row[i]);
 }
 
-constexpr int64_t kChunk = 1 << 15;  // elements per partial result (fixed: thread-count independent)
+constexpr int64_t kChunk =
+    1 << 15;  // elements per partial result (fixed: thread-count independent)
 
 template <class Op, class T>
 void reduce_kernel_t(const T* in, T* out, int64_t outer, int64_t r, int64_t inner) {
@@ -182,14 +224,28 @@ void reduce_kernel_t(const T* in, T* out, int64_t outer, int64_t r, int64_t inne
 }
 
 template <class Op>
-void reduce_kernel(const void* in, void* out, int64_t outer, int64_t r, int64_t inner, DType dtype) {
+void reduce_kernel(const void* in, void* out, int64_t outer, int64_t r, int64_t inner,
+                   DType dtype) {
   switch (dtype) {
-    case DType::float32: reduce_kernel_t<Op>(static_cast<const float*>(in), static_cast<float*>(out), outer, r, inner); break;
-    case DType::float64: reduce_kernel_t<Op>(static_cast<const double*>(in), static_cast<double*>(out), outer, r, inner); break;
-    case DType::int32: reduce_kernel_t<Op>(static_cast<const int32_t*>(in), static_cast<int32_t*>(out), outer, r, inner); break;
-    case DType::int64: reduce_kernel_t<Op>(static_cast<const int64_t*>(in), static_cast<int64_t*>(out), outer, r, inner); break;
-    case DType::uint8: case DType::bool_:
-      reduce_kernel_t<Op>(static_cast<const uint8_t*>(in), static_cast<uint8_t*>(out), outer, r, inner);
+    case DType::float32:
+      reduce_kernel_t<Op>(static_cast<const float*>(in), static_cast<float*>(out), outer, r, inner);
+      break;
+    case DType::float64:
+      reduce_kernel_t<Op>(static_cast<const double*>(in), static_cast<double*>(out), outer, r,
+                          inner);
+      break;
+    case DType::int32:
+      reduce_kernel_t<Op>(static_cast<const int32_t*>(in), static_cast<int32_t*>(out), outer, r,
+                          inner);
+      break;
+    case DType::int64:
+      reduce_kernel_t<Op>(static_cast<const int64_t*>(in), static_cast<int64_t*>(out), outer, r,
+                          inner);
+      break;
+    case DType::uint8:
+    case DType::bool_:
+      reduce_kernel_t<Op>(static_cast<const uint8_t*>(in), static_cast<uint8_t*>(out), outer, r,
+                          inner);
       break;
   }
 }

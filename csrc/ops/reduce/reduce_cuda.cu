@@ -19,17 +19,17 @@
 
 #include "cuda/math.cuh"
 #include "cuda/reduce.cuh"
-#include "ops/reduce/reduce.h"
 #include "ops/op_registry.h"
+#include "ops/reduce/reduce.h"
 
 namespace kn {
 namespace cuda {
 namespace {
 
-constexpr int kRowBlock = 256;             // threads per block of the row kernel
-constexpr int64_t kRowChunk = 1 << 14;     // elements per block when a row is split
-constexpr int64_t kColChunk = 1024;        // rows per thread when columns are split
-constexpr int64_t kTargetBlocks = 1024;    // row kernel: enough blocks to fill a GPU
+constexpr int kRowBlock = 256;               // threads per block of the row kernel
+constexpr int64_t kRowChunk = 1 << 14;       // elements per block when a row is split
+constexpr int64_t kColChunk = 1024;          // rows per thread when columns are split
+constexpr int64_t kTargetBlocks = 1024;      // row kernel: enough blocks to fill a GPU
 constexpr int64_t kTargetThreads = 1 << 16;  // column kernel: likewise
 
 template <class T>
@@ -44,27 +44,52 @@ __device__ __forceinline__ T highest() {
 }
 
 struct SumR {
-  template <class T> __device__ static T init() { return T(0); }
-  template <class T> __device__ T operator()(T a, T b) const { return T(a + b); }
+  template <class T>
+  __device__ static T init() {
+    return T(0);
+  }
+  template <class T>
+  __device__ T operator()(T a, T b) const {
+    return T(a + b);
+  }
 };
 struct ProdR {
-  template <class T> __device__ static T init() { return T(1); }
-  template <class T> __device__ T operator()(T a, T b) const { return T(a * b); }
+  template <class T>
+  __device__ static T init() {
+    return T(1);
+  }
+  template <class T>
+  __device__ T operator()(T a, T b) const {
+    return T(a * b);
+  }
 };
 struct MaxR {
-  template <class T> __device__ static T init() { return lowest<T>(); }
-  template <class T> __device__ T operator()(T a, T b) const { return nan_max(a, b); }
+  template <class T>
+  __device__ static T init() {
+    return lowest<T>();
+  }
+  template <class T>
+  __device__ T operator()(T a, T b) const {
+    return nan_max(a, b);
+  }
 };
 struct MinR {
-  template <class T> __device__ static T init() { return highest<T>(); }
-  template <class T> __device__ T operator()(T a, T b) const { return nan_min(a, b); }
+  template <class T>
+  __device__ static T init() {
+    return highest<T>();
+  }
+  template <class T>
+  __device__ T operator()(T a, T b) const {
+    return nan_min(a, b);
+  }
 };
 
 // ---- kernels --------------------------------------------------------------------------------
 
 // in: [rows, r] dense; out[row * nchunks + c] = reduce of in[row, c*chunk : (c+1)*chunk].
 template <class Op, class T>
-__global__ void row_reduce(const T* in, T* out, int64_t rows, int64_t r, int64_t chunk, int64_t nchunks) {
+__global__ void row_reduce(const T* in, T* out, int64_t rows, int64_t r, int64_t chunk,
+                           int64_t nchunks) {
   __shared__ T smem[kRowBlock];
   const Op op{};
   for (int64_t b = blockIdx.x; b < rows * nchunks; b += gridDim.x) {
@@ -81,8 +106,8 @@ __global__ void row_reduce(const T* in, T* out, int64_t rows, int64_t r, int64_t
 // in: [outer, r, inner] dense; out[(o * nchunks + c) * inner + i] = reduce over the rows of
 // chunk c at (o, i).
 template <class Op, class T>
-__global__ void col_reduce(const T* in, T* out, int64_t outer, int64_t r, int64_t inner, int64_t chunk,
-                           int64_t nchunks) {
+__global__ void col_reduce(const T* in, T* out, int64_t outer, int64_t r, int64_t inner,
+                           int64_t chunk, int64_t nchunks) {
   const Op op{};
   const int64_t total = outer * nchunks * inner;
   const int64_t step = int64_t(gridDim.x) * blockDim.x;
@@ -125,17 +150,19 @@ void reduce_t(const T* in, T* out, int64_t outer, int64_t r, int64_t inner) {
   T* dst = nchunks > 1 ? partial->as<T>() : out;
   if (rows) {
     const int64_t blocks = outer * nchunks;
-    row_reduce<Op, T><<<unsigned(std::min<int64_t>(blocks, 1 << 20)), kRowBlock>>>(in, dst, outer, r, chunk,
-                                                                                 nchunks);
+    row_reduce<Op, T><<<unsigned(std::min<int64_t>(blocks, 1 << 20)), kRowBlock>>>(
+        in, dst, outer, r, chunk, nchunks);
   } else {
-    col_reduce<Op, T><<<grid_size(outer * nchunks * inner, 256), 256>>>(in, dst, outer, r, inner, chunk, nchunks);
+    col_reduce<Op, T><<<grid_size(outer * nchunks * inner, 256), 256>>>(in, dst, outer, r, inner,
+                                                                        chunk, nchunks);
   }
   KN_CUDA_CHECK_LAUNCH();
   if (nchunks > 1) reduce_t<Op, T>(dst, out, outer, nchunks, inner);
 }
 
 template <class Op>
-void reduce_kernel(const void* in, void* out, int64_t outer, int64_t r, int64_t inner, DType dtype) {
+void reduce_kernel(const void* in, void* out, int64_t outer, int64_t r, int64_t inner,
+                   DType dtype) {
   switch (dtype) {
     case DType::float32:
       reduce_t<Op>(static_cast<const float*>(in), static_cast<float*>(out), outer, r, inner);
@@ -149,7 +176,8 @@ void reduce_kernel(const void* in, void* out, int64_t outer, int64_t r, int64_t 
     case DType::int64:
       reduce_t<Op>(static_cast<const int64_t*>(in), static_cast<int64_t*>(out), outer, r, inner);
       break;
-    case DType::uint8: case DType::bool_:
+    case DType::uint8:
+    case DType::bool_:
       // Only max/min/any/all see bytes (sum and prod widen them to int32 first).
       if constexpr (std::is_same<Op, MaxR>::value || std::is_same<Op, MinR>::value) {
         reduce_t<Op>(static_cast<const uint8_t*>(in), static_cast<uint8_t*>(out), outer, r, inner);

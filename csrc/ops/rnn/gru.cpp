@@ -13,10 +13,11 @@ TensorList gru_gradient(const Node& n, const RnnAttrs& a, const GradContext& ctx
 
 }  // namespace
 
-std::vector<Tensor> gru(const Tensor& x, const Tensor& h0, const Tensor& kernel, const Tensor& recurrent_kernel,
-                        const Tensor& bias, const Tensor& mask, const RnnOptions& opt) {
-  return rnn_detail::run_forward(OpId::gru, RnnCell::Gru, {x, h0, Tensor(), kernel, recurrent_kernel, bias, mask},
-                                 opt);
+std::vector<Tensor> gru(const Tensor& x, const Tensor& h0, const Tensor& kernel,
+                        const Tensor& recurrent_kernel, const Tensor& bias, const Tensor& mask,
+                        const RnnOptions& opt) {
+  return rnn_detail::run_forward(OpId::gru, RnnCell::Gru,
+                                 {x, h0, Tensor(), kernel, recurrent_kernel, bias, mask}, opt);
 }
 
 }  // namespace ops

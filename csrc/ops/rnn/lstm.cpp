@@ -15,7 +15,8 @@ TensorList lstm_gradient(const Node& n, const RnnAttrs& a, const GradContext& ct
 std::vector<Tensor> lstm(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& kernel,
                          const Tensor& recurrent_kernel, const Tensor& bias, const Tensor& mask,
                          const RnnOptions& opt) {
-  return rnn_detail::run_forward(OpId::lstm, RnnCell::Lstm, {x, h0, c0, kernel, recurrent_kernel, bias, mask}, opt);
+  return rnn_detail::run_forward(OpId::lstm, RnnCell::Lstm,
+                                 {x, h0, c0, kernel, recurrent_kernel, bias, mask}, opt);
 }
 
 }  // namespace ops

@@ -71,12 +71,12 @@ struct RnnForwardArgs {
   // With `keep` (a tape records: backward needs them) every step's buffers; without, the
   // current step's gates and two state slots (s & 1) only, and no xs:
   bool keep;
-  void* xs;      // [T, B, I] the inputs in step order
-  void* gates;   // [T or 1, B, S*U]: LSTM i,f,c~,o (S=4); GRU z,r,h~ (+ h@U_h + b_h with
-                 // reset_after, S=4; else S=3); SimpleRNN the pre-activations (S=1)
-  void* hs;      // [T+1 or 2, B, U] carried h: hs[0] = h0, hs[s+1] after step s
-  void* cs;      // [T+1 or 2, B, U] carried c (LSTM)
-  void* work;    // scratch of rnn_forward_work(...) elements
+  void* xs;     // [T, B, I] the inputs in step order
+  void* gates;  // [T or 1, B, S*U]: LSTM i,f,c~,o (S=4); GRU z,r,h~ (+ h@U_h + b_h with
+                // reset_after, S=4; else S=3); SimpleRNN the pre-activations (S=1)
+  void* hs;     // [T+1 or 2, B, U] carried h: hs[0] = h0, hs[s+1] after step s
+  void* cs;     // [T+1 or 2, B, U] carried c (LSTM)
+  void* work;   // scratch of rnn_forward_work(...) elements
   RnnOptions opt;
   DType dtype;
 };
@@ -90,17 +90,17 @@ struct RnnBackwardArgs {
   const void* kernel;
   const void* rkernel;
   const bool* mask;
-  const void* xs;       // as written by the forward kernel
+  const void* xs;  // as written by the forward kernel
   const void* gates;
   const void* hs;
   const void* cs;
-  void* dx;       // [B, T, I]
-  void* dh0;      // [B, U]
-  void* dc0;      // [B, U] (LSTM)
-  void* dkernel;  // [I, G*U]
-  void* drkernel; // [U, G*U]
-  void* dbias;    // like bias, or null
-  void* work;     // scratch of rnn_backward_work(...) elements
+  void* dx;        // [B, T, I]
+  void* dh0;       // [B, U]
+  void* dc0;       // [B, U] (LSTM)
+  void* dkernel;   // [I, G*U]
+  void* drkernel;  // [U, G*U]
+  void* dbias;     // like bias, or null
+  void* work;      // scratch of rnn_backward_work(...) elements
   RnnOptions opt;
   DType dtype;
 };
@@ -109,7 +109,9 @@ using RnnForwardKernelFn = void (*)(const RnnForwardArgs& args);
 using RnnBackwardKernelFn = void (*)(const RnnBackwardArgs& args);
 
 // Gates per unit of a cell and the width of its saved gate rows.
-inline int64_t rnn_gates(RnnCell cell) { return cell == RnnCell::Lstm ? 4 : cell == RnnCell::Gru ? 3 : 1; }
+inline int64_t rnn_gates(RnnCell cell) {
+  return cell == RnnCell::Lstm ? 4 : cell == RnnCell::Gru ? 3 : 1;
+}
 inline int64_t rnn_saved_gates(RnnCell cell, bool reset_after) {
   return cell == RnnCell::Lstm ? 4 : cell == RnnCell::Gru ? (reset_after ? 4 : 3) : 0;
 }
@@ -121,8 +123,8 @@ inline int64_t rnn_forward_work(RnnCell cell, int64_t B, int64_t I, int64_t U) {
   // per step] in rnn_kernels.h)
   return B * (I + U) + (I + U) * rnn_gates(cell) * U;
 }
-inline int64_t rnn_backward_work(RnnCell cell, const RnnOptions& opt, int64_t B, int64_t T, int64_t I,
-                                 int64_t U) {
+inline int64_t rnn_backward_work(RnnCell cell, const RnnOptions& opt, int64_t B, int64_t T,
+                                 int64_t I, int64_t U) {
   const int64_t N = rnn_gates(cell) * U;
   // pre-activation gradients [T, B, N], dx in step order [T, B, I], U^T [N, U]
   int64_t n = T * B * N + T * B * I + N * U;
@@ -139,13 +141,14 @@ namespace ops {
 // Each returns {y, h_last} (simple_rnn, gru) or {y, h_last, c_last} (lstm). `bias` and `mask`
 // may be undefined.
 std::vector<Tensor> simple_rnn(const Tensor& x, const Tensor& h0, const Tensor& kernel,
-                               const Tensor& recurrent_kernel, const Tensor& bias, const Tensor& mask,
-                               const RnnOptions& opt);
+                               const Tensor& recurrent_kernel, const Tensor& bias,
+                               const Tensor& mask, const RnnOptions& opt);
 std::vector<Tensor> lstm(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& kernel,
                          const Tensor& recurrent_kernel, const Tensor& bias, const Tensor& mask,
                          const RnnOptions& opt);
-std::vector<Tensor> gru(const Tensor& x, const Tensor& h0, const Tensor& kernel, const Tensor& recurrent_kernel,
-                        const Tensor& bias, const Tensor& mask, const RnnOptions& opt);
+std::vector<Tensor> gru(const Tensor& x, const Tensor& h0, const Tensor& kernel,
+                        const Tensor& recurrent_kernel, const Tensor& bias, const Tensor& mask,
+                        const RnnOptions& opt);
 
 }  // namespace ops
 }  // namespace kn

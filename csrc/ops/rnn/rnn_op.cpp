@@ -2,9 +2,9 @@
 // and the gradient rule (see rnn_op.h). The node's attributes are an RnnAttrs (rnn.h).
 #include "ops/rnn/rnn_op.h"
 
-#include "ops/record.h"
 #include "core/errors.h"
 #include "ops/dispatch.h"
+#include "ops/record.h"
 #include "ops/shape/shape.h"
 
 namespace kn {
@@ -15,7 +15,8 @@ RnnActivation rnn_activation_from_name(const std::string& name, const char* what
   if (name == "relu") return RnnActivation::Relu;
   if (name == "linear") return RnnActivation::Linear;
   if (name == "hard_sigmoid") return RnnActivation::HardSigmoid;
-  KN_CHECK(false, what, ": expected one of 'tanh', 'sigmoid', 'relu', 'linear', 'hard_sigmoid', got '", name,
+  KN_CHECK(false, what,
+           ": expected one of 'tanh', 'sigmoid', 'relu', 'linear', 'hard_sigmoid', got '", name,
            "'");
   return RnnActivation::Linear;
 }
@@ -31,21 +32,22 @@ enum Saved { kXs = 0, kKernel, kRkernel, kGates, kHs, kCs };
 void check_inputs(OpId op, RnnCell cell, const RnnInputs& in, const RnnOptions& opt) {
   const char* name = op_name(op);
   const Tensor& x = in.x;
-  KN_CHECK(x.ndim() == 3, name, ": expected inputs of rank 3 (batch, timesteps, features), got shape ",
-           x.shape());
-  KN_CHECK_TYPE(is_floating(x.dtype()), name, ": expected float inputs, got ", dtype_name(x.dtype()));
+  KN_CHECK(x.ndim() == 3, name,
+           ": expected inputs of rank 3 (batch, timesteps, features), got shape ", x.shape());
+  KN_CHECK_TYPE(is_floating(x.dtype()), name, ": expected float inputs, got ",
+                dtype_name(x.dtype()));
   const int64_t B = x.dim(0), I = x.dim(2);
   KN_CHECK(in.rkernel.ndim() == 2, name, ": expected a recurrent kernel of rank 2, got shape ",
            in.rkernel.shape());
   const int64_t U = in.rkernel.dim(0), N = rnn_gates(cell) * U;
-  KN_CHECK(in.rkernel.dim(1) == N, name, ": expected a recurrent kernel of shape (", U, ", ", N, "), got ",
-           in.rkernel.shape());
+  KN_CHECK(in.rkernel.dim(1) == N, name, ": expected a recurrent kernel of shape (", U, ", ", N,
+           "), got ", in.rkernel.shape());
   KN_CHECK(in.kernel.ndim() == 2 && in.kernel.dim(0) == I && in.kernel.dim(1) == N, name,
-           ": expected a kernel of shape (", I, ", ", N, ") for inputs of shape ", x.shape(), ", got ",
-           in.kernel.shape());
+           ": expected a kernel of shape (", I, ", ", N, ") for inputs of shape ", x.shape(),
+           ", got ", in.kernel.shape());
   auto check_state = [&](const Tensor& s, const char* what) {
-    KN_CHECK(s.ndim() == 2 && s.dim(0) == B && s.dim(1) == U, name, ": expected ", what, " of shape (", B, ", ",
-             U, "), got ", s.shape());
+    KN_CHECK(s.ndim() == 2 && s.dim(0) == B && s.dim(1) == U, name, ": expected ", what,
+             " of shape (", B, ", ", U, "), got ", s.shape());
   };
   check_state(in.h0, "an initial state");
   if (cell == RnnCell::Lstm) check_state(in.c0, "an initial cell state");
@@ -53,16 +55,18 @@ void check_inputs(OpId op, RnnCell cell, const RnnInputs& in, const RnnOptions& 
     const bool two_rows = cell == RnnCell::Gru && opt.reset_after;
     const bool ok = two_rows ? (in.bias.ndim() == 2 && in.bias.dim(0) == 2 && in.bias.dim(1) == N)
                              : (in.bias.ndim() == 1 && in.bias.dim(0) == N);
-    KN_CHECK(ok, name, ": expected a bias of shape ", two_rows ? "(2, " : "(", N, "), got ", in.bias.shape());
+    KN_CHECK(ok, name, ": expected a bias of shape ", two_rows ? "(2, " : "(", N, "), got ",
+             in.bias.shape());
   }
   std::vector<const Tensor*> floats{&x, &in.h0, &in.kernel, &in.rkernel};
   if (cell == RnnCell::Lstm) floats.push_back(&in.c0);
   if (in.bias.defined()) floats.push_back(&in.bias);
   for (const Tensor* t : floats) {
-    KN_CHECK_TYPE(t->dtype() == x.dtype(), name, ": expected the inputs, states and weights in one dtype (",
-                  dtype_name(x.dtype()), "), got ", dtype_name(t->dtype()));
-    KN_CHECK(t->device() == x.device(), name, ": expected all tensors on ", x.device().str(), ", got ",
-             t->device().str());
+    KN_CHECK_TYPE(t->dtype() == x.dtype(), name,
+                  ": expected the inputs, states and weights in one dtype (", dtype_name(x.dtype()),
+                  "), got ", dtype_name(t->dtype()));
+    KN_CHECK(t->device() == x.device(), name, ": expected all tensors on ", x.device().str(),
+             ", got ", t->device().str());
   }
   if (in.mask.defined()) {
     KN_CHECK_TYPE(in.mask.dtype() == DType::bool_, name, ": expected a bool mask, got ",
@@ -74,7 +78,8 @@ void check_inputs(OpId op, RnnCell cell, const RnnInputs& in, const RnnOptions& 
 
 }  // namespace
 
-std::vector<Tensor> run_forward(OpId op, RnnCell cell, const RnnInputs& in_arg, const RnnOptions& opt) {
+std::vector<Tensor> run_forward(OpId op, RnnCell cell, const RnnInputs& in_arg,
+                                const RnnOptions& opt) {
   check_inputs(op, cell, in_arg, opt);
   RnnInputs in;
   in.x = contiguous(in_arg.x);
@@ -160,7 +165,8 @@ TensorList rnn_gradient(OpId backward_op, RnnCell cell, const Node& n, const Rnn
   Tensor drkernel = Tensor::empty(rkernel.shape(), dt, dev);
   const bool two_rows = cell == RnnCell::Gru && attrs.opt.reset_after;
   const int64_t N = rnn_gates(cell) * U;
-  Tensor dbias = attrs.has_bias ? Tensor::empty(two_rows ? Shape{2, N} : Shape{N}, dt, dev) : Tensor();
+  Tensor dbias =
+      attrs.has_bias ? Tensor::empty(two_rows ? Shape{2, N} : Shape{N}, dt, dev) : Tensor();
   Tensor work = Tensor::empty(Shape{rnn_backward_work(cell, attrs.opt, B, T, I, U)}, dt, dev);
 
   RnnBackwardArgs a{cell, B, T, I, U};

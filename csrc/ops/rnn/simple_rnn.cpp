@@ -14,8 +14,8 @@ TensorList simple_rnn_gradient(const Node& n, const RnnAttrs& a, const GradConte
 }  // namespace
 
 std::vector<Tensor> simple_rnn(const Tensor& x, const Tensor& h0, const Tensor& kernel,
-                               const Tensor& recurrent_kernel, const Tensor& bias, const Tensor& mask,
-                               const RnnOptions& opt) {
+                               const Tensor& recurrent_kernel, const Tensor& bias,
+                               const Tensor& mask, const RnnOptions& opt) {
   return rnn_detail::run_forward(OpId::simple_rnn, RnnCell::SimpleRnn,
                                  {x, h0, Tensor(), kernel, recurrent_kernel, bias, mask}, opt);
 }

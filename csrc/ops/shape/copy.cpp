@@ -2,11 +2,11 @@
 // and the composites stack, split, tile, repeat.
 #include <algorithm>
 
-#include "ops/record.h"
 #include "core/errors.h"
 #include "ops/creation/creation.h"
 #include "ops/dispatch.h"
 #include "ops/elementwise/elementwise.h"
+#include "ops/record.h"
 #include "ops/reduce/reduce.h"
 #include "ops/shape/shape.h"
 
@@ -28,7 +28,8 @@ TensorList slice_scatter_backward(const Node& n, const SliceAttrs& a, const Grad
   Dims stops(gshape.size());
   for (size_t i = 0; i < gshape.size(); ++i) stops[i] = a.starts[i] + gshape[i] * a.steps[i];
   // A stop past the end in a negative step is -1 - ... : clamp to what slice accepts.
-  for (size_t i = 0; i < gshape.size(); ++i) if (a.steps[i] < 0 && stops[i] < -1) stops[i] = -1;
+  for (size_t i = 0; i < gshape.size(); ++i)
+    if (a.steps[i] < 0 && stops[i] < -1) stops[i] = -1;
   return {slice(ctx.grad(), a.starts, stops, a.steps)};
 }
 
@@ -98,8 +99,9 @@ Tensor concatenate(const TensorList& xs, int64_t axis_arg) {
   Shape shape = first.shape();
   shape[axis] = 0;
   for (const Tensor& t : xs) {
-    KN_CHECK(t.ndim() == first.ndim(), "concatenate: all inputs must have the same rank, got shapes ",
-             first.shape(), " and ", t.shape());
+    KN_CHECK(t.ndim() == first.ndim(),
+             "concatenate: all inputs must have the same rank, got shapes ", first.shape(), " and ",
+             t.shape());
     for (int i = 0; i < first.ndim(); ++i) {
       KN_CHECK(i == axis || t.shape()[i] == first.shape()[i], "concatenate: shapes ", first.shape(),
                " and ", t.shape(), " differ outside the concatenation axis ", axis);
@@ -123,8 +125,9 @@ Tensor concatenate(const TensorList& xs, int64_t axis_arg) {
       srcs.push_back(static_cast<const char*>(t.raw_data()));
       row_bytes.push_back(t.shape()[axis] * inner * isz);
     }
-    run_kernel<ConcatKernelFn>(OpId::concatenate, dev, srcs.data(), row_bytes.data(), int(dense.size()),
-                               static_cast<char*>(out.raw_data()), outer, shape[axis] * inner * isz);
+    run_kernel<ConcatKernelFn>(OpId::concatenate, dev, srcs.data(), row_bytes.data(),
+                               int(dense.size()), static_cast<char*>(out.raw_data()), outer,
+                               shape[axis] * inner * isz);
   }
   if (autograd::any_tape_recording() && is_floating(dtype)) {
     autograd::record(OpId::concatenate, dense, {out}, {}, AxisAttrs{axis});
@@ -149,11 +152,12 @@ TensorList split(const Tensor& x, int64_t sections, const Dims& indices, int64_t
   const int64_t n = x.shape()[axis];
   Dims bounds;
   if (sections > 0) {
-    KN_CHECK(n % sections == 0, "split: a dimension of size ", n, " (axis ", axis, " of shape ", x.shape(),
-             ") does not split into ", sections, " equal sections");
+    KN_CHECK(n % sections == 0, "split: a dimension of size ", n, " (axis ", axis, " of shape ",
+             x.shape(), ") does not split into ", sections, " equal sections");
     for (int64_t k = 1; k < sections; ++k) bounds.push_back(k * (n / sections));
   } else {
-    for (int64_t b : indices) bounds.push_back(std::min(std::max<int64_t>(b < 0 ? b + n : b, 0), n));
+    for (int64_t b : indices)
+      bounds.push_back(std::min(std::max<int64_t>(b < 0 ? b + n : b, 0), n));
   }
   TensorList out;
   int64_t start = 0;
@@ -170,7 +174,8 @@ TensorList split(const Tensor& x, int64_t sections, const Dims& indices, int64_t
 
 // tile: interleave size-1 axes, broadcast them to the repetitions, merge (one copy).
 Tensor tile(const Tensor& x, const Dims& reps_arg) {
-  for (int64_t r : reps_arg) KN_CHECK(r >= 0, "tile: repetitions must be non-negative, got ", reps_arg);
+  for (int64_t r : reps_arg)
+    KN_CHECK(r >= 0, "tile: repetitions must be non-negative, got ", reps_arg);
   const int nd = std::max<int>(x.ndim(), int(reps_arg.size()));
   Dims reps(nd, 1);
   for (size_t i = 0; i < reps_arg.size(); ++i) reps[nd - reps_arg.size() + i] = reps_arg[i];

@@ -32,7 +32,8 @@ void copy_run(char* const* p, const int64_t* s, int64_t n) {
 void copy_kernel(const TensorIter& it, DType dtype) {
   auto run = [&](auto tag) {
     using T = decltype(tag);
-    for_each_inner(it, kElementwiseGrain, [&](char* const* p, const int64_t* s, int64_t n) { copy_run<T>(p, s, n); });
+    for_each_inner(it, kElementwiseGrain,
+                   [&](char* const* p, const int64_t* s, int64_t n) { copy_run<T>(p, s, n); });
   };
   switch (dtype_size(dtype)) {
     case 1: run(uint8_t{}); break;
@@ -41,9 +42,10 @@ void copy_kernel(const TensorIter& it, DType dtype) {
   }
 }
 
-void concat_kernel(const char* const* srcs, const int64_t* row_bytes, int n, char* dst, int64_t outer,
-                   int64_t dst_row_bytes) {
-  parallel_for(0, outer, std::max<int64_t>(1, (int64_t(1) << 17) / std::max<int64_t>(1, dst_row_bytes)),
+void concat_kernel(const char* const* srcs, const int64_t* row_bytes, int n, char* dst,
+                   int64_t outer, int64_t dst_row_bytes) {
+  parallel_for(0, outer,
+               std::max<int64_t>(1, (int64_t(1) << 17) / std::max<int64_t>(1, dst_row_bytes)),
                [&](int64_t b, int64_t e) {
                  for (int64_t o = b; o < e; ++o) {
                    char* d = dst + o * dst_row_bytes;

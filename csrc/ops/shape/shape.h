@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "core/tensor.h"
-#include "ops/op_table.h"
 #include "core/tensor_iter.h"
+#include "ops/op_table.h"
 
 namespace kn {
 

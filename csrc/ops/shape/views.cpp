@@ -3,9 +3,9 @@
 // maps the output gradient back to the input's geometry.
 #include <algorithm>
 
-#include "ops/record.h"
 #include "core/errors.h"
 #include "ops/dispatch.h"
+#include "ops/record.h"
 #include "ops/reduce/reduce.h"
 #include "ops/shape/shape.h"
 
@@ -77,7 +77,8 @@ Tensor transpose(const Tensor& x, const std::optional<Dims>& perm_arg) {
     Dims sorted = perm;
     std::sort(sorted.begin(), sorted.end());
     for (int i = 0; i < nd; ++i) {
-      KN_CHECK(sorted[i] == i, "transpose: axes ", *perm_arg, " are not a permutation of 0..", nd - 1);
+      KN_CHECK(sorted[i] == i, "transpose: axes ", *perm_arg, " are not a permutation of 0..",
+               nd - 1);
     }
   } else {
     for (int i = nd - 1; i >= 0; --i) perm.push_back(i);
@@ -96,8 +97,8 @@ Tensor transpose(const Tensor& x, const std::optional<Dims>& perm_arg) {
 }
 
 Tensor moveaxis(const Tensor& x, const Dims& source, const Dims& destination) {
-  KN_CHECK(source.size() == destination.size(), "moveaxis: `source` ", source, " and `destination` ",
-           destination, " must have the same number of elements");
+  KN_CHECK(source.size() == destination.size(), "moveaxis: `source` ", source,
+           " and `destination` ", destination, " must have the same number of elements");
   const Dims src = normalize_axes("moveaxis", source, x.shape());
   Dims s, d;
   for (size_t i = 0; i < source.size(); ++i) {
@@ -123,12 +124,13 @@ Tensor expand_dims(const Tensor& x, const Dims& axes) {
   Dims norm;
   for (int64_t a : axes) {
     KN_CHECK_INDEX(a >= -out_nd && a < out_nd, "expand_dims: axis ", a,
-                   " is out of bounds for the result of rank ", out_nd, " (input shape ", x.shape(), ")");
+                   " is out of bounds for the result of rank ", out_nd, " (input shape ", x.shape(),
+                   ")");
     norm.push_back(a < 0 ? a + out_nd : a);
   }
   std::sort(norm.begin(), norm.end());
-  KN_CHECK(std::adjacent_find(norm.begin(), norm.end()) == norm.end(), "expand_dims: repeated axis in ",
-           axes, " (input shape ", x.shape(), ")");
+  KN_CHECK(std::adjacent_find(norm.begin(), norm.end()) == norm.end(),
+           "expand_dims: repeated axis in ", axes, " (input shape ", x.shape(), ")");
   Shape shape = x.shape();
   for (int64_t a : norm) shape.insert(size_t(a), 1);
   return reshape(x, shape);
@@ -146,7 +148,8 @@ Tensor squeeze(const Tensor& x, const std::optional<Dims>& axes) {
       if (std::find(norm.begin(), norm.end(), i) == norm.end()) shape.push_back(x.shape()[i]);
     }
   } else {
-    for (int64_t d : x.shape()) if (d != 1) shape.push_back(d);
+    for (int64_t d : x.shape())
+      if (d != 1) shape.push_back(d);
   }
   return reshape(x, shape);
 }
@@ -154,15 +157,16 @@ Tensor squeeze(const Tensor& x, const std::optional<Dims>& axes) {
 Tensor broadcast_to(const Tensor& x, const Shape& shape) {
   common_device(OpId::broadcast_to, {&x});
   const int nd = int(shape.size()), xd = x.ndim();
-  KN_CHECK(nd >= xd, "broadcast_to: cannot broadcast a tensor of shape ", x.shape(), " to shape ", shape);
+  KN_CHECK(nd >= xd, "broadcast_to: cannot broadcast a tensor of shape ", x.shape(), " to shape ",
+           shape);
   if (shape == x.shape()) return x;
   Dims strides(nd, 0);
   for (int i = 0; i < nd; ++i) {
     const int xi = i - (nd - xd);
     if (xi < 0) continue;
     const int64_t dx = x.shape()[xi];
-    KN_CHECK(dx == shape[i] || dx == 1, "broadcast_to: cannot broadcast a tensor of shape ", x.shape(),
-             " to shape ", shape);
+    KN_CHECK(dx == shape[i] || dx == 1, "broadcast_to: cannot broadcast a tensor of shape ",
+             x.shape(), " to shape ", shape);
     strides[i] = dx == 1 ? 0 : x.strides()[xi];
   }
   Tensor out = x.view(shape, strides, x.offset());
@@ -174,7 +178,8 @@ Tensor flip(const Tensor& x, const std::optional<Dims>& axes) {
   common_device(OpId::flip, {&x});
   Dims norm;
   if (axes) norm = normalize_axes("flip", *axes, x.shape());
-  else for (int i = 0; i < x.ndim(); ++i) norm.push_back(i);
+  else
+    for (int i = 0; i < x.ndim(); ++i) norm.push_back(i);
   Dims strides = x.strides();
   int64_t offset = x.offset();
   for (int64_t a : norm) {
@@ -199,13 +204,14 @@ Tensor slice(const Tensor& x, const Dims& starts, const Dims& stops, const Dims&
   for (int i = 0; i < nd; ++i) {
     const int64_t n = x.shape()[i], st = steps[i];
     KN_CHECK(st != 0, "slice: step must not be zero");
-    int64_t len = st > 0 ? (stops[i] - starts[i] + st - 1) / st : (starts[i] - stops[i] - st - 1) / (-st);
+    int64_t len =
+        st > 0 ? (stops[i] - starts[i] + st - 1) / st : (starts[i] - stops[i] - st - 1) / (-st);
     len = std::max<int64_t>(len, 0);
     if (len > 0) {
       const int64_t last = starts[i] + (len - 1) * st;
-      KN_CHECK_INDEX(starts[i] >= 0 && starts[i] < n && last >= 0 && last < n, "slice: range start ",
-                     starts[i], " stop ", stops[i], " step ", st, " is out of bounds for axis ", i,
-                     " of size ", n);
+      KN_CHECK_INDEX(starts[i] >= 0 && starts[i] < n && last >= 0 && last < n,
+                     "slice: range start ", starts[i], " stop ", stops[i], " step ", st,
+                     " is out of bounds for axis ", i, " of size ", n);
       offset += starts[i] * x.strides()[i];
     }
     shape[i] = len;
