@@ -51,7 +51,8 @@ void gru_forward(const RnnForwardArgs& a) {
     gemm_nn<T>(b1 - b0, N, I, xin, ldx, kernel, N, ps + b0 * S, S, false, bias);  // x W + b_in
     const int64_t rows = b1 - b0;
     if (after) {
-      gemm_nn<T>(rows, N, U, hp + b0 * U, U, rk, N, q + b0 * N, N, false, bias ? bias + N : nullptr);
+      gemm_nn<T>(rows, N, U, hp + b0 * U, U, rk, N, q + b0 * N, N, false,
+                 bias ? bias + N : nullptr);
     } else {
       gemm_nn<T>(rows, 2 * U, U, hp + b0 * U, U, rk, N, ps + b0 * S, S, true);
       parallel_for(b0, b1, gate_grain(U, 2), [&](int64_t r0, int64_t r1) {
@@ -115,11 +116,11 @@ void gru_backward(const RnnBackwardArgs& a) {
   const T* gates = static_cast<const T*>(a.gates);
   T* dh = static_cast<T*>(a.dh0);
   T* dz = static_cast<T*>(a.work);  // [T, B, 3U] input-path gradients
-  T* dxs = dz + Tn * B * N;          // [T, B, I]
-  T* rkt = dxs + Tn * B * I;         // [3U, U]
-  T* dzr = rkt + N * U;              // reset_after: [T, B, 3U] recurrent-path gradients
-  T* rh = dzr;                       // reset_before: [T, B, U] r h'
-  T* drh = rh + Tn * B * U;          // reset_before: [B, U] d(r h') of one step
+  T* dxs = dz + Tn * B * N;         // [T, B, I]
+  T* rkt = dxs + Tn * B * I;        // [3U, U]
+  T* dzr = rkt + N * U;             // reset_after: [T, B, 3U] recurrent-path gradients
+  T* rh = dzr;                      // reset_before: [T, B, U] r h'
+  T* drh = rh + Tn * B * U;         // reset_before: [B, U] d(r h') of one step
   transpose_into(static_cast<const T*>(a.rkernel), U, N, rkt);
   std::memcpy(dh, a.dh_last, size_t(B * U) * sizeof(T));
   using V = Vec<T>;
@@ -146,7 +147,8 @@ void gru_backward(const RnnBackwardArgs& a) {
         }
       });
       // d(r h') = dg @ U_h^T: U_h^T is rows 2U..3U of U^T.
-      gemm_nn<T>(b1 - b0, U, U, dz + (s * B + b0) * N + 2 * U, N, rkt + 2 * U * U, U, drh + b0 * U, U, false);
+      gemm_nn<T>(b1 - b0, U, U, dz + (s * B + b0) * N + 2 * U, N, rkt + 2 * U * U, U, drh + b0 * U,
+                 U, false);
     }
     parallel_for(b0, b1, gate_grain(U, 3), [&](int64_t r0, int64_t r1) {
       for (int64_t b = r0; b < r1; ++b) {
@@ -187,8 +189,8 @@ void gru_backward(const RnnBackwardArgs& a) {
       }
     });
     // dh' += [dz, dr, dg r] @ U^T (reset_after) or [dz, dr] @ [U_z, U_r]^T.
-    gemm_nn<T>(b1 - b0, U, after ? N : 2 * U, (after ? dzr : dz) + (s * B + b0) * N, N, rkt, U, dh + b0 * U, U,
-               true);
+    gemm_nn<T>(b1 - b0, U, after ? N : 2 * U, (after ? dzr : dz) + (s * B + b0) * N, N, rkt, U,
+               dh + b0 * U, U, true);
   });
   const int64_t rows = Tn * B;
   T* dbias = static_cast<T*>(a.dbias);

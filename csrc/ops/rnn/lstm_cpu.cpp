@@ -97,8 +97,8 @@ void lstm_backward(const RnnBackwardArgs& a) {
   T* dh = static_cast<T*>(a.dh0);
   T* dc = static_cast<T*>(a.dc0);
   T* dz = static_cast<T*>(a.work);  // [T, B, 4U]
-  T* dxs = dz + Tn * B * N;          // [T, B, I]
-  T* rkt = dxs + Tn * B * I;         // [4U, U]
+  T* dxs = dz + Tn * B * N;         // [T, B, I]
+  T* rkt = dxs + Tn * B * I;        // [4U, U]
   transpose_into(static_cast<const T*>(a.rkernel), U, N, rkt);
   std::memcpy(dh, a.dh_last, size_t(B * U) * sizeof(T));
   std::memcpy(dc, a.dc_last, size_t(B * U) * sizeof(T));
@@ -120,7 +120,8 @@ void lstm_backward(const RnnBackwardArgs& a) {
         const T* c = cs + ((s + 1) * B + b) * U;
         const T* cprev = cs + (s * B + b) * U;
         for_lanes<T>(U, [&](int64_t j, int n) {
-          const V i = ld(z + j, n), f = ld(z + U + j, n), g = ld(z + 2 * U + j, n), o = ld(z + 3 * U + j, n);
+          const V i = ld(z + j, n), f = ld(z + U + j, n), g = ld(z + 2 * U + j, n),
+                  o = ld(z + 3 * U + j, n);
           const V dhv = ld(dhb + j, n);
           const V tc = act<T>(ld(c + j, n), opt.activation);
           const V dcv = V::fmadd(dhv * o, act_grad<T>(tc, opt.activation), ld(dcb + j, n));

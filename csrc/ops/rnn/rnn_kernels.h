@@ -32,14 +32,18 @@ namespace rnn {
 template <class T>
 inline void gemm(const GemmArgs<T>& a);
 template <>
-inline void gemm<float>(const GemmArgs<float>& a) { sgemm(a); }
+inline void gemm<float>(const GemmArgs<float>& a) {
+  sgemm(a);
+}
 template <>
-inline void gemm<double>(const GemmArgs<double>& a) { dgemm(a); }
+inline void gemm<double>(const GemmArgs<double>& a) {
+  dgemm(a);
+}
 
 // C[M, N] (ldc) (+)= A[M, K] (row stride lda) @ B[K, N] (row stride ldb), all row-major.
 template <class T>
-inline void gemm_nn(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, const T* B, int64_t ldb, T* C,
-                    int64_t ldc, bool accumulate, const T* bias = nullptr) {
+inline void gemm_nn(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, const T* B,
+                    int64_t ldb, T* C, int64_t ldc, bool accumulate, const T* bias = nullptr) {
   if (M == 0 || N == 0) return;
   GemmArgs<T> g{M, N, K, A, lda, 1, B, ldb, 1, C, ldc};
   g.accumulate = accumulate;
@@ -55,8 +59,8 @@ inline void gemm_nn(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, co
 
 // C[M, N] (+)= A @ B^T with B stored [N, K] row-major (row stride ldb).
 template <class T>
-inline void gemm_nt(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, const T* B, int64_t ldb, T* C,
-                    int64_t ldc, bool accumulate) {
+inline void gemm_nt(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, const T* B,
+                    int64_t ldb, T* C, int64_t ldc, bool accumulate) {
   if (M == 0 || N == 0 || K == 0) return;
   GemmArgs<T> g{M, N, K, A, lda, 1, B, 1, ldb, C, ldc};
   g.accumulate = accumulate;
@@ -65,8 +69,8 @@ inline void gemm_nt(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, co
 
 // C[M, N] (+)= A^T @ B with A stored [K, M] row-major (row stride lda), B [K, N].
 template <class T>
-inline void gemm_tn(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, const T* B, int64_t ldb, T* C,
-                    int64_t ldc, bool accumulate) {
+inline void gemm_tn(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, const T* B,
+                    int64_t ldb, T* C, int64_t ldc, bool accumulate) {
   if (M == 0 || N == 0) return;
   if (K == 0) {
     if (!accumulate) {
@@ -163,7 +167,9 @@ inline void for_lanes(int64_t U, const F& f) {
 }
 
 // Rows per task of the per-step gate passes (a row is one sample's U units).
-inline int64_t gate_grain(int64_t U, int64_t G) { return std::max<int64_t>(1, 4096 / std::max<int64_t>(1, U * G)); }
+inline int64_t gate_grain(int64_t U, int64_t G) {
+  return std::max<int64_t>(1, 4096 / std::max<int64_t>(1, U * G));
+}
 
 // Note [Batch-parallel time loop]
 // The samples of a batch never meet in a recurrent layer: row b of step s reads only row b of
@@ -198,7 +204,9 @@ inline void transpose_into(const T* src, int64_t rows, int64_t cols, T* dst) {
   }
 }
 
-inline int64_t input_time(int64_t s, int64_t T, bool backwards) { return backwards ? T - 1 - s : s; }
+inline int64_t input_time(int64_t s, int64_t T, bool backwards) {
+  return backwards ? T - 1 - s : s;
+}
 
 // Note [Input projection per step]
 // Each step computes x_s W + b for its block of rows right before adding h' U, instead of one
@@ -214,14 +222,16 @@ inline int64_t input_time(int64_t s, int64_t T, bool backwards) { return backwar
 // per step and block. The step copies its block's x_s and h' rows side by side (rows x (I + U),
 // in cache); [W; U] is stacked once per call (W and U are both row-major with G U columns).
 template <class T>
-inline void stack_kernels(const T* kernel, const T* rkernel, int64_t I, int64_t U, int64_t N, T* wu) {
+inline void stack_kernels(const T* kernel, const T* rkernel, int64_t I, int64_t U, int64_t N,
+                          T* wu) {
   std::memcpy(wu, kernel, size_t(I * N) * sizeof(T));
   std::memcpy(wu + I * N, rkernel, size_t(U * N) * sizeof(T));
 }
 
 // xh[r] = [x row | h' row] for the block's rows (row stride I + U).
 template <class T>
-inline void gather_step_rows(const T* x, int64_t ldx, const T* h, int64_t rows, int64_t I, int64_t U, T* xh) {
+inline void gather_step_rows(const T* x, int64_t ldx, const T* h, int64_t rows, int64_t I,
+                             int64_t U, T* xh) {
   for (int64_t r = 0; r < rows; ++r) {
     std::memcpy(xh + r * (I + U), x + r * ldx, size_t(I) * sizeof(T));
     std::memcpy(xh + r * (I + U) + I, h + r * U, size_t(U) * sizeof(T));
@@ -250,7 +260,8 @@ inline void to_step_order(const T* x, int64_t B, int64_t T_, int64_t I, bool bac
   parallel_for(0, T_, 1, [&](int64_t s0, int64_t s1) {
     for (int64_t s = s0; s < s1; ++s) {
       const int64_t t = input_time(s, T_, backwards);
-      for (int64_t b = 0; b < B; ++b) std::memcpy(xs + (s * B + b) * I, x + (b * T_ + t) * I, size_t(I) * sizeof(T));
+      for (int64_t b = 0; b < B; ++b)
+        std::memcpy(xs + (s * B + b) * I, x + (b * T_ + t) * I, size_t(I) * sizeof(T));
     }
   });
 }
@@ -271,8 +282,8 @@ inline void from_step_order(const T* dxs, int64_t B, int64_t T_, int64_t I, bool
 // The weight and input gradients from the pre-activation gradients dz [rows, N] (row stride
 // ldz): dkernel = xs^T dz, dxs = dz kernel^T, dbias = column sums of dz.
 template <class T>
-inline void input_gradients(int64_t rows, int64_t I, int64_t N, const T* xs, const T* kernel, const T* dz,
-                            int64_t ldz, T* dxs, T* dkernel, T* dbias) {
+inline void input_gradients(int64_t rows, int64_t I, int64_t N, const T* xs, const T* kernel,
+                            const T* dz, int64_t ldz, T* dxs, T* dkernel, T* dbias) {
   gemm_tn<T>(I, N, rows, xs, I, dz, ldz, dkernel, N, false);
   gemm_nt<T>(rows, I, N, dz, ldz, kernel, N, dxs, I, false);
   if (dbias) column_sums(rows, N, dz, ldz, dbias);
@@ -281,9 +292,11 @@ inline void input_gradients(int64_t rows, int64_t I, int64_t N, const T* xs, con
 // The end of every backward: dkernel, dbias and dx (back in [B, T, I] order) from the
 // pre-activation gradients dz [T*B, N] (row stride ldz) through the input projection.
 template <class T>
-inline void input_side_gradients(const RnnBackwardArgs& a, int64_t N, const T* dz, int64_t ldz, T* dxs) {
-  input_gradients<T>(a.T * a.B, a.I, N, static_cast<const T*>(a.xs), static_cast<const T*>(a.kernel), dz, ldz,
-                     dxs, static_cast<T*>(a.dkernel), static_cast<T*>(a.dbias));
+inline void input_side_gradients(const RnnBackwardArgs& a, int64_t N, const T* dz, int64_t ldz,
+                                 T* dxs) {
+  input_gradients<T>(a.T * a.B, a.I, N, static_cast<const T*>(a.xs),
+                     static_cast<const T*>(a.kernel), dz, ldz, dxs, static_cast<T*>(a.dkernel),
+                     static_cast<T*>(a.dbias));
   from_step_order(dxs, a.B, a.T, a.I, a.opt.go_backwards, static_cast<T*>(a.dx));
 }
 

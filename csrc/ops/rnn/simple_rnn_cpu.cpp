@@ -47,7 +47,8 @@ void simple_rnn_forward(const RnnForwardArgs& a) {
           std::memcpy(h, hp + b * U, size_t(U) * sizeof(T));
         } else {
           const T* p = ps + b * U;
-          for_lanes<T>(U, [&](int64_t j, int n) { st(act<T>(ld(p + j, n), opt.activation), h + j, n); });
+          for_lanes<T>(
+              U, [&](int64_t j, int n) { st(act<T>(ld(p + j, n), opt.activation), h + j, n); });
         }
         emit(y + (b * Tn + s) * U, h, U, masked, opt.zero_output_for_mask);
       }
@@ -64,8 +65,8 @@ void simple_rnn_backward(const RnnBackwardArgs& a) {
   const T* hs = static_cast<const T*>(a.hs);
   T* dh = static_cast<T*>(a.dh0);
   T* dz = static_cast<T*>(a.work);  // [T, B, U]
-  T* dxs = dz + Tn * B * U;          // [T, B, I]
-  T* rkt = dxs + Tn * B * I;         // [U, U]
+  T* dxs = dz + Tn * B * U;         // [T, B, I]
+  T* rkt = dxs + Tn * B * I;        // [U, U]
   transpose_into(static_cast<const T*>(a.rkernel), U, U, rkt);
   std::memcpy(dh, a.dh_last, size_t(B * U) * sizeof(T));
   using V = Vec<T>;
