@@ -14,9 +14,11 @@ environments outside the project:
     /tmp/venv-tf2/bin/python tests/saving/make_fixtures.py tf2
 
     KERAS_BACKEND=jax /tmp/venv-k3/bin/python tests/saving/make_fixtures.py keras3_rnn
+    KERAS_BACKEND=jax /tmp/venv-k3/bin/python tests/saving/make_fixtures.py keras3_attention
 
 `keras3` writes tests/fixtures/keras3/<name>.keras (and .weights.h5 files);
 `keras3_rnn` the recurrent models in tests/fixtures/keras3_rnn/ (same layout);
+`keras3_attention` the attention models in tests/fixtures/keras3_attention/;
 `tf2` writes tests/fixtures/tf2/<name>.h5 (legacy full models and weights).
 Each model has <name>.npz with the inputs `x*`, Keras' predictions `y*` and,
 for compiled models, the training batch `tx*` / `ty*` and the predictions
@@ -361,6 +363,185 @@ def make_keras3_rnn():
     out.close()
 
 
+def keras3_attention_custom_objects(keras):
+    """The registered token + position embedding of keras.io's "Text classification with
+    Transformer" (kerasnet's saving_models.py defines the same)."""
+    ops = keras.ops
+
+    @keras.saving.register_keras_serializable(package=PACKAGE)
+    class TokenAndPositionEmbedding(keras.layers.Layer):
+        """Embedding(tokens) + Embedding(positions 0..T-1)."""
+
+        def __init__(self, maxlen, vocab_size, embed_dim, **kwargs):
+            super().__init__(**kwargs)
+            self.maxlen, self.vocab_size, self.embed_dim = maxlen, vocab_size, embed_dim
+            self.token_emb = keras.layers.Embedding(input_dim=vocab_size, output_dim=embed_dim)
+            self.pos_emb = keras.layers.Embedding(input_dim=maxlen, output_dim=embed_dim)
+
+        def build(self, input_shape):
+            self.token_emb.build(input_shape)
+            self.pos_emb.build((input_shape[-1],))
+
+        def call(self, x):
+            positions = self.pos_emb(ops.arange(0, ops.shape(x)[-1], 1))
+            return self.token_emb(x) + positions
+
+        def get_config(self):
+            config = super().get_config()
+            config.update({"maxlen": self.maxlen, "vocab_size": self.vocab_size, "embed_dim": self.embed_dim})
+            return config
+
+    @keras.saving.register_keras_serializable(package=PACKAGE)
+    class MaskedAttention(keras.Model):
+        """Attention and causal AdditiveAttention on Embedding(mask_zero) masks, concatenated
+        and mask-averaged (a subclassed model: a Functional config would write the masks as
+        op nodes)."""
+
+        def __init__(self, vocab=15, dim=4, **kwargs):
+            super().__init__(**kwargs)
+            self.vocab, self.dim = vocab, dim
+            self.emb = keras.layers.Embedding(vocab, dim, mask_zero=True)
+            self.dot = keras.layers.Attention(use_scale=True)
+            self.additive = keras.layers.AdditiveAttention()
+            self.cat = keras.layers.Concatenate()
+            self.pool = keras.layers.GlobalAveragePooling1D()
+            self.head = keras.layers.Dense(2)
+
+        def call(self, inputs):
+            eq, ev = self.emb(inputs[0]), self.emb(inputs[1])
+            a = self.cat([self.dot([eq, ev]), self.additive([eq, ev, ev], use_causal_mask=True)])
+            return self.head(self.pool(a))
+
+        def get_config(self):
+            config = super().get_config()
+            config.update({"vocab": self.vocab, "dim": self.dim})
+            return config
+
+    return TokenAndPositionEmbedding, MaskedAttention
+
+
+def make_keras3_attention():
+    """Attention models: EinsumDense, Attention/AdditiveAttention with masks and scores,
+    MultiHeadAttention (self, cross with scores, causal, Embedding(mask_zero) masks, 2-D
+    attention axes), GroupedQueryAttention, and keras.io's small transformer classifier."""
+    import keras
+
+    keras.utils.set_random_seed(3)
+    L = keras.layers
+    out = Writer(keras, os.path.join(FIXTURES, "keras3_attention"), keras.__version__)
+    rng = _rng(4)
+    TokenAndPositionEmbedding, MaskedAttention = keras3_attention_custom_objects(keras)
+
+    def data(n, *shape):
+        return rng.normal(size=(n,) + shape).astype("float32")
+
+    def tokens(n, length, vocab):
+        x = rng.integers(1, vocab, (n, length)).astype("int32")
+        for i in range(n):  # padded at the end, a different length per sample
+            x[i, length - (i % (length - 1)):] = 0
+        return x
+
+    # EinsumDense in its three equation forms, trained with Adam.
+    x = keras.Input((5, 8))
+    h = L.EinsumDense("ab...,bc->ac...", output_shape=3, bias_axes="c")(x)
+    h = L.EinsumDense("abc,cde->abde", output_shape=(None, 2, 4), bias_axes="de", activation="relu")(h)
+    h = L.EinsumDense("abcd,cde->abe", output_shape=(None, 6), bias_axes="e")(h)
+    y = L.EinsumDense("...b,bc->...c", output_shape=2)(h)
+    model = keras.Model(x, y, name="einsum_dense")
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    tx, ty = data(16, 5, 8), data(16, 3, 2)
+    model.fit(tx, ty, epochs=2, batch_size=8, verbose=0)
+    out.write("einsum_dense", model, data(4, 5, 8), {"EinsumDense"}, train=(tx, ty))
+
+    # Attention and AdditiveAttention on Embedding(mask_zero) masks; causal; a masked pooling.
+    model = MaskedAttention(15, 4, name="attention_masked")
+    tx, ty = [tokens(16, 6, 15), tokens(16, 7, 15)], data(16, 2)
+    model(tx)
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    model.fit(tx, ty, epochs=2, batch_size=8, verbose=0)
+    out.write("attention_masked", model, [tokens(5, 6, 15), tokens(5, 7, 15)],
+              {"Embedding", "Attention", "AdditiveAttention", "Concatenate", "GlobalAveragePooling1D", "Dense"},
+              train=(tx, ty))
+
+    # Concat scores, a key input, and the attention weights as a second output.
+    q, v, k = keras.Input((4, 3)), keras.Input((5, 2)), keras.Input((5, 3))
+    o, w = L.Attention(use_scale=True, score_mode="concat")([q, v, k], return_attention_scores=True)
+    model = keras.Model([q, v, k], [L.Dense(2)(o), w], name="attention_scores")
+    out.write("attention_scores", model, [data(3, 4, 3), data(3, 5, 2), data(3, 5, 3)],
+              {"Attention", "Dense"})
+
+    # Self-attention block (the fused path in Keras), trained with Adam.
+    x = keras.Input((6, 8))
+    h = L.MultiHeadAttention(num_heads=2, key_dim=4)(x, x)
+    h = L.LayerNormalization(epsilon=1e-6)(L.Add()([x, h]))
+    model = keras.Model(x, L.Dense(3)(h), name="mha_self")
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    tx, ty = data(16, 6, 8), data(16, 6, 3)
+    model.fit(tx, ty, epochs=2, batch_size=8, verbose=0)
+    out.write("mha_self", model, data(4, 6, 8), {"MultiHeadAttention", "LayerNormalization", "Add", "Dense"},
+              train=(tx, ty), weights=".weights.h5")
+
+    # Cross-attention with a key, value_dim, output_shape, and the scores as an output.
+    q, v, k = keras.Input((4, 8)), keras.Input((6, 8)), keras.Input((6, 5))
+    o, w = L.MultiHeadAttention(num_heads=3, key_dim=2, value_dim=3, output_shape=7,
+                                bias_initializer="random_normal")(q, v, k, return_attention_scores=True)
+    model = keras.Model([q, v, k], [o, w], name="mha_cross")
+    out.write("mha_cross", model, [data(3, 4, 8), data(3, 6, 8), data(3, 6, 5)], {"MultiHeadAttention"})
+
+    # Causal self-attention with a gate, and 2-D attention axes.
+    x = keras.Input((5, 8))
+    h = L.MultiHeadAttention(num_heads=2, key_dim=3, use_gate=True)(x, x, use_causal_mask=True)
+    model = keras.Model(x, L.Dense(2)(h), name="mha_causal")
+    out.write("mha_causal", model, data(3, 5, 8), {"MultiHeadAttention", "Dense"})
+    x = keras.Input((3, 4, 6))
+    h = L.MultiHeadAttention(num_heads=2, key_dim=3, attention_axes=(1, 2))(x, x)
+    model = keras.Model(x, L.Dense(2)(L.Flatten()(h)), name="mha_axes")
+    out.write("mha_axes", model, data(3, 3, 4, 6), {"MultiHeadAttention", "Flatten", "Dense"})
+
+    # Masks from Embedding(mask_zero) through MultiHeadAttention to a masked pooling.
+    t = keras.Input((7,), dtype="int32")
+    e = L.Embedding(20, 8, mask_zero=True)(t)
+    h = L.MultiHeadAttention(num_heads=2, key_dim=4)(e, e)
+    h = L.LayerNormalization(epsilon=1e-6)(L.Add()([e, h]))
+    # (Flatten: a layer with a `mask` argument here would make Keras write the mask as op nodes.)
+    model = keras.Model(t, L.Dense(1)(L.Flatten()(h)), name="mha_masked")
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    tx, ty = tokens(16, 7, 20), data(16, 1)
+    model.fit(tx, ty, epochs=2, batch_size=8, verbose=0)
+    out.write("mha_masked", model, tokens(5, 7, 20),
+              {"Embedding", "MultiHeadAttention", "LayerNormalization", "Add", "Flatten", "Dense"},
+              train=(tx, ty))
+
+    # Grouped-query attention, causal, trained with Adam.
+    x = keras.Input((6, 8))
+    h = L.GroupQueryAttention(head_dim=4, num_query_heads=4, num_key_value_heads=2)(x, x, use_causal_mask=True)
+    model = keras.Model(x, L.Dense(2)(h), name="gqa")
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    tx, ty = data(16, 6, 8), data(16, 6, 2)
+    model.fit(tx, ty, epochs=2, batch_size=8, verbose=0)
+    out.write("gqa", model, data(4, 6, 8), {"GroupedQueryAttention", "Dense"}, train=(tx, ty))
+
+    # keras.io "Text classification with Transformer": token + position embedding (a
+    # registered custom layer), one transformer block, pooling, classifier; trained.
+    maxlen, vocab, embed_dim, heads, ff_dim = 10, 30, 16, 2, 16
+    t = keras.Input((maxlen,), dtype="int32")
+    x = TokenAndPositionEmbedding(maxlen, vocab, embed_dim)(t)
+    att = L.MultiHeadAttention(num_heads=heads, key_dim=embed_dim)(x, x)
+    h = L.LayerNormalization(epsilon=1e-6)(L.Add()([x, L.Dropout(0.1)(att)]))
+    ffn = L.Dense(embed_dim)(L.Dense(ff_dim, activation="relu")(h))
+    h = L.LayerNormalization(epsilon=1e-6)(L.Add()([h, L.Dropout(0.1)(ffn)]))
+    h = L.Dropout(0.1)(L.GlobalAveragePooling1D()(h))
+    h = L.Dropout(0.1)(L.Dense(20, activation="relu")(h))
+    model = keras.Model(t, L.Dense(2, activation="softmax")(h), name="transformer")
+    model.compile(keras.optimizers.Adam(0.01), "sparse_categorical_crossentropy", metrics=["accuracy"])
+    tx, ty = rng.integers(0, vocab, (32, maxlen)).astype("int32"), rng.integers(0, 2, (32,)).astype("int32")
+    model.fit(tx, ty, epochs=2, batch_size=8, verbose=0)
+    out.write("transformer", model, rng.integers(0, vocab, (4, maxlen)).astype("int32"),
+              {"MultiHeadAttention", "LayerNormalization", "Add", "Dropout", "Dense", "GlobalAveragePooling1D",
+               "Embedding"}, train=(tx, ty), weights=".weights.h5")
+    out.close()
+
+
 # -- tf.keras 2 (legacy .h5) ----------------------------------------------------------------
 def make_tf2():
     import tensorflow as tf
@@ -412,7 +593,7 @@ def make_tf2():
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in ("keras3", "keras3_rnn", "tf2"):
+    if len(sys.argv) != 2 or sys.argv[1] not in ("keras3", "keras3_rnn", "keras3_attention", "tf2"):
         sys.exit(__doc__)
     if sys.argv[1] == "keras3":
         os.environ.setdefault("KERAS_BACKEND", "jax")
@@ -420,5 +601,8 @@ if __name__ == "__main__":
     elif sys.argv[1] == "keras3_rnn":
         os.environ.setdefault("KERAS_BACKEND", "jax")
         make_keras3_rnn()
+    elif sys.argv[1] == "keras3_attention":
+        os.environ.setdefault("KERAS_BACKEND", "jax")
+        make_keras3_attention()
     else:
         make_tf2()

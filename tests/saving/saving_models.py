@@ -62,6 +62,56 @@ class TwoTower(keras.Model):
         return config
 
 
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class TokenAndPositionEmbedding(keras.layers.Layer):
+    """Embedding(tokens) + Embedding(positions 0..T-1) (keras.io's text transformer)."""
+
+    def __init__(self, maxlen, vocab_size, embed_dim, **kwargs):
+        super().__init__(**kwargs)
+        self.maxlen, self.vocab_size, self.embed_dim = maxlen, vocab_size, embed_dim
+        self.token_emb = L.Embedding(input_dim=vocab_size, output_dim=embed_dim)
+        self.pos_emb = L.Embedding(input_dim=maxlen, output_dim=embed_dim)
+
+    def build(self, input_shape):
+        self.token_emb.build(input_shape)
+        self.pos_emb.build((input_shape[-1],))
+
+    def call(self, x):
+        positions = self.pos_emb(ops.arange(0, ops.shape(x)[-1], 1))
+        return self.token_emb(x) + positions
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"maxlen": self.maxlen, "vocab_size": self.vocab_size, "embed_dim": self.embed_dim})
+        return config
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class MaskedAttention(keras.Model):
+    """Attention and causal AdditiveAttention on Embedding(mask_zero) masks, concatenated and
+    mask-averaged (the subclassed model of make_fixtures.py)."""
+
+    def __init__(self, vocab=15, dim=4, **kwargs):
+        super().__init__(**kwargs)
+        self.vocab, self.dim = vocab, dim
+        self.emb = L.Embedding(vocab, dim, mask_zero=True)
+        self.dot = L.Attention(use_scale=True)
+        self.additive = L.AdditiveAttention()
+        self.cat = L.Concatenate()
+        self.pool = L.GlobalAveragePooling1D()
+        self.head = L.Dense(2)
+
+    def call(self, inputs):
+        eq, ev = self.emb(inputs[0]), self.emb(inputs[1])
+        a = self.cat([self.dot([eq, ev]), self.additive([eq, ev, ev], use_causal_mask=True)])
+        return self.head(self.pool(a))
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"vocab": self.vocab, "dim": self.dim})
+        return config
+
+
 def sequential():
     return keras.Sequential([
         keras.Input((6,)), L.Dense(8, activation="relu"), L.Dropout(0.2),
@@ -119,16 +169,38 @@ def seq2seq():
     return keras.Model([enc, dec], L.Dense(2)(y), name="seq2seq")
 
 
+def attention():
+    q, v = keras.Input((4, 6), name="q"), keras.Input((5, 6), name="v")
+    a = L.Attention(use_scale=True)([q, v])
+    b = L.AdditiveAttention()([q, v], use_causal_mask=True)
+    m = L.MultiHeadAttention(num_heads=2, key_dim=3)(q, v)
+    g = L.GroupedQueryAttention(head_dim=3, num_query_heads=4, num_key_value_heads=2)(q, v, use_causal_mask=True)
+    # (4, 5), not (None, 5): Keras leaves a None of output_shape unknown, and Flatten needs it.
+    h = L.EinsumDense("abc,cd->abd", output_shape=(4, 5), bias_axes="d", activation="relu")(
+        L.Concatenate()([a, b, m, g]))
+    return keras.Model([q, v], L.Dense(2)(L.Flatten()(h)), name="attention")
+
+
+def transformer():
+    t = keras.Input((8,), dtype="int32")
+    x = TokenAndPositionEmbedding(8, 10, 8)(t)
+    h = L.LayerNormalization(epsilon=1e-6)(L.Add()([x, L.MultiHeadAttention(num_heads=2, key_dim=4)(x, x)]))
+    h = L.LayerNormalization(epsilon=1e-6)(L.Add()([h, L.Dense(8)(L.Dense(16, activation="relu")(h))]))
+    return keras.Model(t, L.Dense(2, activation="softmax")(L.GlobalAveragePooling1D()(h)), name="transformer")
+
+
 def data_for(model, n=8, seed=0):
     """Inputs and targets matching a model's inputs and outputs."""
     rng = np.random.default_rng(seed)
 
-    def draw(shape):
+    def draw(shape, dtype="float32"):
+        if dtype.startswith("int"):  # token ids (the vocabularies here have 10 or more entries)
+            return rng.integers(0, 10, size=(n,) + tuple(shape[1:])).astype(dtype)
         return rng.normal(size=(n,) + tuple(shape[1:])).astype("float32")
 
     if isinstance(model, TwoTower):
         return draw((None, 3)), draw((None, 2))
-    xs = [draw(t.shape) for t in model.inputs]
+    xs = [draw(t.shape, t.dtype) for t in model.inputs]
     ys = [draw(t.shape) for t in model.outputs]
     return (xs if len(xs) > 1 else xs[0]), (ys if len(ys) > 1 else ys[0])
 
@@ -141,4 +213,6 @@ BUILDERS = {
     "custom_layer": custom_layer,
     "recurrent": recurrent,
     "seq2seq": seq2seq,
+    "attention": attention,
+    "transformer": transformer,
 }

@@ -49,9 +49,9 @@ def _cases(kind):
 
 
 def _keras3_cases():
-    """(folder, name, info) of every Keras 3 fixture: the general models and the recurrent ones."""
+    """(folder, name, info) of every Keras 3 fixture: the general, recurrent and attention models."""
     return [pytest.param(kind, *p.values, id=f"{kind}-{p.id}", marks=p.marks)
-            for kind in ("keras3", "keras3_rnn") for p in _cases(kind)]
+            for kind in ("keras3", "keras3_rnn", "keras3_attention") for p in _cases(kind)]
 
 
 def _assert_close(outputs, expected, atol):
@@ -108,7 +108,8 @@ def test_keras3_file_resaves_with_the_same_layout(kind, name, info, tmp_path):
 
 @pytest.mark.parametrize("kind, name", [("keras3", "seq_dense"), ("keras3", "nested"),
                                         ("keras3", "subclassed"), ("keras3_rnn", "seq_lstm_gru"),
-                                        ("keras3_rnn", "masked_bidirectional")])
+                                        ("keras3_rnn", "masked_bidirectional"),
+                                        ("keras3_attention", "mha_self"), ("keras3_attention", "transformer")])
 def test_keras3_weights_files_load_into_kerasnet_models(kind, name):
     model = keras.saving.load_model(os.path.join(FIXTURES, kind, name + ".keras"))
     group = _arrays(kind, name)

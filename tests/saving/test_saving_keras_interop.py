@@ -45,8 +45,9 @@ _CHILD = textwrap.dedent("""
     sys.path.insert(0, {here!r})
     import numpy as np
     import keras
-    from make_fixtures import keras3_custom_objects
+    from make_fixtures import keras3_attention_custom_objects, keras3_custom_objects
     keras3_custom_objects(keras)
+    keras3_attention_custom_objects(keras)
     folder = sys.argv[1]
     results = {{}}
     for name in sorted(n[:-6] for n in os.listdir(folder) if n.endswith(".keras")):

@@ -60,6 +60,10 @@ _SPECIAL_MODULES = {
     "Variable": "keras",
     "SeedGenerator": "keras.random",
 }
+# Classes Keras exports (and so serializes) under another name; kerasnet exports both.
+_PUBLIC_CLASS_NAMES = {
+    "GroupedQueryAttention": "GroupQueryAttention",
+}
 # Keras module -> the kerasnet modules searched for its names.
 _NAMESPACES = {
     "keras.layers": ("kerasnet.layers",),
@@ -296,7 +300,7 @@ def _serialize_instance(obj):
     if registered is None and _is_kerasnet(cls):
         out = {
             "module": public_module(cls),
-            "class_name": cls.__name__,
+            "class_name": _PUBLIC_CLASS_NAMES.get(cls.__name__, cls.__name__),
             "config": config,
             "registered_name": None,
         }
