@@ -403,7 +403,11 @@ def attention(
     mask: _TensorLike | None = None,
     scale: float = 1.0,
     causal: bool = False,
+    dropout_rate: float = 0.0,
+    seed: int = 0,
+    offset: int = 0,
 ) -> Tensor: ...
+def attention_dropout_counters(batch: int, heads: int, queries: int, keys: int) -> int: ...
 
 # ---- rnn -----------------------------------------------------------------------------------------
 def gru(

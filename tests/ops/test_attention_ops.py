@@ -73,3 +73,71 @@ def test_errors():
         A.dot_product_attention(q, k, v, mask=np.ones((5, 4), bool))
     with pytest.raises(ValueError, match="soft_cap"):
         A.dot_product_attention(q, k, v, attn_logits_soft_cap=5.0)
+
+
+def _dropped_probabilities(rate, seed, offset, causal=False, T=6, S=37, N=2):
+    """With one-hot values (v[s] = e_s) the output rows are the dropped probability rows."""
+    rng = np.random.default_rng(5)
+    q = rng.normal(size=(1, T, N, 4))
+    k = rng.normal(size=(1, S, N, 4))
+    v = np.broadcast_to(np.eye(S)[None, :, None, :], (1, S, N, S)).copy()
+    dropped = np.asarray(keras.ops.convert_to_tensor(
+        __import__("kerasnet")._C.attention(q, k, v, None, None, 0.5, causal, rate, seed, offset)))
+    full = ref_attention(q, k, v, scale=0.5, is_causal=causal)
+    return dropped, full
+
+
+def test_dropout_keeps_or_zeroes_each_probability_and_scales_the_kept():
+    dropped, full = _dropped_probabilities(0.3, 1234, 0)
+    ratio = dropped / full
+    kept = np.isclose(ratio, 1 / 0.7, rtol=1e-9)
+    assert np.all(kept | (dropped == 0))
+    assert 0.2 < 1 - kept.mean() < 0.4  # about `rate` of them dropped (444 draws)
+    again, _ = _dropped_probabilities(0.3, 1234, 0)
+    np.testing.assert_array_equal(again, dropped)  # the same (seed, offset): the same mask
+    other, _ = _dropped_probabilities(0.3, 1234, 999)
+    assert not np.array_equal(other, dropped)
+    none, _ = _dropped_probabilities(0.0, 1234, 0)
+    np.testing.assert_allclose(none, full, atol=1e-12)
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_dropout_gradients_match_finite_differences(causal):
+    """Backward draws the same mask again: with (seed, offset) fixed the op is a deterministic
+    function whose tape gradient must equal central differences."""
+    C = __import__("kerasnet")._C
+    rng = np.random.default_rng(2)
+    q, k, v = (rng.normal(size=s) for s in [(1, 3, 2, 2), (1, 4, 2, 2), (1, 4, 2, 3)])
+    w = rng.normal(size=(1, 3, 2, 3))
+
+    def run(q, k, v):
+        return C.attention(q, k, v, None, None, 0.7, causal, 0.4, 77, 5)
+
+    xs = [keras.Variable(x, dtype="float64") for x in (q, k, v)]
+    with keras.GradientTape() as tape:
+        loss = keras.ops.sum(run(*xs) * w)
+    grads = [np.asarray(g) for g in tape.gradient(loss, xs)]
+    args = [q, k, v]
+    for i, g in enumerate(grads):
+        fd = np.zeros_like(args[i])
+        for idx in np.ndindex(args[i].shape):
+            for sign in (1, -1):
+                moved = [a.copy() for a in args]
+                moved[i][idx] += sign * 1e-6
+                fd[idx] += sign * float(np.sum(np.asarray(run(*moved)) * w)) / 2e-6
+        np.testing.assert_allclose(g, fd, rtol=1e-5, atol=1e-8)
+
+
+def test_attention_with_dropout_seeds_and_rate():
+    rng = np.random.default_rng(0)
+    q, k, v = _qkv(rng, 2, 5, 6, 2, 2, 4, 3, "float64")
+    a = np.asarray(A.attention_with_dropout(q, k, v, 0.5, seed=3))
+    b = np.asarray(A.attention_with_dropout(q, k, v, 0.5, seed=3))
+    np.testing.assert_array_equal(a, b)
+    gen = keras.random.SeedGenerator(3)
+    c, d = (np.asarray(A.attention_with_dropout(q, k, v, 0.5, seed=gen)) for _ in range(2))
+    assert not np.array_equal(c, d)  # a generator advances
+    np.testing.assert_allclose(np.asarray(A.attention_with_dropout(q, k, v, 0.0)), ref_attention(q, k, v),
+                               atol=1e-12)
+    with pytest.raises(ValueError, match="rate"):
+        A.attention_with_dropout(q, k, v, 1.0)

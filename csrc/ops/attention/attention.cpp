@@ -80,6 +80,7 @@ TensorList attention_gradient(const Node& n, const AttentionAttrs& a, const Grad
   const Tensor mask = a.has_mask ? n.saved_tensor(next++) : Tensor();
   AttentionBackwardArgs b{};
   b.fwd = make_args(q, k, v, bias, mask, a.scale, a.causal);
+  b.fwd.dropout = a.dropout;
   b.fwd.out = n.saved_tensor(kOut).raw_data();
   b.fwd.lse = n.saved_tensor(kLse).raw_data();
   const Tensor dout = contiguous(ctx.grad());
@@ -106,20 +107,24 @@ TensorList attention_gradient(const Node& n, const AttentionAttrs& a, const Grad
 }  // namespace
 
 Tensor attention(const Tensor& q_in, const Tensor& k_in, const Tensor& v_in, const Tensor& bias_in,
-                 const Tensor& mask_in, double scale, bool causal) {
+                 const Tensor& mask_in, double scale, bool causal,
+                 const AttentionDropout& dropout) {
+  KN_CHECK(dropout.rate >= 0.0 && dropout.rate < 1.0,
+           "attention: the dropout rate must be in [0, 1), got ", dropout.rate);
   check_inputs(q_in, k_in, v_in, bias_in, mask_in);
   common_device(OpId::attention, {&q_in, &k_in, &v_in});
   const Tensor q = contiguous(q_in), k = contiguous(k_in), v = contiguous(v_in);
   const Tensor bias = bias_in.defined() ? bias_in : Tensor();
   const Tensor mask = mask_in.defined() ? mask_in : Tensor();
   AttentionArgs a = make_args(q, k, v, bias, mask, scale, causal);
+  a.dropout = dropout;
   Tensor out = Tensor::empty(Shape{a.B, a.T, a.N, a.Hv}, q.dtype(), q.device());
   Tensor lse = Tensor::empty(Shape{a.B, a.N, a.T}, q.dtype(), q.device());
   a.out = out.raw_data();
   a.lse = lse.raw_data();
   run_kernel<AttentionKernelFn>(OpId::attention, q.device(), a);
   if (autograd::any_tape_recording()) {
-    AttentionAttrs attrs{scale, causal, bias.defined(), mask.defined()};
+    AttentionAttrs attrs{scale, causal, bias.defined(), mask.defined(), dropout};
     TensorList inputs{q_in, k_in, v_in};
     if (bias.defined()) inputs.push_back(bias_in);
     TensorList saved{q, k, v, out, lse};

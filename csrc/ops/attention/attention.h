@@ -18,12 +18,27 @@
 
 namespace kn {
 
+// Dropout on the attention probabilities (rate > 0): element (b, n, t, s) is kept when the
+// counter-based draw (seed, offset + its counter, attention_dropout_counters) is >= rate, and
+// kept ones are scaled by 1 / (1 - rate); backward draws the same mask again.
+struct AttentionDropout {
+  double rate = 0.0;
+  uint64_t seed = 0;
+  uint64_t offset = 0;
+};
+
 struct AttentionAttrs {
   double scale = 1.0;
   bool causal = false;
   bool has_bias = false;
   bool has_mask = false;
+  AttentionDropout dropout;
 };
+
+// Counters a dropout draw consumes: one Philox block (4 draws) per 4 keys of each score row.
+inline uint64_t attention_dropout_counters(int64_t B, int64_t N, int64_t T, int64_t S) {
+  return uint64_t(B) * uint64_t(N) * uint64_t(T) * uint64_t((S + 3) / 4);
+}
 
 struct AttentionArgs {
   int64_t B, T, S, N, K, H, Hv;
@@ -36,6 +51,7 @@ struct AttentionArgs {
   int64_t mask_strides[4];
   double scale;
   bool causal;
+  AttentionDropout dropout;
   void* out;  // [B, T, N, Hv]
   void* lse;  // [B, N, T] log-sum-exp of each row's scores (saved for backward)
   DType dtype;
@@ -57,7 +73,8 @@ namespace ops {
 
 // `bias` and `mask` may be undefined.
 Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& bias,
-                 const Tensor& mask, double scale, bool causal);
+                 const Tensor& mask, double scale, bool causal,
+                 const AttentionDropout& dropout = AttentionDropout{});
 
 }  // namespace ops
 }  // namespace kn

@@ -11,7 +11,9 @@
 // its query heads and query tiles it recomputes a chunk's P = exp(scores - lse), then
 //   dV += P^T dO,  dP = dO V^T,  dS = P (dP - D) with D = rowsum(dO out),
 //   dK += dS^T Q scale,  dQ += dS K scale.
-// Memory: per thread a few BQ x KC buffers, never [B, N, T, S] (only for a bias gradient).
+// Dropout of the probabilities draws its keep mask from the counter-based generator, the same
+// in backward. Memory: per thread a few BQ x KC buffers, never [B, N, T, S] (only for a bias
+// gradient).
 #include <cfloat>
 #include <cmath>
 #include <cstring>
@@ -23,6 +25,7 @@
 #include "cpu/vec/vec_math.h"
 #include "ops/attention/attention.h"
 #include "ops/op_registry.h"
+#include "ops/random/philox.h"
 
 namespace kn {
 namespace KN_ISA_NS {
@@ -132,6 +135,25 @@ inline void softmax_grad_row(const T* p, T* dp, int64_t n, T d, T c) {
   }
 }
 
+// Dropout of one row of probabilities (query t of head n, keys c0..c0+cn): dst[j] = src[j] /
+// (1 - rate) where the draw for (b, n, t, c0 + j) is >= rate, else 0 (attention.h). Draws come
+// four per Philox block; a row's blocks start at a multiple of 4 keys.
+template <class T>
+void dropout_row(const AttentionArgs& a, int64_t b, int64_t n, int64_t t, int64_t c0, int64_t cn,
+                 const T* src, T* dst) {
+  const float rate = float(a.dropout.rate);
+  const T keep_scale = T(1) / T(1 - a.dropout.rate);
+  const uint64_t row =
+      (uint64_t(b * a.N + n) * uint64_t(a.T) + uint64_t(t)) * uint64_t((a.S + 3) / 4);
+  for (int64_t j = 0; j < cn;) {
+    const int64_t s = c0 + j;
+    const Philox4 r = philox4x32(a.dropout.offset + row + uint64_t(s / 4), a.dropout.seed);
+    for (int64_t w = s % 4; w < 4 && j < cn; ++w, ++j) {
+      dst[j] = philox_unit_float(r.v[w]) >= rate ? src[j] * keep_scale : T(0);
+    }
+  }
+}
+
 // The head's keys (or values) transposed: dst[h, s] = src[b, s, kv, h] (row stride K*D).
 template <class T>
 void transpose_head(const T* src, int64_t S, int64_t rs, int64_t D, T* dst) {
@@ -216,6 +238,9 @@ void attention_forward(const AttentionArgs& a) {
           if (corr != T(1)) {
             for (int64_t h = 0; h < Hv; ++h) acc[r * Hv + h] *= corr;
           }
+          // Dropout after the normaliser has the row's full sum (the kept mass is not
+          // renormalised).
+          if (a.dropout.rate > 0) dropout_row<T>(a, b, n, t0 + r, c0, cn, row, row);
         }
         mm<T>(rows, Hv, cn, sc.data(), kKC, false, vh + c0 * K * Hv, K * Hv, false, acc.data(), Hv,
               true);
@@ -260,7 +285,7 @@ void attention_backward(const AttentionBackwardArgs& ba) {
   const int64_t tiles = (Tq + kBQ - 1) / kBQ;
   parallel_for(0, B * K, 1, [&](int64_t w0, int64_t w1) {
     std::vector<T> kt(size_t(H * S)), vt(size_t(Hv * S)), p(size_t(kBQ * kKC)),
-        dp(size_t(kBQ * kKC));
+        dp(size_t(kBQ * kKC)), pd(a.dropout.rate > 0 ? size_t(kBQ * kKC) : 0);
     std::vector<T> dqt(size_t(kBQ * H)), d(kBQ);
     for (int64_t w = w0; w < w1; ++w) {
       const int64_t b = w / K, kv = w % K;
@@ -299,11 +324,24 @@ void attention_backward(const AttentionBackwardArgs& ba) {
               if (lrow[r] <= neg / T(2)) std::fill(row, row + cn, T(1) / T(S));
               else exp_shift_sum<T>(row, cn, lrow[r]);
             }
-            // dV += P^T dO;  dP = dO V^T
-            mm<T>(cn, Hv, rows, p.data(), kKC, true, dot, N * Hv, false, dvh + c0 * K * Hv, K * Hv,
-                  true);
+            // dV += P^T dO;  dP = dO V^T. With dropout, V met the dropped P~ = P Z / (1 - rate):
+            // dV += P~^T dO and the gradient reaching P is dP Z / (1 - rate).
+            const bool drop = a.dropout.rate > 0;
+            if (drop) {
+              for (int64_t r = 0; r < rows; ++r) {
+                dropout_row<T>(a, b, n, t0 + r, c0, cn, p.data() + r * kKC, pd.data() + r * kKC);
+              }
+            }
+            mm<T>(cn, Hv, rows, drop ? pd.data() : p.data(), kKC, true, dot, N * Hv, false,
+                  dvh + c0 * K * Hv, K * Hv, true);
             mm<T>(rows, cn, Hv, dot, N * Hv, false, vt.data() + c0, S, false, dp.data(), kKC,
                   false);
+            if (drop) {
+              for (int64_t r = 0; r < rows; ++r) {
+                T* dpr = dp.data() + r * kKC;
+                dropout_row<T>(a, b, n, t0 + r, c0, cn, dpr, dpr);
+              }
+            }
             for (int64_t r = 0; r < rows; ++r) {
               T* pr = p.data() + r * kKC;
               T* dpr = dp.data() + r * kKC;

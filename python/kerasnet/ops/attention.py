@@ -77,6 +77,39 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     return _C.squeeze(out, 0) if unbatched else out
 
 
+def attention_with_dropout(query, key, value, rate, seed=None, mask=None, scale=None, is_causal=False):
+    """dot_product_attention with dropout of the attention probabilities (what Keras'
+    MultiHeadAttention does in training), in the fused op: the keep mask comes from the
+    engine's counter-based generator and backward draws it again, so no [B, N, T, S] mask is
+    stored. `seed`: an int, a `kerasnet.random.SeedGenerator` (anything with `next(count)`),
+    or None (the global stream). Kept probabilities are scaled by 1 / (1 - rate); the softmax
+    is not renormalised."""
+    if not 0.0 <= rate < 1.0:
+        raise ValueError("Invalid value received for argument `rate`. Expected a float value in "
+                         f"[0, 1). Received: rate={rate}")
+    query, key, value, _ = _standardize(query, key, value, None)
+    _check(query, key, value)
+    if query.ndim != 4:
+        raise ValueError(f"attention_with_dropout expects 4D inputs, got query.shape={tuple(query.shape)}")
+    scale = 1.0 / math.sqrt(key.shape[-1]) if scale is None else float(scale)
+    if mask is not None:
+        mask = _as_tensor(mask)
+        if mask.dtype != "bool":
+            mask = _C.cast(mask, "bool")
+    count = _C.attention_dropout_counters(query.shape[0], query.shape[2], query.shape[1], key.shape[1])
+    if seed is None:
+        seed_value, offset = _C.reserve_random(max(count, 1))
+    elif hasattr(seed, "next"):
+        seed_value, offset = seed.next(count)
+    elif isinstance(seed, int) and not isinstance(seed, bool):
+        seed_value, offset = seed & 0xFFFFFFFFFFFFFFFF, 0
+    else:
+        raise ValueError("Argument `seed` must be either an integer or an instance of `SeedGenerator`. "
+                         f"Received: seed={seed!r}")
+    return _C.attention(query, key, value, None, mask, scale, bool(is_causal), float(rate),
+                        int(seed_value), int(offset))
+
+
 def dot_product_attention_composite(query, key, value, bias=None, mask=None, scale=None, is_causal=False):
     """The same result from matmul, masked softmax and matmul (the [B, N, T, S] scores held)."""
     query, key, value, bias = _standardize(query, key, value, bias)

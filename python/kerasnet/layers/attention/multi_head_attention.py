@@ -27,6 +27,7 @@ from kerasnet.layers.activations.softmax import Softmax
 from kerasnet.layers.core.einsum_dense import EinsumDense
 from kerasnet.layers.layer import Layer
 from kerasnet.layers.regularization.dropout import Dropout
+from kerasnet.ops.attention import attention_with_dropout
 
 
 class MultiHeadAttention(Layer):
@@ -266,6 +267,15 @@ class MultiHeadAttention(Layer):
                 attention_mask = _expand_mask(attention_mask, 4, -len(self._attention_axes) * 2 - 1)
             out = ops.dot_product_attention(query, key, value, mask=attention_mask,
                                             scale=self._inverse_sqrt_key_dim, is_causal=use_causal_mask)
+            return out, None
+        if (self._dropout > 0.0 and training and attention_mask is None and not return_attention_scores
+                and query.ndim == 4 and _has_fused_attention()):
+            # Dropout of the probabilities inside the fused op (its keep mask is redrawn in
+            # backward, no [B, N, T, S] tensor is held). Only without an attention mask: a row
+            # with every key masked is where Keras' composite path differs from the fused one.
+            out = attention_with_dropout(query, key, value, self._dropout,
+                                         seed=self._dropout_layer.seed_generator,
+                                         scale=self._inverse_sqrt_key_dim, is_causal=use_causal_mask)
             return out, None
         if use_causal_mask:
             causal = self._compute_causal_mask(query, value)
