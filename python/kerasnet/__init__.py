@@ -14,7 +14,7 @@ import os as _os
 # other processes for long.
 _os.environ.setdefault("GOMP_SPINCOUNT", "200000")
 
-__version__ = "0.1.0"
+from kerasnet._version import __version__  # noqa: E402,F401
 
 from kerasnet.backend import (  # noqa: E402,F401
     GradientTape,

@@ -6,14 +6,11 @@ as Keras does, so cross-entropy losses can work from the logits.
 """
 
 from kerasnet import ops
+from kerasnet.backend.keras_tensor import KerasTensor
 from kerasnet.ops.fused_activation import FusedActivation, register_fused_activation
 
 
 def _is_symbolic(x):
-    try:
-        from kerasnet.backend.keras_tensor import KerasTensor
-    except ImportError:  # the Functional API is not there yet
-        return False
     return isinstance(x, KerasTensor)
 
 

@@ -6,6 +6,7 @@ to KerasTensors records a graph node, and applying a `kerasnet.ops` function or
 an operator (`x + 1`, `x[:, 0]`) records an op node (see ops/symbolic.py).
 """
 
+from kerasnet.backend import tree
 from kerasnet.backend.dtypes import standardize_dtype
 
 
@@ -47,9 +48,7 @@ class KerasTensor:
         return len(self._shape)
 
     def reshape(self, newshape):
-        from kerasnet import ops
-
-        return ops.reshape(self, newshape)
+        return self._op("reshape", self, newshape)
 
     def __repr__(self):
         return (
@@ -86,6 +85,7 @@ class KerasTensor:
 
     # Operators record op nodes (ops/symbolic.py).
     def _op(self, name, *args):
+        # Mutual dependency: kerasnet.ops imports backend, so backend reaches ops on use.
         from kerasnet import ops
 
         return getattr(ops, name)(*args)
@@ -117,6 +117,7 @@ class KerasTensor:
     def __invert__(self): return self._op("logical_not", self)
 
     def __getitem__(self, key):
+        # Mutual dependency: kerasnet.ops imports backend, so backend reaches ops on use.
         from kerasnet.ops.symbolic import symbolic_getitem
 
         return symbolic_getitem(self, key)
@@ -127,8 +128,6 @@ def is_keras_tensor(x):
 
 
 def any_symbolic_tensors(args=(), kwargs=None):
-    from kerasnet.utils import tree
-
     for x in tree.flatten((list(args), kwargs or {})):
         if isinstance(x, KerasTensor):
             return True

@@ -2,6 +2,9 @@
 
 import gc
 
+from kerasnet import _C
+from kerasnet.backend import naming
+
 
 def clear_session(free_memory=True):
     """Resets layer/model auto-naming (the next Dense is `dense` again), as in Keras.
@@ -9,9 +12,6 @@ def clear_session(free_memory=True):
     With free_memory, also runs the garbage collector and hands the engine's cached CPU
     (and GPU) blocks back to the system.
     """
-    from kerasnet import _C
-    from kerasnet.utils import naming
-
     naming.reset_uids()
     if free_memory:
         gc.collect()

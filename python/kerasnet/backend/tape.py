@@ -11,7 +11,7 @@ import functools
 from kerasnet import _C
 from kerasnet.backend.tensor import Tensor, as_tensor
 from kerasnet.backend.variable import variable_by_id
-from kerasnet.utils import tree
+from kerasnet.backend import tree
 
 # `with RecordingPaused():` runs engine ops that no active tape records (metrics, the
 # zero runs that infer symbolic output shapes, a custom gradient's forward pass).

@@ -53,6 +53,7 @@ class Variable(_C.Tensor):
             )
         dtype = standardize_dtype(dtype)
         if isinstance(initializer, str):
+            # Mutual dependency: initializers build on backend; a name is resolved on use.
             from kerasnet import initializers
 
             initializer = initializers.get(initializer)

@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 
 from kerasnet.callbacks.callback import Callback
+from kerasnet.callbacks.early_stopping import monitor_direction
 
 
 class ModelCheckpoint(Callback):
@@ -104,8 +105,6 @@ class ModelCheckpoint(Callback):
 
     def _is_improvement(self, current):
         if self._direction is None:
-            from kerasnet.callbacks.early_stopping import monitor_direction
-
             self._direction = monitor_direction("ModelCheckpoint", self.model, self.monitor,
                                                 self.mode)
         if self.best is None:

@@ -5,6 +5,7 @@ import os
 import numpy as np
 
 from kerasnet.datasets import _npz
+from kerasnet.backend import image_data_format
 
 
 def load_batch(fpath, label_key="labels"):
@@ -52,8 +53,6 @@ def find_folder(root, marker):
 
 def to_image_format(x_train, x_test):
     """Channels-first batches to the configured image data format."""
-    from kerasnet.backend import image_data_format
-
     if image_data_format() == "channels_last":
         return x_train.transpose(0, 2, 3, 1), x_test.transpose(0, 2, 3, 1)
     return x_train, x_test

@@ -70,6 +70,8 @@ from kerasnet.layers.rnn.rnn import RNN
 from kerasnet.layers.rnn.simple_rnn import SimpleRNN, SimpleRNNCell
 from kerasnet.layers.rnn.stacked_rnn_cells import StackedRNNCells
 from kerasnet.layers.rnn.time_distributed import TimeDistributed
+from kerasnet.saving.serialization_lib import deserialize_keras_object as _deserialize_keras_object
+from kerasnet.saving.serialization_lib import serialize_keras_object as _serialize_keras_object
 
 # Keras' aliases.
 GroupQueryAttention = GroupedQueryAttention
@@ -92,13 +94,9 @@ GlobalMaxPool3D = GlobalMaxPooling3D
 
 def serialize(layer):
     """The Keras config dict of a layer (`{"module", "class_name", "config", ...}`)."""
-    from kerasnet.saving.serialization_lib import serialize_keras_object
-
-    return serialize_keras_object(layer)
+    return _serialize_keras_object(layer)
 
 
 def deserialize(config, custom_objects=None):
     """A layer instance from a config made by `serialize`."""
-    from kerasnet.saving.serialization_lib import deserialize_keras_object
-
-    return deserialize_keras_object(config, custom_objects=custom_objects)
+    return _deserialize_keras_object(config, custom_objects=custom_objects)

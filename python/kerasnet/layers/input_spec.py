@@ -1,5 +1,7 @@
 """InputSpec: the rank, axis sizes and dtype a layer accepts, and the check."""
 
+from kerasnet.backend import tree
+
 
 class InputSpec:
     """What a layer expects of an input.
@@ -63,8 +65,6 @@ def assert_input_compatibility(input_spec, inputs, layer_name):
     """Raises ValueError, in Keras' words, when `inputs` do not fit `input_spec`."""
     if input_spec is None:
         return
-    from kerasnet.utils import tree
-
     specs = input_spec if isinstance(input_spec, (list, tuple)) else [input_spec]
     flat = tree.flatten(inputs)
     if len(flat) != len(specs):

@@ -25,7 +25,7 @@ from kerasnet.backend.variable import Variable
 from kerasnet.layers import call_context
 from kerasnet.layers.input_spec import assert_input_compatibility
 from kerasnet.layers.node import Node
-from kerasnet.utils import naming, tree
+from kerasnet.backend import naming, tree
 
 _SIGNATURES = {}
 
@@ -555,9 +555,6 @@ class Layer:
 
     def load_own_variables(self, store):
         """Reads this layer's own variables back (count and shapes checked)."""
-        # Imported here: saving_lib loads h5py, which `import kerasnet.layers` need not pay for.
-        from kerasnet.saving.saving_lib import load_variables
-
         load_variables(self, self._trainable_variables + self._non_trainable_variables, store)
 
     def __repr__(self):
@@ -578,6 +575,43 @@ class Layer:
             raise AttributeError(f"Layer {self.name} has no inbound nodes.")
         outs = self._inbound_nodes[0].outputs
         return outs[0] if len(outs) == 1 else outs
+
+
+def load_variables(obj, variables, store):
+    """Assigns store["0"], store["1"], ... to `variables` of `obj` (checked): the loading half of
+    `Layer.load_own_variables`, shared by layers that load a subset of their variables."""
+    keys = store.keys()
+    if len(keys) != len(variables):
+        if not variables and not getattr(obj, "built", True):
+            raise ValueError(
+                f"Layer '{obj.name}' was never built and thus it doesn't have "
+                f"any variables. However the weights file lists {len(keys)} "
+                "variables for this layer. Build it in `build()` (or implement "
+                "`build_from_config()`) so that loading can create its state."
+            )
+        raise ValueError(
+            f"Layer '{obj.name}' expected {len(variables)} variables, but "
+            f"received {len(keys)} variables during loading. "
+            f"Expected: {[v.name for v in variables]}"
+        )
+    values = []
+    for i, v in enumerate(variables):
+        try:
+            value = store[str(i)]
+        except KeyError:
+            raise ValueError(
+                f"Layer '{obj.name}': the weights file has no dataset "
+                f"'{i}' for variable '{v.name}' (found: {sorted(keys)})."
+            ) from None
+        if tuple(np.shape(value)) != tuple(v.shape):
+            raise ValueError(
+                f"Layer '{obj.name}' weight '{v.name}' has shape "
+                f"{tuple(v.shape)}, but the saved value has shape "
+                f"{tuple(np.shape(value))}."
+            )
+        values.append(value)
+    for v, value in zip(variables, values):
+        v.assign(np.asarray(value, dtype=v.dtype))
 
 
 # ---------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Node: one call of a layer on symbolic tensors, an edge set of the Functional graph."""
 
 from kerasnet.backend.keras_tensor import KerasHistory, KerasTensor
-from kerasnet.utils import tree
+from kerasnet.backend import tree
 
 
 class Node:

@@ -17,7 +17,7 @@ from kerasnet.saving.serialization_lib import (
     serialize_keras_object,
 )
 from kerasnet.backend import Tensor, floatx, is_tensor, standardize_dtype
-from kerasnet.utils import tree
+from kerasnet.backend import tree
 
 REDUCTIONS = (
     "sum_over_batch_size",
@@ -151,6 +151,7 @@ class LossFunctionWrapper(Loss):
     def from_config(cls, config):
         config = dict(config)
         if "fn" in config:
+            # Mutual dependency: the package's ALL_OBJECTS_DICT is built from this module.
             from kerasnet import losses
 
             config["fn"] = deserialize_keras_object(

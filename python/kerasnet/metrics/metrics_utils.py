@@ -18,6 +18,7 @@ import numpy as np
 from kerasnet import ops
 from kerasnet.backend import epsilon
 from kerasnet.losses.loss import squeeze_or_expand_to_same_rank
+from kerasnet.saving.serialization_lib import to_snake_case
 
 NEG_INF = -1e10
 
@@ -293,6 +294,7 @@ def get_metric(identifier, y_true, y_pred):
     MeanMetricWrapper. String identifiers name the metric. `y_true` and
     `y_pred` only need `.shape` (tensors, arrays or KerasTensors).
     """
+    # Mutual dependency: metrics.get lives in the package, which imports this module.
     from kerasnet import metrics as metrics_module
 
     if identifier is None:
@@ -320,6 +322,4 @@ def get_metric(identifier, y_true, y_pred):
 
 
 def _snake(obj):
-    from kerasnet.saving.serialization_lib import to_snake_case
-
     return to_snake_case(getattr(obj, "__name__", type(obj).__name__))

@@ -12,6 +12,7 @@ from kerasnet.losses.loss import (
     squeeze_or_expand_to_same_rank,
 )
 from kerasnet.metrics.metric import Metric
+from kerasnet import losses
 
 
 def reduce_to_samplewise_values(values, sample_weight, reduce_fn, dtype):
@@ -166,8 +167,6 @@ class MeanMetricWrapper(Mean):
         super().__init__(name=name, dtype=dtype)
         self._fn = fn
         self._fn_kwargs = kwargs
-        from kerasnet import losses
-
         if fn in losses.ALL_OBJECTS or type(fn) in losses.ALL_OBJECTS:
             self._direction = "down"
 
@@ -194,6 +193,7 @@ class MeanMetricWrapper(Mean):
     def from_config(cls, config):
         config = dict(config)
         if "fn" in config:
+            # Mutual dependency: the package's ALL_OBJECTS_DICT is built from this module.
             from kerasnet import metrics
 
             config["fn"] = deserialize_keras_object(

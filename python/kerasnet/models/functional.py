@@ -14,7 +14,7 @@ from kerasnet.layers.core.input_layer import InputLayer
 from kerasnet.layers.layer import Layer, _shape_to_list
 from kerasnet.models.model import Model
 from kerasnet.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
-from kerasnet.utils import tree
+from kerasnet.backend import tree
 
 
 def _build_map(inputs, outputs):

@@ -10,6 +10,7 @@ from kerasnet.layers.core.input_layer import InputLayer
 from kerasnet.layers.layer import Layer
 from kerasnet.models.functional import Functional
 from kerasnet.models.model import Model
+from kerasnet.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 
 
 class Sequential(Model):
@@ -183,8 +184,6 @@ class Sequential(Model):
         raise AttributeError(f"Sequential model '{self.name}' has no defined output shape yet.")
 
     def get_config(self):
-        from kerasnet.saving.serialization_lib import serialize_keras_object
-
         layer_configs = []
         for layer in self._stack:
             layer_configs.append(serialize_keras_object(layer))
@@ -209,8 +208,6 @@ class Sequential(Model):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from kerasnet.saving.serialization_lib import deserialize_keras_object
-
         if "layers" in config:
             layer_configs = config["layers"]
         else:

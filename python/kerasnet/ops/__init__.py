@@ -19,19 +19,18 @@ from kerasnet.ops.shape import *  # noqa: F401,F403
 # Importing the family module `kerasnet.ops.shape` binds the package attribute
 # `shape` to that module; Keras' `ops.shape` is the function.
 from kerasnet.ops.core import shape  # noqa: E402,F401
+from kerasnet.ops.symbolic import op_layer_class as _op_layer_class, symbolic_aware as _symbolic_aware
 
 
 def _wrap_public_ops():
     """Makes every public op accept KerasTensors (Functional API), see symbolic.py."""
-    from kerasnet.ops.symbolic import symbolic_aware
-
     g = globals()
     skip = {"convert_to_numpy", "convert_to_tensor", "is_tensor", "shape", "ndim",
             "size", "dtype", "custom_gradient"}
     for name, value in list(g.items()):
         if name.startswith("_") or name in skip or not callable(value) or isinstance(value, type):
             continue
-        g[name] = symbolic_aware(value, name)
+        g[name] = _symbolic_aware(value, name)
 
 
 _wrap_public_ops()
@@ -41,7 +40,5 @@ def __getattr__(name):
     # The op-node layer of Functional graphs, found here when a saved graph
     # is loaded (it is created on first use, see symbolic.py).
     if name == "OpLayer":
-        from kerasnet.ops.symbolic import op_layer_class
-
-        return op_layer_class()
+        return _op_layer_class()
     raise AttributeError(f"module 'kerasnet.ops' has no attribute '{name}'")

@@ -8,6 +8,7 @@ from kerasnet.backend.tensor import (  # noqa: F401
     is_tensor,
 )
 from kerasnet.backend.tensor import as_tensor as _as_tensor
+from kerasnet.backend.dtypes import standardize_dtype
 
 # ops/__init__ star-imports this module (no __all__): every public name at the top
 # becomes a kerasnet.ops name, hence the private `_as_tensor` and the function-local
@@ -35,8 +36,6 @@ def size(x):
 
 
 def dtype(x):
-    from kerasnet.backend.dtypes import standardize_dtype
-
     return standardize_dtype(getattr(x, "dtype", None) or type(x))
 
 

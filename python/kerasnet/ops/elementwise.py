@@ -2,6 +2,7 @@
 
 from kerasnet import _C
 from kerasnet.backend.dtypes import standardize_dtype
+from kerasnet.ops.index import nonzero as _nonzero
 
 negative = _C.negative
 abs = _C.abs  # noqa: A001 (Keras' name)
@@ -87,9 +88,7 @@ def cast(x, dtype):
 def where(condition, x1=None, x2=None):
     """Elementwise select; with only `condition`, the indices of its non-zeros."""
     if x1 is None and x2 is None:
-        from kerasnet.ops.index import nonzero
-
-        return nonzero(condition)
+        return _nonzero(condition)
     if x1 is None or x2 is None:
         raise ValueError(
             "`x1` and `x2` either both should be `None` or both should "

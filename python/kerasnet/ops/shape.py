@@ -2,6 +2,7 @@
 
 from kerasnet import _C
 from kerasnet.backend.tensor import as_tensor as _as_tensor
+from kerasnet.ops.creation import tri
 
 # ops/__init__ star-imports this module (no __all__): every public name at the top
 # becomes a kerasnet.ops name, hence the private `_as_tensor` and the function-local
@@ -100,16 +101,12 @@ def vstack(xs):
 
 
 def tril(x, k=0):
-    from kerasnet.ops.creation import tri
-
     x = _as_tensor(x)
     mask = tri(x.shape[-2], x.shape[-1], k, "bool")
     return _C.where(mask, x, _C.zeros((), x.dtype))
 
 
 def triu(x, k=0):
-    from kerasnet.ops.creation import tri
-
     x = _as_tensor(x)
     mask = tri(x.shape[-2], x.shape[-1], k - 1, "bool")
     return _C.where(mask, _C.zeros((), x.dtype), x)

@@ -11,6 +11,7 @@ from kerasnet.backend.keras_tensor import KerasTensor, any_symbolic_tensors
 
 
 def _op_layer_class():
+    # Mutual dependency: OpLayer is a Layer, and layers import ops.
     from kerasnet.layers.layer import Layer
 
     class OpLayer(Layer):
@@ -32,6 +33,7 @@ def _op_layer_class():
 
         @classmethod
         def from_config(cls, config):
+            # Mutual dependency: the package wraps its ops with this module; the op is found by name.
             from kerasnet import ops
 
             name = config.pop("op_name")

@@ -11,6 +11,8 @@ from kerasnet.optimizers.nadam import Nadam
 from kerasnet.optimizers.optimizer import Optimizer
 from kerasnet.optimizers.rmsprop import RMSprop
 from kerasnet.optimizers.sgd import SGD
+from kerasnet.saving.serialization_lib import deserialize_keras_object as _deserialize_keras_object
+from kerasnet.saving.serialization_lib import serialize_keras_object as _serialize_keras_object
 
 _BY_NAME = {
     "sgd": SGD,
@@ -26,20 +28,16 @@ _BY_NAME = {
 
 
 def serialize(optimizer):
-    from kerasnet.saving.serialization_lib import serialize_keras_object
-
-    return serialize_keras_object(optimizer)
+    return _serialize_keras_object(optimizer)
 
 
 def deserialize(config, custom_objects=None):
-    from kerasnet.saving.serialization_lib import deserialize_keras_object
-
     if isinstance(config, dict) and config.get("class_name", "").lower() in _BY_NAME and "module" not in config:
         config = dict(config)
         config["class_name"] = _BY_NAME[config["class_name"].lower()].__name__
     # Built-in names resolve without a module (Keras 2 style configs), as in Keras.
     module_objects = {cls.__name__: cls for cls in _BY_NAME.values()}
-    return deserialize_keras_object(config, custom_objects=custom_objects, module_objects=module_objects)
+    return _deserialize_keras_object(config, custom_objects=custom_objects, module_objects=module_objects)
 
 
 def get(identifier):

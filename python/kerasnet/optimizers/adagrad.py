@@ -1,6 +1,7 @@
 """Adagrad."""
 
 from kerasnet.optimizers.optimizer import Optimizer
+from kerasnet import initializers
 
 
 class Adagrad(Optimizer):
@@ -30,8 +31,6 @@ class Adagrad(Optimizer):
         if self.built:
             return
         super().build(var_list)
-        from kerasnet import initializers
-
         self._accumulators = self.add_optimizer_variables(
             var_list, "accumulator", initializers.Constant(self.initial_accumulator_value))
 

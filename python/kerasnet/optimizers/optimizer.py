@@ -23,7 +23,7 @@ from kerasnet.ops.shape import stack
 from kerasnet.optimizers import schedules
 from kerasnet.optimizers.schedules.learning_rate_schedule import LearningRateSchedule
 from kerasnet.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
-from kerasnet.utils import naming
+from kerasnet.backend import naming
 
 
 class Optimizer:

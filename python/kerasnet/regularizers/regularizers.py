@@ -3,6 +3,7 @@
 import math
 
 from kerasnet import ops
+from kerasnet.backend import epsilon
 
 
 class Regularizer:
@@ -138,8 +139,6 @@ class L2(Regularizer):
 
 def l2_normalize(x, axis):
     """`x / max(norm(x), epsilon)` along `axis` (Keras' `normalize`)."""
-    from kerasnet.backend import epsilon
-
     square_sum = ops.sum(ops.square(x), axis=axis, keepdims=True)
     inv_norm = ops.minimum(ops.rsqrt(square_sum), 1.0 / epsilon())
     return ops.multiply(x, inv_norm)

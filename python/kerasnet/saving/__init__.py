@@ -21,6 +21,7 @@ from kerasnet.saving.serialization_lib import (  # noqa: F401
 
 def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
     """Saves `model` to `filepath` (`.keras`). See `saving_api.save_model`."""
+    # Start-up time and mutual dependency: saving_api loads the models (import kerasnet loads this).
     from kerasnet.saving import saving_api
 
     return saving_api.save_model(model, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
@@ -28,6 +29,7 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """Loads a model from a `.keras` (or legacy `.h5`) file. See `saving_api.load_model`."""
+    # As above: start-up time and mutual dependency.
     from kerasnet.saving import saving_api
 
     return saving_api.load_model(filepath, custom_objects=custom_objects, compile=compile,
@@ -35,12 +37,14 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
 
 
 def save_weights(model, filepath, overwrite=True, **kwargs):
+    # As above: start-up time and mutual dependency.
     from kerasnet.saving import saving_api
 
     return saving_api.save_weights(model, filepath, overwrite=overwrite, **kwargs)
 
 
 def load_weights(model, filepath, skip_mismatch=False, **kwargs):
+    # As above: start-up time and mutual dependency.
     from kerasnet.saving import saving_api
 
     return saving_api.load_weights(model, filepath, skip_mismatch=skip_mismatch, **kwargs)

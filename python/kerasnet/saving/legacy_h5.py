@@ -21,6 +21,9 @@ import warnings
 import numpy as np
 
 from kerasnet.saving.h5_store import safe_get_group, safe_read_dataset
+from kerasnet import optimizers
+from kerasnet.saving.object_registration import CustomObjectScope
+from kerasnet.saving.serialization_lib import SafeModeScope, deserialize_keras_object
 
 
 def _h5py():
@@ -192,10 +195,6 @@ def _upgrade_config(config):
 
 
 def _compile_from_training_config(model, training_config, custom_objects, f, source):
-    from kerasnet import optimizers
-    from kerasnet.saving.object_registration import CustomObjectScope
-    from kerasnet.saving.serialization_lib import deserialize_keras_object
-
     with CustomObjectScope(custom_objects or {}):
         opt_config = dict(training_config.get("optimizer_config") or {"class_name": "rmsprop",
                                                                         "config": {}})
@@ -262,11 +261,6 @@ def _read_layer_weights_root(group, source):
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """Loads a Keras 2 / tf.keras full-model `.h5` file."""
-    from kerasnet.saving.serialization_lib import (
-        SafeModeScope,
-        deserialize_keras_object,
-    )
-
     with _open(filepath) as f:
         model_config = f.attrs.get("model_config")
         if model_config is None:

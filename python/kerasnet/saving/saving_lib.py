@@ -32,8 +32,13 @@ import os
 import warnings
 import zipfile
 
-import numpy as np
-
+from kerasnet._version import __version__
+from kerasnet.layers.layer import Layer
+from kerasnet.losses.loss import Loss
+from kerasnet.metrics.metric import Metric
+from kerasnet.models.functional import Functional
+from kerasnet.models.sequential import Sequential
+from kerasnet.optimizers.optimizer import Optimizer
 from kerasnet.saving import file_io
 from kerasnet.saving.h5_store import H5Store
 from kerasnet.saving.serialization_lib import (
@@ -50,50 +55,8 @@ VARS_FNAME_H5 = "model.weights.h5"
 KERAS_FORMAT_VERSION = "3.15.1"
 
 
-# -- variables of one object -----------------------------------------------------------
-def load_variables(obj, variables, store):
-    """Assigns store["0"], store["1"], ... to `variables` of `obj` (checked)."""
-    keys = store.keys()
-    if len(keys) != len(variables):
-        if not variables and not getattr(obj, "built", True):
-            raise ValueError(
-                f"Layer '{obj.name}' was never built and thus it doesn't have "
-                f"any variables. However the weights file lists {len(keys)} "
-                "variables for this layer. Build it in `build()` (or implement "
-                "`build_from_config()`) so that loading can create its state."
-            )
-        raise ValueError(
-            f"Layer '{obj.name}' expected {len(variables)} variables, but "
-            f"received {len(keys)} variables during loading. "
-            f"Expected: {[v.name for v in variables]}"
-        )
-    values = []
-    for i, v in enumerate(variables):
-        try:
-            value = store[str(i)]
-        except KeyError:
-            raise ValueError(
-                f"Layer '{obj.name}': the weights file has no dataset "
-                f"'{i}' for variable '{v.name}' (found: {sorted(keys)})."
-            ) from None
-        if tuple(np.shape(value)) != tuple(v.shape):
-            raise ValueError(
-                f"Layer '{obj.name}' weight '{v.name}' has shape "
-                f"{tuple(v.shape)}, but the saved value has shape "
-                f"{tuple(np.shape(value))}."
-            )
-        values.append(value)
-    for v, value in zip(variables, values):
-        v.assign(np.asarray(value, dtype=v.dtype))
-
-
 # -- the walk (Note [Paths]) -------------------------------------------------------------
 def _classes():
-    from kerasnet.layers.layer import Layer
-    from kerasnet.losses.loss import Loss
-    from kerasnet.metrics.metric import Metric
-    from kerasnet.optimizers.optimizer import Optimizer
-
     return Layer, Optimizer, Metric, Loss
 
 
@@ -102,9 +65,6 @@ def _is_saveable(obj):
 
 
 def _obj_type(obj):
-    from kerasnet.models.functional import Functional
-    from kerasnet.models.sequential import Sequential
-
     if isinstance(obj, Sequential):
         return "Sequential"
     if isinstance(obj, Functional):
@@ -137,8 +97,6 @@ _SKIPSETS = {}
 def _skipset(obj_type):
     skip = _SKIPSETS.get(obj_type)
     if skip is None:
-        from kerasnet.layers.layer import Layer
-
         bare = Layer(name="kerasnet_saving_probe")
         skip = set(dir(bare)) | _KERAS_LAYER_NAMES | _KERASNET_MODEL_INTERNALS
         if obj_type == "Functional":
@@ -297,8 +255,6 @@ def _config_json(model):
 
 
 def _metadata_json():
-    from kerasnet import __version__
-
     return json.dumps({
         "keras_version": KERAS_FORMAT_VERSION,
         "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),

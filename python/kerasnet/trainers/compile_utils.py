@@ -7,7 +7,9 @@ shapes of the first batch, as in Keras.
 """
 
 from kerasnet.ops.elementwise import add, multiply
-from kerasnet.utils import tree
+from kerasnet.backend import tree
+from kerasnet import losses
+from kerasnet.metrics.metrics_utils import get_metric
 
 # losses and metrics are imported where compile first needs them, for start-up
 # time: `import kerasnet.models` (which imports this module) does not load them.
@@ -29,8 +31,6 @@ def _output_names(model):
 
 
 def _resolve_loss(identifier):
-    from kerasnet import losses
-
     fn = losses.get(identifier)
     if fn is None:
         return None
@@ -135,8 +135,6 @@ class CompileLoss:
 
 
 def _make_metric(identifier, y_true, y_pred):
-    from kerasnet.metrics.metrics_utils import get_metric
-
     return get_metric(identifier, y_true, y_pred)
 
 

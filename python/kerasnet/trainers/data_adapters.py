@@ -10,7 +10,8 @@ import math
 
 import numpy as np
 
-from kerasnet.utils import tree
+from kerasnet.backend import tree
+from kerasnet.utils.py_dataset import PyDataset
 
 
 def unpack_x_y_sample_weight(data):
@@ -198,8 +199,6 @@ class PyDatasetAdapter:
 
 def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, steps=None, shuffle=False,
                      class_weight=None):
-    from kerasnet.utils.py_dataset import PyDataset
-
     if isinstance(x, PyDataset):
         if y is not None:
             raise ValueError("When passing a PyDataset as `x`, do not pass `y` (it must yield (x, y) batches).")

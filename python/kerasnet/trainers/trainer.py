@@ -16,7 +16,9 @@ from kerasnet.ops.elementwise import add
 from kerasnet.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 from kerasnet.trainers import compile_utils, data_adapters
 from kerasnet.trainers.data_adapters import unpack_x_y_sample_weight
-from kerasnet.utils import tree
+from kerasnet.backend import tree
+from kerasnet import metrics as metrics_module, optimizers
+from kerasnet.callbacks.callback_list import CallbackList
 
 # metrics, optimizers and callbacks are imported where compile/fit/evaluate/predict
 # first need them, for start-up time: `import kerasnet.models` does not load them.
@@ -64,9 +66,6 @@ class Trainer:
             run_eagerly, steps_per_execution, jit_compile, auto_scale_loss:
                 accepted for Keras compatibility (kerasnet always runs eagerly).
         """
-        from kerasnet import metrics as metrics_module
-        from kerasnet import optimizers
-
         self.optimizer = optimizers.get(optimizer)
         output_names = compile_utils._output_names(self)
         self.loss = loss
@@ -224,8 +223,6 @@ class Trainer:
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
             validation_batch_size=None, validation_freq=1):
         """Trains the model for a fixed number of epochs; returns a History."""
-        from kerasnet.callbacks.callback_list import CallbackList
-
         self._assert_compiled()
         if validation_split and validation_data is None:
             (x, y, sample_weight), validation_data = data_adapters.train_validation_split(
@@ -279,8 +276,6 @@ class Trainer:
         return self.history
 
     def _evaluate_adapter(self, adapter, callbacks=None, in_fit=False, verbose=0):
-        from kerasnet.callbacks.callback_list import CallbackList
-
         if not in_fit:
             cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
                                steps=adapter.num_batches)
@@ -316,8 +311,6 @@ class Trainer:
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """Predictions for the inputs, batched; numpy arrays out."""
-        from kerasnet.callbacks.callback_list import CallbackList
-
         adapter = data_adapters.get_data_adapter(x, None, None, batch_size=batch_size, steps=steps,
                                                  shuffle=False)
         verbose = 1 if verbose == "auto" else verbose

@@ -1,11 +1,10 @@
 """split_dataset: split arrays (or tuples / dicts of arrays) in two."""
 
 import numpy as np
+from kerasnet.backend import is_tensor
 
 
 def _to_numpy(x):
-    from kerasnet.backend import is_tensor
-
     if is_tensor(x):
         return np.asarray(x.numpy())
     return np.asarray(x)
@@ -23,8 +22,6 @@ def _flatten(dataset):
         leaves = [_to_numpy(v) for v in dataset]
         kind = type(dataset)
         return leaves, lambda parts: kind(parts)
-    from kerasnet.backend import is_tensor
-
     if isinstance(dataset, np.ndarray) or is_tensor(dataset):
         return [_to_numpy(dataset)], lambda parts: parts[0]
     raise TypeError(

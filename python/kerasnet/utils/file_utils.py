@@ -6,6 +6,7 @@ that `import kerasnet` stays fast.
 
 import os
 import warnings
+from kerasnet.utils.progbar import Progbar
 
 _CHUNK = 1 << 16
 
@@ -180,7 +181,6 @@ def _download(origin, target, file_hash, hash_algorithm):
     import urllib.error
     import urllib.request
 
-    from kerasnet.utils.progbar import Progbar
 
     print(f"Downloading data from {origin}", flush=True)
     folder = os.path.dirname(target)

@@ -1,11 +1,11 @@
 """to_categorical and normalize (Keras' keras.utils numerical helpers)."""
 
 import numpy as np
+from kerasnet.backend import is_tensor
+from kerasnet import ops
 
 
 def _is_tensor(x):
-    from kerasnet.backend import is_tensor
-
     return is_tensor(x)
 
 
@@ -45,8 +45,6 @@ def to_categorical(x, num_classes=None):
             )
         num_classes = int(num_classes)
     if _is_tensor(x):
-        from kerasnet import ops
-
         if num_classes is None:
             num_classes = int(np.max(np.asarray(x))) + 1
         return ops.one_hot(x, num_classes)
@@ -128,8 +126,6 @@ def normalize(x, axis=-1, order=2):
 
 
 def _normalize_tensor(x, axis, order):
-    from kerasnet import ops
-
     if not str(x.dtype).startswith(("float", "bfloat")):
         x = ops.cast(x, "float32")
     a = ops.abs(x)

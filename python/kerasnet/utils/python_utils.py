@@ -32,6 +32,7 @@ def func_load(code, defaults=None, closure=None, globs=None):
     raw = base64.b64decode(code.encode("ascii") if isinstance(code, str) else code)
     code = marshal.loads(raw)
     if globs is None:
+        # Mutual dependency: a lambda's globals are the package, which imports utils.
         import kerasnet
 
         globs = {"kerasnet": kerasnet, "keras": kerasnet, "ops": kerasnet.ops, "np": __import__("numpy")}

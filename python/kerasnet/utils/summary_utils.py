@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from kerasnet.backend.keras_tensor import KerasTensor
+
 
 def _count(weights):
     return int(sum(int(np.prod(w.shape)) for w in weights))
@@ -17,9 +19,6 @@ def _readable_bytes(n):
 
 
 def _shape_str(layer):
-    from kerasnet.backend.keras_tensor import KerasTensor
-    from kerasnet.utils import tree
-
     shapes = None
     if getattr(layer, "_inbound_nodes", None):
         outs = layer._inbound_nodes[0].outputs
@@ -31,7 +30,6 @@ def _shape_str(layer):
             return str(tuple(layer.batch_shape))
         return "?"
     shapes = [tuple(s) for s in shapes]
-    del tree
     return str(shapes[0]) if len(shapes) == 1 else str(shapes)
 
 
@@ -48,6 +46,7 @@ def _connections(layer, model):
 
 def print_summary(model, line_length=None, positions=None, print_fn=None, expand_nested=False,
                   show_trainable=False):
+    # Mutual dependency: Model.summary calls this; it tells Sequential from Functional.
     from kerasnet.models.functional import Functional
     from kerasnet.models.sequential import Sequential
 

@@ -14,7 +14,7 @@ import re
 from kerasnet import activations, constraints, initializers, ops, regularizers
 from kerasnet.initializers.random_initializers import VarianceScaling
 from kerasnet.layers.input_spec import InputSpec
-from kerasnet.layers.layer import Layer
+from kerasnet.layers.layer import Layer, load_variables
 
 _FORMS = (
     (re.compile(r"([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)"), "none"),
@@ -178,8 +178,6 @@ class EinsumDense(Layer):
     def load_own_variables(self, store):
         if not self.lora_enabled:
             return super().load_own_variables(store)
-        from kerasnet.saving.saving_lib import load_variables
-
         own = [self._kernel] + ([self.bias] if self.bias is not None else [])
         load_variables(self, own, store)
         self.lora_kernel_a.assign(ops.zeros(self.lora_kernel_a.shape))

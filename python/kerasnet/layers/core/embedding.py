@@ -2,6 +2,7 @@
 
 from kerasnet import constraints, initializers, ops, regularizers
 from kerasnet.layers.layer import Layer
+from kerasnet.backend.keras_tensor import KerasTensor
 
 
 class Embedding(Layer):
@@ -73,8 +74,6 @@ class Embedding(Layer):
         return tuple(input_shape) + (self.output_dim,)
 
     def compute_output_spec(self, inputs):
-        from kerasnet.backend.keras_tensor import KerasTensor
-
         return KerasTensor(tuple(inputs.shape) + (self.output_dim,), self.compute_dtype)
 
     def get_config(self):

@@ -1,6 +1,8 @@
 """Identity: returns its input unchanged."""
 
 from kerasnet.layers.layer import Layer
+from kerasnet.backend.keras_tensor import KerasTensor
+from kerasnet.backend import tree
 
 
 class Identity(Layer):
@@ -18,8 +20,5 @@ class Identity(Layer):
         return input_shape
 
     def compute_output_spec(self, inputs):
-        from kerasnet.backend.keras_tensor import KerasTensor
-        from kerasnet.utils import tree
-
         return tree.map_structure(lambda x: KerasTensor(x.shape, x.dtype), inputs) if tree.is_nested(
             inputs) else KerasTensor(inputs.shape, inputs.dtype)

@@ -5,6 +5,8 @@ import types
 
 from kerasnet.layers.layer import Layer
 from kerasnet.utils import python_utils
+from kerasnet.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
+from kerasnet.layers.layer import _infer_output_spec
 
 
 class Lambda(Layer):
@@ -56,8 +58,6 @@ class Lambda(Layer):
 
     def compute_output_spec(self, *args, **kwargs):
         if self._output_shape is None:
-            from kerasnet.layers.layer import _infer_output_spec
-
             return _infer_output_spec(self, args, kwargs, shapes_given=False, dtype=self.compute_dtype)
         return super().compute_output_spec(*args, **kwargs)
 
@@ -96,8 +96,6 @@ def _takes_argument(fn, name):
 
 
 def _serialize_fn(fn):
-    from kerasnet.saving.serialization_lib import serialize_keras_object
-
     is_lambda = isinstance(fn, types.LambdaType) and fn.__name__ == "<lambda>"
     if is_lambda or getattr(fn, "__qualname__", "").count("<locals>"):
         code, defaults, closure = python_utils.func_dump(fn)
@@ -106,6 +104,4 @@ def _serialize_fn(fn):
 
 
 def _deserialize_fn(config, custom_objects=None):
-    from kerasnet.saving.serialization_lib import deserialize_keras_object
-
     return deserialize_keras_object(config, custom_objects=custom_objects)

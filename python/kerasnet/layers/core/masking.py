@@ -2,6 +2,7 @@
 
 from kerasnet import ops
 from kerasnet.layers.layer import Layer
+from kerasnet.saving.serialization_lib import deserialize_keras_object
 
 
 class Masking(Layer):
@@ -26,8 +27,6 @@ class Masking(Layer):
     def __init__(self, mask_value=0.0, **kwargs):
         super().__init__(**kwargs)
         if isinstance(mask_value, dict) and mask_value.get("config") is not None:
-            from kerasnet.saving.serialization_lib import deserialize_keras_object
-
             mask_value = deserialize_keras_object(mask_value)
         self.mask_value = mask_value
         self.supports_masking = True

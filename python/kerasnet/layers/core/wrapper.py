@@ -1,6 +1,7 @@
 """Wrapper: the base class of the layers that wrap another layer."""
 
 from kerasnet.layers.layer import Layer
+from kerasnet.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 
 
 class Wrapper(Layer):
@@ -39,16 +40,12 @@ class Wrapper(Layer):
         self.built = True
 
     def get_config(self):
-        from kerasnet.saving.serialization_lib import serialize_keras_object
-
         config = super().get_config()
         config["layer"] = serialize_keras_object(self.layer)
         return config
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from kerasnet.saving.serialization_lib import deserialize_keras_object
-
         config = dict(config)
         layer = deserialize_keras_object(
             config.pop("layer"), custom_objects=custom_objects

@@ -2,6 +2,7 @@
 
 from kerasnet import ops
 from kerasnet.layers.layer import Layer
+from kerasnet.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 
 _MERGE_MODES = ("sum", "mul", "ave", "concat", None)
 
@@ -43,8 +44,6 @@ class Bidirectional(Layer):
     """
 
     def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
-        from kerasnet.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
-
         if not isinstance(layer, Layer):
             raise ValueError(
                 "Please initialize `Bidirectional` layer with a `keras.layers.Layer` "
@@ -189,8 +188,6 @@ class Bidirectional(Layer):
         return output[0] if len(output) == 1 else output
 
     def get_config(self):
-        from kerasnet.saving.serialization_lib import serialize_keras_object
-
         config = super().get_config()
         config["merge_mode"] = self.merge_mode
         config["layer"] = serialize_keras_object(self.forward_layer)
@@ -199,8 +196,6 @@ class Bidirectional(Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from kerasnet.saving.serialization_lib import deserialize_keras_object
-
         config = dict(config)
         config["layer"] = deserialize_keras_object(config["layer"], custom_objects=custom_objects)
         backward = config.pop("backward_layer", None)

@@ -5,7 +5,8 @@ from kerasnet.backend.variable import Variable
 from kerasnet.layers.layer import Layer
 from kerasnet.layers.rnn.dropout_rnn_cell import DropoutRNNCell
 from kerasnet.layers.rnn.stacked_rnn_cells import StackedRNNCells
-from kerasnet.utils import tree
+from kerasnet.backend import tree
+from kerasnet.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 
 
 class RNN(Layer):
@@ -212,8 +213,6 @@ class RNN(Layer):
 
     # -- config -----------------------------------------------------------------------
     def get_config(self):
-        from kerasnet.saving.serialization_lib import serialize_keras_object
-
         config = super().get_config()
         config.update({
             "return_sequences": self.return_sequences,
@@ -228,8 +227,6 @@ class RNN(Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from kerasnet.saving.serialization_lib import deserialize_keras_object
-
         config = dict(config)
         cell = deserialize_keras_object(config.pop("cell"), custom_objects=custom_objects)
         return cls(cell, **config)

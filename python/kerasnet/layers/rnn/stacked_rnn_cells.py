@@ -2,7 +2,8 @@
 
 from kerasnet import ops
 from kerasnet.layers.layer import Layer
-from kerasnet.utils import tree
+from kerasnet.backend import tree
+from kerasnet.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 
 
 class StackedRNNCells(Layer):
@@ -79,16 +80,12 @@ class StackedRNNCells(Layer):
         return inputs, new_states
 
     def get_config(self):
-        from kerasnet.saving.serialization_lib import serialize_keras_object
-
         config = super().get_config()
         config["cells"] = [serialize_keras_object(c) for c in self.cells]
         return config
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from kerasnet.saving.serialization_lib import deserialize_keras_object
-
         config = dict(config)
         cells = [deserialize_keras_object(c, custom_objects=custom_objects)
                  for c in config.pop("cells")]

@@ -13,7 +13,7 @@ shape (B, T, ...) folds the same way.
 
 from kerasnet import ops
 from kerasnet.layers.core.wrapper import Wrapper
-from kerasnet.utils import tree
+from kerasnet.backend import tree
 
 
 class TimeDistributed(Wrapper):
