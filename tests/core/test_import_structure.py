@@ -51,7 +51,7 @@ LEVELS = {
 
 # Function-local imports in a file another change is editing; each gets its reason (or moves
 # to the top of its module) with that change.
-PENDING = {("kerasnet.ops.attention", "from kerasnet.backend.dtypes import result_type")}
+PENDING = set()
 
 
 def _modules():

@@ -10,14 +10,13 @@ with, and the path for devices without the fused kernel.
 import math
 
 from kerasnet import _C
+from kerasnet.backend.dtypes import result_type as _result_type
 from kerasnet.backend.tensor import as_tensor as _as_tensor
 
 
 def _standardize(query, key, value, bias):
     query, key, value = _as_tensor(query), _as_tensor(key), _as_tensor(value)
-    from kerasnet.backend.dtypes import result_type
-
-    dtype = result_type(query.dtype, key.dtype, value.dtype)
+    dtype = _result_type(query.dtype, key.dtype, value.dtype)
     if dtype not in ("float32", "float64"):
         dtype = "float32"
     query, key, value = (x if x.dtype == dtype else _C.cast(x, dtype) for x in (query, key, value))
