@@ -11,7 +11,8 @@ import collections
 from kerasnet.backend.keras_tensor import KerasTensor
 from kerasnet.backend.tensor import Tensor, as_tensor, cast
 from kerasnet.layers.core.input_layer import InputLayer
-from kerasnet.layers.layer import Layer, _shape_to_list
+from kerasnet.layers.layer import Layer
+from kerasnet.layers.tensor_structures import _shape_to_list
 from kerasnet.models.model import Model
 from kerasnet.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 from kerasnet.backend import tree
