@@ -30,6 +30,9 @@ from kerasnet.layers.merging.multiply import Multiply, multiply
 from kerasnet.layers.merging.subtract import Subtract, subtract
 from kerasnet.layers.normalization.batch_normalization import BatchNormalization
 from kerasnet.layers.normalization.layer_normalization import LayerNormalization
+from kerasnet.layers.normalization.group_normalization import GroupNormalization
+from kerasnet.layers.normalization.rms_normalization import RMSNormalization
+from kerasnet.layers.normalization.unit_normalization import UnitNormalization
 from kerasnet.layers.regularization.dropout import Dropout
 from kerasnet.layers.reshaping.flatten import Flatten
 from kerasnet.layers.reshaping.permute import Permute
