@@ -34,6 +34,13 @@ from kerasnet.layers.normalization.group_normalization import GroupNormalization
 from kerasnet.layers.normalization.rms_normalization import RMSNormalization
 from kerasnet.layers.normalization.unit_normalization import UnitNormalization
 from kerasnet.layers.regularization.dropout import Dropout
+from kerasnet.layers.regularization.activity_regularization import ActivityRegularization
+from kerasnet.layers.regularization.alpha_dropout import AlphaDropout
+from kerasnet.layers.regularization.gaussian_dropout import GaussianDropout
+from kerasnet.layers.regularization.gaussian_noise import GaussianNoise
+from kerasnet.layers.regularization.spatial_dropout1d import SpatialDropout1D
+from kerasnet.layers.regularization.spatial_dropout2d import SpatialDropout2D
+from kerasnet.layers.regularization.spatial_dropout3d import SpatialDropout3D
 from kerasnet.layers.reshaping.flatten import Flatten
 from kerasnet.layers.reshaping.permute import Permute
 from kerasnet.layers.reshaping.repeat_vector import RepeatVector
