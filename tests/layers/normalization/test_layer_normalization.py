@@ -29,8 +29,9 @@ def test_layer_normalization_generic():
                    expected_weights=[("gamma", (3, 4)), ("beta", (3, 4))])
     run_layer_test(layers.LayerNormalization, {"center": False, "scale": False},
                    input_shape=(2, 3), expected_output_shape=(2, 3), expected_weights=[])
-    run_layer_test(layers.LayerNormalization, {"rms_scaling": True}, input_shape=(2, 3),
-                   expected_output_shape=(2, 3), expected_weights=[("gamma", (3,))])
+    with pytest.warns(UserWarning, match="rms_scaling"):  # deprecated, as in Keras 3
+        run_layer_test(layers.LayerNormalization, {"rms_scaling": True}, input_shape=(2, 3),
+                       expected_output_shape=(2, 3), expected_weights=[("gamma", (3,))])
 
 
 def test_last_axis_matches_numpy():
@@ -57,13 +58,16 @@ def test_several_axes_and_a_middle_axis():
     np.testing.assert_allclose(np.asarray(mid(x)), ln_ref(x, 1), rtol=1e-4, atol=1e-5)
 
 
-def test_rms_scaling_divides_by_the_root_mean_square():
+def test_rms_scaling_divides_by_the_standard_deviation_as_keras():
+    # Keras 3.15 deprecates rms_scaling: it scales x by rsqrt(var + epsilon), uncentered.
     x = (RNG.standard_normal((3, 5)) + 1).astype("float32")
-    layer = layers.LayerNormalization(rms_scaling=True, epsilon=1e-6)
+    with pytest.warns(UserWarning, match="rms_scaling"):
+        layer = layers.LayerNormalization(rms_scaling=True, epsilon=1e-6)
     layer.build(x.shape)
     gamma = RNG.uniform(0.5, 1.5, 5).astype("float32")
     layer.gamma.assign(gamma)
-    ref = x / np.sqrt((x ** 2).mean(-1, keepdims=True) + 1e-6) * gamma
+    xd = x.astype("float64")
+    ref = xd / np.sqrt(xd.var(-1, keepdims=True) + 1e-6) * gamma
     np.testing.assert_allclose(np.asarray(layer(x)), ref, rtol=1e-5, atol=1e-6)
 
 

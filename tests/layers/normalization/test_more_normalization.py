@@ -276,11 +276,16 @@ def test_rms_normalization_gradient_of_the_input():
     np.testing.assert_allclose(grad, ref, rtol=1e-6, atol=1e-8)
 
 
-def test_rms_normalization_differs_from_layer_normalization_rms_scaling_only_by_epsilon():
+def test_rms_normalization_vs_layer_normalization_rms_scaling():
+    # Keras' deprecated rms_scaling divides by the standard deviation: the two agree
+    # only on zero-mean samples.
     x = RNG.standard_normal((3, 4)).astype("float32")
-    rms = layers.RMSNormalization(epsilon=1e-3)(x)
-    ln = layers.LayerNormalization(rms_scaling=True)(x)
-    np.testing.assert_allclose(np.asarray(rms), np.asarray(ln), rtol=1e-5, atol=1e-6)
+    centered = x - x.mean(-1, keepdims=True)
+    with pytest.warns(UserWarning, match="RMSNormalization"):
+        ln = layers.LayerNormalization(rms_scaling=True)
+    rms = layers.RMSNormalization(epsilon=1e-3)
+    np.testing.assert_allclose(np.asarray(rms(centered)), np.asarray(ln(centered)), rtol=1e-5, atol=1e-6)
+    assert not np.allclose(np.asarray(rms(x + 1)), np.asarray(ln(x + 1)), atol=1e-3)
 
 
 def test_rms_normalization_bad_axis():

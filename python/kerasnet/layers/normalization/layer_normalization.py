@@ -1,5 +1,7 @@
 """LayerNormalization: normalizes each sample over the given axes."""
 
+import warnings
+
 from kerasnet import constraints, initializers, ops, regularizers
 from kerasnet.layers.layer import Layer
 
@@ -8,13 +10,15 @@ class LayerNormalization(Layer):
     """Normalizes the activations of each sample independently.
 
     y = gamma * (x - mean) / sqrt(var + epsilon) + beta, with mean and variance
-    over `axis` of each sample. With `rms_scaling`, y = gamma * x / sqrt(mean(x^2) + epsilon).
+    over `axis` of each sample. With `rms_scaling` (deprecated in Keras 3, kept for its
+    saved models), y = gamma * x / sqrt(var + epsilon): Keras divides by the standard
+    deviation, not the root mean square; `RMSNormalization` is the RMS layer.
 
     Args:
         axis: int or list of ints: the axes normalized (default -1).
         epsilon: added to the variance (1e-3).
         center: learn `beta`; scale: learn `gamma`.
-        rms_scaling: RMS normalization (no centering, no beta).
+        rms_scaling: deprecated (warns, as Keras): x * rsqrt(var + epsilon) * gamma, no beta.
         beta_initializer, gamma_initializer, *_regularizer, *_constraint.
 
     Weights, in order: gamma, beta.
@@ -23,6 +27,13 @@ class LayerNormalization(Layer):
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, rms_scaling=False,
                  beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
                  gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, **kwargs):
+        if rms_scaling:
+            warnings.warn(
+                "You passed `rms_scaling=True`, which is deprecated (as in Keras 3): it scales "
+                "the input by the inverse standard deviation, not the root mean square. For RMS "
+                "normalization use `kerasnet.layers.RMSNormalization` instead.",
+                stacklevel=2,
+            )
         super().__init__(**kwargs)
         if isinstance(axis, (list, tuple)):
             self.axis = list(axis)
@@ -64,7 +75,9 @@ class LayerNormalization(Layer):
     def call(self, inputs):
         axes = self._axes
         if self.rms_scaling:
-            var = ops.mean(ops.square(inputs), axis=axes, keepdims=True)
+            # As Keras 3.15: the variance (centered), not the mean square.
+            mean = ops.mean(inputs, axis=axes, keepdims=True)
+            var = ops.mean(ops.square(ops.subtract(inputs, mean)), axis=axes, keepdims=True)
             out = ops.multiply(inputs, ops.rsqrt(ops.add(var, self.epsilon)))
             if self.gamma is not None:
                 out = ops.multiply(out, ops.reshape(self.gamma, self._param_shape))
