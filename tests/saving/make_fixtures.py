@@ -15,10 +15,12 @@ environments outside the project:
 
     KERAS_BACKEND=jax /tmp/venv-k3/bin/python tests/saving/make_fixtures.py keras3_rnn
     KERAS_BACKEND=jax /tmp/venv-k3/bin/python tests/saving/make_fixtures.py keras3_attention
+    KERAS_BACKEND=jax /tmp/venv-k3/bin/python tests/saving/make_fixtures.py keras3_norm
 
 `keras3` writes tests/fixtures/keras3/<name>.keras (and .weights.h5 files);
 `keras3_rnn` the recurrent models in tests/fixtures/keras3_rnn/ (same layout);
 `keras3_attention` the attention models in tests/fixtures/keras3_attention/;
+`keras3_norm` the normalization models in tests/fixtures/keras3_norm/;
 `tf2` writes tests/fixtures/tf2/<name>.h5 (legacy full models and weights).
 Each model has <name>.npz with the inputs `x*`, Keras' predictions `y*` and,
 for compiled models, the training batch `tx*` / `ty*` and the predictions
@@ -592,8 +594,58 @@ def make_tf2():
     out.close()
 
 
+def make_keras3_norm():
+    """Normalization models: GroupNormalization (channels last, a middle axis, groups=-1),
+    UnitNormalization, RMSNormalization over one and two axes, masks through them."""
+    import keras
+
+    keras.utils.set_random_seed(5)
+    L = keras.layers
+    out = Writer(keras, os.path.join(FIXTURES, "keras3_norm"), keras.__version__)
+    rng = _rng(6)
+
+    def data(n, *shape):
+        return (rng.normal(size=(n,) + shape) * 2 + 0.5).astype("float32")
+
+    # Trained with Adam, so gamma, beta and scale are not their initial values.
+    model = keras.Sequential([keras.Input((5, 8)), L.Dense(8), L.GroupNormalization(groups=4),
+                              L.RMSNormalization(), L.Flatten(), L.Dense(2)], name="group_rms")
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    tx, ty = data(16, 5, 8), data(16, 2)
+    model.fit(tx, ty, epochs=2, batch_size=8, verbose=0)
+    out.write("group_rms", model, data(4, 5, 8),
+              {"Dense", "GroupNormalization", "RMSNormalization", "Flatten"}, train=(tx, ty))
+
+    # Non-default axes, groups=-1 (instance normalization), no center / scale.
+    x = keras.Input((6, 4, 3))
+    h = L.GroupNormalization(groups=3, axis=1, epsilon=1e-4)(x)
+    h = L.GroupNormalization(groups=-1, center=False)(h)
+    h = L.RMSNormalization(axis=[2, 3], epsilon=1e-5)(h)  # Keras broadcasts scale: trailing axes
+    h = L.UnitNormalization(axis=[2, 3])(h)
+    h = L.GroupNormalization(groups=1, axis=-1, scale=False)(h)
+    model = keras.Model(x, L.Dense(2)(L.Flatten()(h)), name="norm_axes")
+    model.compile(keras.optimizers.SGD(0.1), "mse")
+    tx, ty = data(8, 6, 4, 3), data(8, 2)
+    model.fit(tx, ty, epochs=2, batch_size=4, verbose=0)
+    out.write("norm_axes", model, data(3, 6, 4, 3),
+              {"GroupNormalization", "RMSNormalization", "UnitNormalization", "Dense", "Flatten"},
+              train=(tx, ty))
+
+    # Embedding(mask_zero) masks through GroupNormalization and UnitNormalization to an LSTM.
+    tokens = rng.integers(1, 10, (6, 5)).astype("int32")
+    for i in range(6):
+        tokens[i, 5 - (i % 5):] = 0
+    model = keras.Sequential([keras.Input((5,), dtype="int32"), L.Embedding(10, 6, mask_zero=True),
+                              L.GroupNormalization(groups=2), L.UnitNormalization(), L.LSTM(3),
+                              L.Dense(1)], name="masked_norm")
+    out.write("masked_norm", model, tokens,
+              {"Embedding", "GroupNormalization", "UnitNormalization", "LSTM", "Dense"})
+    out.close()
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in ("keras3", "keras3_rnn", "keras3_attention", "tf2"):
+    if len(sys.argv) != 2 or sys.argv[1] not in ("keras3", "keras3_rnn", "keras3_attention", "keras3_norm",
+                                                 "tf2"):
         sys.exit(__doc__)
     if sys.argv[1] == "keras3":
         os.environ.setdefault("KERAS_BACKEND", "jax")
@@ -604,5 +656,8 @@ if __name__ == "__main__":
     elif sys.argv[1] == "keras3_attention":
         os.environ.setdefault("KERAS_BACKEND", "jax")
         make_keras3_attention()
+    elif sys.argv[1] == "keras3_norm":
+        os.environ.setdefault("KERAS_BACKEND", "jax")
+        make_keras3_norm()
     else:
         make_tf2()

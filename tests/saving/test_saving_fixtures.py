@@ -49,9 +49,11 @@ def _cases(kind):
 
 
 def _keras3_cases():
-    """(folder, name, info) of every Keras 3 fixture: the general, recurrent and attention models."""
+    """(folder, name, info) of every Keras 3 fixture: the general, recurrent, attention and
+    normalization models."""
     return [pytest.param(kind, *p.values, id=f"{kind}-{p.id}", marks=p.marks)
-            for kind in ("keras3", "keras3_rnn", "keras3_attention") for p in _cases(kind)]
+            for kind in ("keras3", "keras3_rnn", "keras3_attention", "keras3_norm")
+            for p in _cases(kind)]
 
 
 def _assert_close(outputs, expected, atol):
