@@ -6,6 +6,8 @@ Read with `ast`, without importing anything:
 - no module-level import of a higher layer of the house (LEVELS below);
 - an import kept inside a function says why, in a comment on its line or just above it:
   start-up time, or a mutual dependency that the layering cannot express.
+- one that reaches a higher level says "start-up" or "mutual dependency" in that comment; else
+  the higher module hands the lower one what it needs at its import (as kerasnet.ops does).
 """
 
 import ast
@@ -217,6 +219,50 @@ def test_function_local_imports_say_why():
         "move these imports to the top of their module, or say why they stay in the function "
         "(start-up time, or a mutual dependency) in a comment above them:\n" + "\n".join(silent)
     )
+
+
+def _reason(lines, line_no):
+    """The comment on an import's line and the comment block heading its run of imports."""
+    text = [lines[line_no - 1].partition("#")[2]]
+    i = line_no - 2
+    while i >= 0 and lines[i].strip().startswith(("from kerasnet", "import kerasnet")):
+        i -= 1
+    while i >= 0 and lines[i].strip().startswith("#"):
+        text.append(lines[i].strip().lstrip("#"))
+        i -= 1
+    return " ".join(text).lower()
+
+
+# What a function-local import of a higher level of the house may give as its reason.
+HIGHER_LEVEL_REASONS = ("start-up", "mutual dependency")
+
+
+def test_function_local_imports_of_a_higher_level_say_start_up_or_mutual_dependency():
+    # The lower module should be handed what it needs at the higher one's import (as kerasnet.ops
+    # does for backend.keras_tensor); importing up inside a function is kept only for start-up
+    # time (a package `import kerasnet` loads lazily) or a mutual dependency kept as in Keras.
+    unexplained = [
+        f"{MODULES[module].relative_to(PKG.parent)}:{line} (level {_level(module)}) imports "
+        f"{target} (level {_level(target)}): {text}"
+        for module, (_, local, lines) in SCANS.items()
+        for line, targets, text in local
+        for target in targets
+        if _level(target) > _level(module)
+        and (module, text) not in PENDING
+        and not any(r in _reason(lines, line) for r in HIGHER_LEVEL_REASONS)
+    ]
+    assert not unexplained, (
+        "a function-local import of a higher level: register what the lower module needs at the "
+        "higher one's import instead, or say why it stays (start-up time, or a mutual dependency "
+        "kept as in Keras) in a comment above it:\n" + "\n".join(unexplained)
+    )
+
+
+def test_the_reason_reader():
+    lines = ["x = 1", "    # Start-up time: lazy.", "    # More.", "    from kerasnet import a",
+             "    from kerasnet import b  # inline"]
+    assert "start-up" in _reason(lines, 4) and "more." in _reason(lines, 5) and "inline" in _reason(lines, 5)
+    assert _reason(["x = 1", "from kerasnet import a"], 2) == ""
 
 
 @pytest.mark.parametrize("module, text", sorted(PENDING))

@@ -24,6 +24,17 @@ class KerasHistory:
         return iter((self.operation, self.node_index, self.tensor_index))
 
 
+# kerasnet.ops sits above backend (DESIGN.md), so it hands its operators in at its own
+# import (register_ops, called by kerasnet/ops/__init__.py) instead of backend reaching up.
+_REGISTERED = {}
+
+
+def register_ops(ops_module, symbolic_getitem):
+    """Called once by kerasnet.ops: the package the operators dispatch to, and x[key]."""
+    _REGISTERED["ops"] = ops_module
+    _REGISTERED["symbolic_getitem"] = symbolic_getitem
+
+
 class KerasTensor:
     """A symbolic tensor: shape, dtype and the layer call that produced it."""
 
@@ -85,10 +96,7 @@ class KerasTensor:
 
     # Operators record op nodes (ops/symbolic.py).
     def _op(self, name, *args):
-        # Mutual dependency: kerasnet.ops imports backend, so backend reaches ops on use.
-        from kerasnet import ops
-
-        return getattr(ops, name)(*args)
+        return getattr(_REGISTERED["ops"], name)(*args)
 
     def __add__(self, o): return self._op("add", self, o)
     def __radd__(self, o): return self._op("add", o, self)
@@ -117,10 +125,7 @@ class KerasTensor:
     def __invert__(self): return self._op("logical_not", self)
 
     def __getitem__(self, key):
-        # Mutual dependency: kerasnet.ops imports backend, so backend reaches ops on use.
-        from kerasnet.ops.symbolic import symbolic_getitem
-
-        return symbolic_getitem(self, key)
+        return _REGISTERED["symbolic_getitem"](self, key)
 
 
 def is_keras_tensor(x):

@@ -53,7 +53,8 @@ class Variable(_C.Tensor):
             )
         dtype = standardize_dtype(dtype)
         if isinstance(initializer, str):
-            # Mutual dependency: initializers build on backend; a name is resolved on use.
+            # Start-up time: `import kerasnet` does not load the initializers (they load on
+            # first use, see kerasnet/__init__.py); also a mutual dependency (they build on backend).
             from kerasnet import initializers
 
             initializer = initializers.get(initializer)

@@ -4,6 +4,7 @@
 `get("CategoricalCrossentropy")` an instance of the class, as in Keras.
 """
 
+from kerasnet.losses.loss import register_all_objects as _register_all_objects
 from kerasnet.saving.serialization_lib import (
     deserialize_keras_object,
     get_from_identifier,
@@ -141,3 +142,6 @@ __all__ = sorted(o.__name__ for o in ALL_OBJECTS) + [
     "get",
     "serialize",
 ]
+
+# LossFunctionWrapper.from_config resolves `fn` through this (see losses/loss.py).
+_register_all_objects(ALL_OBJECTS_DICT)

@@ -151,11 +151,8 @@ class LossFunctionWrapper(Loss):
     def from_config(cls, config):
         config = dict(config)
         if "fn" in config:
-            # Mutual dependency: the package's ALL_OBJECTS_DICT is built from this module.
-            from kerasnet import losses
-
             config["fn"] = deserialize_keras_object(
-                config["fn"], module_objects=losses.ALL_OBJECTS_DICT
+                config["fn"], module_objects=_ALL_OBJECTS_DICT
             )
         return cls(**config)
 
@@ -311,3 +308,14 @@ def _check_broadcastable(values, sample_weight):
                 "`sample_weight` cannot be broadcast to the per-sample losses. "
                 f"Received: sample_weight.shape={ws}, losses.shape={vs}"
             )
+
+
+# The losses package, above this module, hands in its lookup table at its import
+# (register_all_objects, called by kerasnet/losses/__init__.py).
+_ALL_OBJECTS_DICT = {}
+
+
+def register_all_objects(all_objects_dict):
+    """Called once by kerasnet.losses: the names `fn` of a saved config is resolved against."""
+    global _ALL_OBJECTS_DICT
+    _ALL_OBJECTS_DICT = all_objects_dict

@@ -6,6 +6,10 @@ metric functions (`binary_accuracy`, the loss functions) are exported too.
 `metrics_utils.get_metric(identifier, y_true, y_pred)`.
 """
 
+import sys as _sys
+
+from kerasnet.metrics.metrics_utils import register_metrics_package as _register_metrics_package
+from kerasnet.metrics.reduction_metrics import register_all_objects as _register_all_objects
 from kerasnet.saving.serialization_lib import (
     deserialize_keras_object,
     get_from_identifier,
@@ -181,3 +185,8 @@ def get(identifier):
 __all__ = sorted(
     [c.__name__ for c in ALL_OBJECTS] + [f.__name__ for f in _FUNCTIONS]
 ) + ["deserialize", "get", "serialize"]
+
+# Lower modules of this package resolve names through these (no import back up; see
+# reduction_metrics.register_all_objects and metrics_utils.register_metrics_package).
+_register_all_objects(ALL_OBJECTS_DICT)
+_register_metrics_package(_sys.modules[__name__])

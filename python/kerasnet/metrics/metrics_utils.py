@@ -294,8 +294,7 @@ def get_metric(identifier, y_true, y_pred):
     MeanMetricWrapper. String identifiers name the metric. `y_true` and
     `y_pred` only need `.shape` (tensors, arrays or KerasTensors).
     """
-    # Mutual dependency: metrics.get lives in the package, which imports this module.
-    from kerasnet import metrics as metrics_module
+    metrics_module = _METRICS_PACKAGE[0]
 
     if identifier is None:
         return None
@@ -323,3 +322,13 @@ def get_metric(identifier, y_true, y_pred):
 
 def _snake(obj):
     return to_snake_case(getattr(obj, "__name__", type(obj).__name__))
+
+
+# get_metric needs the metrics package (its classes and `get`), which sits above this module:
+# kerasnet/metrics/__init__.py hands itself in at its import (register_metrics_package).
+_METRICS_PACKAGE = [None]
+
+
+def register_metrics_package(package):
+    """Called once by kerasnet.metrics."""
+    _METRICS_PACKAGE[0] = package

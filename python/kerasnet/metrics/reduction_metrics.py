@@ -193,11 +193,8 @@ class MeanMetricWrapper(Mean):
     def from_config(cls, config):
         config = dict(config)
         if "fn" in config:
-            # Mutual dependency: the package's ALL_OBJECTS_DICT is built from this module.
-            from kerasnet import metrics
-
             config["fn"] = deserialize_keras_object(
-                config["fn"], module_objects=metrics.ALL_OBJECTS_DICT
+                config["fn"], module_objects=_ALL_OBJECTS_DICT
             )
         return cls(**config)
 
@@ -211,3 +208,14 @@ class _LossMean(MeanMetricWrapper):
     def __init__(self, name, dtype=None, **kwargs):
         super().__init__(type(self)._FN, name=name, dtype=dtype, **kwargs)
         self._direction = "down"
+
+
+# The metrics package, above this module, hands in its lookup table at its import
+# (register_all_objects, called by kerasnet/metrics/__init__.py).
+_ALL_OBJECTS_DICT = {}
+
+
+def register_all_objects(all_objects_dict):
+    """Called once by kerasnet.metrics: the names `fn` of a saved config is resolved against."""
+    global _ALL_OBJECTS_DICT
+    _ALL_OBJECTS_DICT = all_objects_dict

@@ -8,7 +8,7 @@ from kerasnet.saving.serialization_lib import serialize_keras_object as _seriali
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    # Mutual dependency: saving_lib walks models (and imports them at its top).
+    # Mutual dependency, kept as in Keras: saving_lib walks models (and imports them at its top).
     from kerasnet.saving import saving_api
 
     return saving_api.load_model(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)

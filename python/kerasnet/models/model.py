@@ -29,7 +29,7 @@ def _is_functional_init(args, kwargs):
 
 def _inject_functional(cls):
     """Puts Functional in place of Model among the bases of cls (and its parents)."""
-    # Mutual dependency: Functional subclasses Model.
+    # Mutual dependency, kept as in Keras: Functional subclasses Model.
     from kerasnet.models.functional import Functional
 
     if cls is Model:
@@ -55,7 +55,7 @@ class Model(Trainer, Layer):
 
     def __new__(cls, *args, **kwargs):
         if cls is Model and _is_functional_init(args, kwargs):
-            # Mutual dependency: Functional subclasses Model.
+            # Mutual dependency, kept as in Keras: Functional subclasses Model.
             from kerasnet.models.functional import Functional
 
             return Functional.__new__(Functional, *args, **kwargs)
@@ -65,7 +65,7 @@ class Model(Trainer, Layer):
         if _is_functional_init(args, kwargs) and type(self) is not Model:
             # A Model subclass called as Model(inputs, outputs) (Keras' "customize
             # train_step" pattern) becomes a Functional subclass, as in Keras.
-            # Mutual dependency: Functional subclasses Model.
+            # Mutual dependency, kept as in Keras: Functional subclasses Model.
             from kerasnet.models.functional import Functional
 
             if not isinstance(self, Functional):
@@ -141,26 +141,26 @@ class Model(Trainer, Layer):
 
     # -- saving (kerasnet.saving implements the formats) ------------------------------
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):
-        # Mutual dependency: saving_lib walks models (and imports them at its top).
+        # Mutual dependency, kept as in Keras: saving_lib walks models (and imports them at its top).
         from kerasnet.saving import saving_api
 
         return saving_api.save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
 
     def save_weights(self, filepath, overwrite=True, **kwargs):
-        # Mutual dependency: saving_lib walks models (and imports them at its top).
+        # Mutual dependency, kept as in Keras: saving_lib walks models (and imports them at its top).
         from kerasnet.saving import saving_api
 
         return saving_api.save_weights(self, filepath, overwrite=overwrite, **kwargs)
 
     def load_weights(self, filepath, skip_mismatch=False, **kwargs):
-        # Mutual dependency: saving_lib walks models (and imports them at its top).
+        # Mutual dependency, kept as in Keras: saving_lib walks models (and imports them at its top).
         from kerasnet.saving import saving_api
 
         return saving_api.load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
 
     def __reduce__(self):
         # Pickle through the .keras bytes (so models cross multiprocessing).
-        # Mutual dependency: saving_lib walks models (and imports them at its top).
+        # Mutual dependency, kept as in Keras: saving_lib walks models (and imports them at its top).
         from kerasnet.saving import saving_lib
 
         return (saving_lib.model_from_bytes, (saving_lib.model_to_bytes(self),))
@@ -170,7 +170,7 @@ class Model(Trainer, Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        # Mutual dependency: Functional subclasses Model.
+        # Mutual dependency, kept as in Keras: Functional subclasses Model.
         from kerasnet.models.functional import Functional, functional_from_config
 
         if "layers" in config and "input_layers" in config and "output_layers" in config:

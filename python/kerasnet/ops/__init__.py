@@ -20,6 +20,9 @@ from kerasnet.ops.shape import *  # noqa: F401,F403
 # `shape` to that module; Keras' `ops.shape` is the function.
 from kerasnet.ops.core import shape  # noqa: E402,F401
 from kerasnet.ops.symbolic import op_layer_class as _op_layer_class, symbolic_aware as _symbolic_aware
+from kerasnet.ops import symbolic as _symbolic  # noqa: E402
+from kerasnet.backend import keras_tensor as _keras_tensor  # noqa: E402
+import sys as _sys  # noqa: E402
 
 
 def _wrap_public_ops():
@@ -34,6 +37,12 @@ def _wrap_public_ops():
 
 
 _wrap_public_ops()
+
+
+# backend.keras_tensor (operators, x[key]) and ops.symbolic (OpLayer.from_config) reach this
+# package through what it hands them here, not by importing it (DESIGN.md: ops -> backend).
+_keras_tensor.register_ops(_sys.modules[__name__], _symbolic.symbolic_getitem)
+_symbolic.register_ops_module(_sys.modules[__name__])
 
 
 def __getattr__(name):

@@ -10,8 +10,20 @@ import functools
 from kerasnet.backend.keras_tensor import KerasTensor, any_symbolic_tensors
 
 
+# kerasnet/ops/__init__.py hands in the ops package at its import (register_ops_module): the
+# package sits above this module and wraps its ops with it.
+_REGISTERED = {}
+
+
+def register_ops_module(ops_module):
+    """Called by kerasnet.ops: where OpLayer.from_config finds an op by name."""
+    _REGISTERED["ops"] = ops_module
+
+
 def _op_layer_class():
-    # Mutual dependency: OpLayer is a Layer, and layers import ops.
+    # Start-up time: `import kerasnet` does not load the layers (they load on first use, see
+    # kerasnet/__init__.py), so OpLayer's base class is imported when the first op node is built.
+    # Also a mutual dependency: layers (above ops) import ops.
     from kerasnet.layers.layer import Layer
 
     class OpLayer(Layer):
@@ -33,9 +45,7 @@ def _op_layer_class():
 
         @classmethod
         def from_config(cls, config):
-            # Mutual dependency: the package wraps its ops with this module; the op is found by name.
-            from kerasnet import ops
-
+            ops = _REGISTERED["ops"]
             name = config.pop("op_name")
             config.pop("trainable", None)
             config.pop("dtype", None)

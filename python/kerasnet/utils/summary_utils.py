@@ -46,7 +46,7 @@ def _connections(layer, model):
 
 def print_summary(model, line_length=None, positions=None, print_fn=None, expand_nested=False,
                   show_trainable=False):
-    # Mutual dependency: Model.summary calls this; it tells Sequential from Functional.
+    # Mutual dependency, kept as in Keras: Model.summary calls this; it tells Sequential from Functional.
     from kerasnet.models.functional import Functional
     from kerasnet.models.sequential import Sequential
 
