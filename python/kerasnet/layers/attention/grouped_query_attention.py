@@ -162,16 +162,9 @@ class GroupedQueryAttention(Layer):
         self._return_attention_scores = return_attention_scores
         if key is None:
             key = value
-        causal_only = (use_causal_mask and query_mask is None and value_mask is None and key_mask is None
-                       and attention_mask is None and self.sliding_window is None
-                       and type(self)._compute_attention is GroupedQueryAttention._compute_attention)
-        if causal_only:
-            attention_mask = None
-        else:
-            attention_mask = self._compute_attention_mask(query, value, query_mask=query_mask,
-                                                          value_mask=value_mask, key_mask=key_mask,
-                                                          attention_mask=attention_mask,
-                                                          use_causal_mask=use_causal_mask)
+        attention_mask, causal_only = mha._resolve_attention_mask(
+            self, GroupedQueryAttention, self.sliding_window, query, value, query_mask, value_mask,
+            key_mask, attention_mask, use_causal_mask)
         gate = self._gate_dense(query) if self.use_gate else None
         query = self._query_dense(query)  # (B, T, U, H)
         key = self._key_dense(key)  # (B, S, V, H)

@@ -227,16 +227,9 @@ class MultiHeadAttention(Layer):
         query_mask = _get_mask(query)
         for x in (query, value, key):
             _set_mask(x, None)
-        causal_only = (use_causal_mask and query_mask is None and value_mask is None and key_mask is None
-                       and attention_mask is None and self._sliding_window is None
-                       and type(self)._compute_attention is MultiHeadAttention._compute_attention)
-        if causal_only:
-            attention_mask = None
-        else:
-            attention_mask = self._compute_attention_mask(query, value, query_mask=query_mask,
-                                                          value_mask=value_mask, key_mask=key_mask,
-                                                          attention_mask=attention_mask,
-                                                          use_causal_mask=use_causal_mask)
+        attention_mask, causal_only = _resolve_attention_mask(
+            self, MultiHeadAttention, self._sliding_window, query, value, query_mask, value_mask,
+            key_mask, attention_mask, use_causal_mask)
         gate = self._gate_dense(query) if self._use_gate else None
         query = self._query_dense(query)  # (B, T, N, H)
         key = self._key_dense(key)  # (B, S, N, H)
@@ -362,6 +355,21 @@ class MultiHeadAttention(Layer):
 
 
 # -- helpers shared with GroupedQueryAttention -----------------------------------------------
+
+
+def _resolve_attention_mask(layer, owner_cls, sliding_window, query, value, query_mask, value_mask,
+                            key_mask, attention_mask, use_causal_mask):
+    """(attention_mask, causal_only) for MultiHeadAttention and GroupedQueryAttention: a causal
+    mask with nothing else (and the owner's own `_compute_attention`) is left to the fused op's
+    `is_causal`; otherwise the layer builds the combined mask."""
+    causal_only = (use_causal_mask and query_mask is None and value_mask is None and key_mask is None
+                   and attention_mask is None and sliding_window is None
+                   and type(layer)._compute_attention is owner_cls._compute_attention)
+    if causal_only:
+        return None, True
+    return layer._compute_attention_mask(query, value, query_mask=query_mask, value_mask=value_mask,
+                                         key_mask=key_mask, attention_mask=attention_mask,
+                                         use_causal_mask=use_causal_mask), False
 
 
 def _has_fused_attention():
